@@ -1,0 +1,58 @@
+# Pacetray: `make run` starts the tray against the embedded local server,
+# `make test` sets everything up and runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# System packages Qt (offscreen and xcb) and the desktop tests need (Debian/Ubuntu names).
+APT_PACKAGES := libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreetype6 \
+	libxkbcommon0 libx11-6 libbrotli1 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 \
+	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 \
+	libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 \
+	libxkbcommon-x11-0 xvfb xauth xdotool x11-utils trayer libxss1 dbus gcc linux-libc-dev
+
+.PHONY: run test lint typecheck pytest bench system-deps venv clean
+
+run: venv
+	$(PY) -m app tray --local
+
+test: system-deps venv lint typecheck pytest
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing system packages: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Missing system packages (install them as root): $$missing"; \
+		fi; \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+lint: venv
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff format --check app tests
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+pytest: venv
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: system-deps venv
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

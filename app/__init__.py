@@ -1,0 +1,3 @@
+"""Pacetray: a desktop tray client for 7pace Timetracker, and a local Timetracker server."""
+
+__version__ = "0.1.0"

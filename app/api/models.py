@@ -1,0 +1,477 @@
+"""Wire models of the 7pace Tracking API 3.2, shared by the client and the local server.
+
+Tolerant by design (see shared/reference/tracking-api.md §3): unknown fields are kept,
+optional fields may be missing, enums arrive as numbers, camelCase or PascalCase, and dates
+carry up to 7 fractional digits with or without an offset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+API_VERSION = "3.2"
+NOT_SET_ACTIVITY_ID = "00000000-0000-0000-0000-000000000000"
+
+
+# --- enums ---------------------------------------------------------------------------------
+
+
+class TrackingStateKind(IntEnum):
+    """`track.trackingState` [doc]."""
+
+    TRACKING = 0
+    IDLE = 1
+    IDLE_CHECK = 2
+    ACTIVITY_CHECK = 3
+    CLIENT_INPUT_REQUIRED = 4
+
+
+class StoppedTrackType(IntEnum):
+    """`track.stoppedTrackType` [community]."""
+
+    TRACKING = 0
+    STOPPED_BY_ACTIVITY_CHECK = 1
+    STOPPED_BY_PING = 2
+    STOPPED_BY_CLIENT_CONDITION = 3
+    STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED = 4
+    IDLE = 5
+    STOPPED_BY_CONCURENCY = 6  # sic, as 7pace spells it
+
+
+class ResponseState(IntEnum):
+    """`trackSettings.responseState` [doc]."""
+
+    OK = 0
+    WARNING = 1
+    ERROR = 2
+    AUTH_ERROR = 3
+
+
+class StopReason(IntEnum):
+    """`stopTracking?$reason=` [doc][community]."""
+
+    USER = 0
+    MACHINE = 1
+
+
+class SnoozeOption(IntEnum):
+    """`idleCheck/{selectedOption}` [community]."""
+
+    ONE_HOUR = 0
+    TOMORROW = 1
+    NEXT_MONDAY = 2
+
+
+class PinStatus(StrEnum):
+    VALIDATING = "Validating"
+    VALIDATED = "Validated"
+    WRONG_OR_EXPIRED = "WrongOrExpired"
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+E = TypeVar("E", bound=IntEnum)
+
+
+def _enum_parser(enum: type[E]) -> Callable[[Any], E]:
+    by_name = {_norm(member.name): member for member in enum}
+
+    def parse(value: Any) -> E:
+        if isinstance(value, enum):
+            return value
+        if isinstance(value, bool):
+            raise ValueError(f"{enum.__name__}: booleans are not valid")
+        if isinstance(value, int):
+            return enum(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if re.fullmatch(r"-?\d+", text):
+                return enum(int(text))
+            member = by_name.get(_norm(text))
+            if member is not None:
+                return member
+        raise ValueError(f"{enum.__name__}: unknown value {value!r}")
+
+    return parse
+
+
+def camel_name(member: IntEnum) -> str:
+    """`ACTIVITY_CHECK` -> `activityCheck`, the form the local server sends."""
+    return to_camel(member.name.lower())
+
+
+def _pascal_name(member: IntEnum) -> str:
+    return "".join(part.capitalize() for part in member.name.lower().split("_"))
+
+
+TrackingStateField = Annotated[
+    TrackingStateKind,
+    BeforeValidator(_enum_parser(TrackingStateKind)),
+    PlainSerializer(camel_name, return_type=str),
+]
+StoppedTrackTypeField = Annotated[
+    StoppedTrackType,
+    BeforeValidator(_enum_parser(StoppedTrackType)),
+    PlainSerializer(int, return_type=int),
+]
+ResponseStateField = Annotated[
+    ResponseState,
+    BeforeValidator(_enum_parser(ResponseState)),
+    PlainSerializer(_pascal_name, return_type=str),
+]
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
+    r"(?:[.,](?P<frac>\d{1,9}))?(?P<tz>Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_wire_datetime(value: Any) -> datetime:
+    """ISO-8601 with up to 7 (we accept 9) fractional digits, with or without an offset."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not a date: {value!r}")
+    match = _DATE_RE.match(value.strip())
+    if match is None:
+        raise ValueError(f"not an ISO-8601 date: {value!r}")
+    time = match["time"] if match["time"].count(":") == 2 else match["time"] + ":00"
+    frac = (match["frac"] or "0")[:6].ljust(6, "0")
+    parsed = datetime.fromisoformat(f"{match['date']}T{time}.{frac}")
+    tz = match["tz"]
+    if tz in ("Z", "z"):
+        return parsed.replace(tzinfo=UTC)
+    if tz:
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return parsed.replace(tzinfo=timezone(sign * offset))
+    return parsed
+
+
+def format_wire_datetime(value: datetime) -> str:
+    if value.tzinfo is not None and value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    return value.isoformat(timespec="milliseconds")
+
+
+WireDateTime = Annotated[
+    datetime,
+    BeforeValidator(parse_wire_datetime),
+    PlainSerializer(format_wire_datetime, return_type=str),
+]
+
+
+def _int_or_numeric_string(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.0+)?\s*", value):
+        return int(float(value))
+    return value
+
+
+LenientInt = Annotated[int, BeforeValidator(_int_or_numeric_string)]
+
+
+# --- base ----------------------------------------------------------------------------------
+
+
+class WireModel(BaseModel):
+    """camelCase on the wire, snake_case in Python, unknown fields kept."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        use_enum_values=False,
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body as sent: camelCase, unset optional fields omitted (not null)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# --- tracking state ------------------------------------------------------------------------
+
+
+class WorkItem(WireModel):
+    id: int
+    title: str | None = None
+    color: str | None = None
+    team_project: str | None = None
+    type: str | None = None
+    work_item_link: str | None = None
+    effort: float | None = None
+    parent: Any = None
+
+
+class ActivityCheck(WireModel):
+    is_running: bool = False
+    seconds_left: int | None = None
+
+
+class Track(WireModel):
+    tfs_id: int | None = None
+    remark: str | None = None
+    activity_type_id: str | None = None
+    work_item: WorkItem | None = None
+    tracking_state: TrackingStateField = TrackingStateKind.IDLE
+    stopped_track_type: StoppedTrackTypeField = StoppedTrackType.TRACKING
+    activity_check: ActivityCheck | None = None
+    current_track_length: int | None = None
+    total_me_today_length: int | None = None
+    total_me_length: int | None = None
+    total_team_length: int | None = None
+    track_adjustment_length: int | None = None
+    current_track_started_date_time: WireDateTime | None = None
+    track_status_change_date: WireDateTime | None = None
+    track_time_zone: int | None = None
+    work_log_id: str | None = None
+    is_billable: bool | None = None
+
+    @property
+    def is_tracking(self) -> bool:
+        return self.tracking_state in (
+            TrackingStateKind.TRACKING,
+            TrackingStateKind.ACTIVITY_CHECK,
+            TrackingStateKind.IDLE_CHECK,
+        )
+
+    @property
+    def check_running(self) -> bool:
+        return self.activity_check is not None and self.activity_check.is_running
+
+
+class TrackSettings(WireModel):
+    is_tracking_start_allowed: bool = True
+    response_state: ResponseStateField = ResponseState.OK
+    response_message: str | None = None
+
+
+class ActivityType(WireModel):
+    id: str
+    name: str
+    color: str | None = None
+    is_default: bool = False
+    is_not_set: bool = False
+
+
+class ActivityTypeSettings(WireModel):
+    is_enabled: bool = True
+    default_activity: str | None = None
+    activity_types: list[ActivityType] = Field(default_factory=list)
+
+
+class UserInfo(WireModel):
+    user_id: str | None = None
+    user_name: str | None = None
+    user_unique_name: str | None = None
+    application_version: str | None = None
+    team_services_url: str | None = None
+
+
+class ClientSettings(WireModel):
+    activity_type: ActivityTypeSettings | None = None
+    user_info: UserInfo | None = None
+
+
+class TrackingState(WireModel):
+    """`trackingStateModel`: the answer of every state-changing tracking call."""
+
+    track: Track = Field(default_factory=Track)
+    track_settings: TrackSettings = Field(default_factory=TrackSettings)
+    settings: ClientSettings | None = None
+    timestamp: int = 0
+
+
+class LatestWorkLog(WireModel):
+    id: str | None = None
+    remark: str | None = None
+    start_time: WireDateTime | None = None
+    end_time: WireDateTime | None = None
+    period_length: int | None = None
+    activity_type_id: str | None = None
+    work_item: WorkItem | None = None
+
+
+class LatestResult(WireModel):
+    count: int = 0
+    work_logs: list[LatestWorkLog] = Field(default_factory=list)
+
+
+class SearchHit(WireModel):
+    group_name: str | None = None
+    work_item: WorkItem
+
+
+class SearchResult(WireModel):
+    query: str | None = None
+    count: int = 0
+    work_items: list[SearchHit] = Field(default_factory=list)
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+class SelectRequest(WireModel):
+    tfs_id: int | None = None
+    remark: str | None = None
+    activity_type_id: str | None = None
+    calculate_totals: bool | None = None
+
+
+class StartRequest(WireModel):
+    time_zone: int
+    tfs_id: int | None = None
+    remark: str | None = None
+    activity_type_id: str | None = None
+    is_billable: bool | None = None
+
+
+class AdjustRequest(WireModel):
+    remark: str | None = None
+    activity_type_id: str | None = None
+
+
+class SearchByQueryRequest(WireModel):
+    query: str
+
+
+# --- auth ----------------------------------------------------------------------------------
+
+
+class PinCreateResponse(WireModel):
+    pin: str
+    secret: str
+
+    @field_validator("pin", mode="before")
+    @classmethod
+    def _pin_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class PinStatusResponse(WireModel):
+    status: PinStatus
+
+
+class TokenResponse(BaseModel):
+    """OAuth token answer: snake_case on the wire, `expires_in` as number or numeric string."""
+
+    model_config = ConfigDict(extra="allow")
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: LenientInt = 3600
+    refresh_token: str | None = None
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class ErrorDetail(WireModel):
+    status_code: int | None = None
+    error_code: str | None = None
+    error_description: str | None = None
+    message: str | None = None
+
+
+class ErrorBody(WireModel):
+    error: ErrorDetail
+
+
+# --- REST subset (§6) ----------------------------------------------------------------------
+
+
+class WorkLogFlags(WireModel):
+    is_tracked: bool = False
+    is_manually_entered: bool = False
+    is_billable: bool = False
+
+
+class RestUser(WireModel):
+    id: str | None = None
+    name: str | None = None
+    unique_name: str | None = None
+
+
+class RestActivityTypeRef(WireModel):
+    id: str
+    name: str | None = None
+
+
+class RestWorkLog(WireModel):
+    id: str
+    timestamp: WireDateTime
+    length: int
+    billable_length: int | None = None
+    work_item_id: int | None = None
+    comment: str | None = None
+    activity_type: RestActivityTypeRef | None = None
+    user: RestUser | None = None
+    flags: WorkLogFlags = Field(default_factory=WorkLogFlags)
+
+
+class RestWorkLogCreate(WireModel):
+    timestamp: WireDateTime
+    length: int
+    billable_length: int | None = None
+    work_item_id: int | None = None
+    comment: str | None = None
+    activity_type_id: str | None = None
+    user_id: str | None = None
+
+
+class RestWorkLogPatch(WireModel):
+    timestamp: WireDateTime | None = None
+    length: int | None = None
+    billable_length: int | None = None
+    work_item_id: int | None = None
+    comment: str | None = None
+    activity_type_id: str | None = None
+
+
+class RestMe(WireModel):
+    user: RestUser | None = None
+    time_zone: Any = None
+    default_activity_type: RestActivityTypeRef | None = None
+
+
+class RestActivityTypes(WireModel):
+    enabled: bool = True
+    activity_types: list[ActivityType] = Field(default_factory=list)
+    system_default_activity_type_id: str | None = None
+
+
+# --- envelopes -----------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def unwrap(payload: Any) -> Any:
+    """Accept a bare object or a `{"data": …}` envelope (the REST family wraps, tracking not)."""
+    if isinstance(payload, dict) and "data" in payload and len(payload) <= 2:
+        # `{"data": …}` possibly next to a `meta`/`error` key; a real model never has `data`.
+        return payload["data"]
+    return payload
+
+
+def parse_model(model: type[M], payload: Any) -> M:
+    """Validate `payload` (bare or enveloped) as `model`; raises pydantic.ValidationError."""
+    return model.model_validate(unwrap(payload))

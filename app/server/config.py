@@ -1,0 +1,35 @@
+"""Configuration of the local Timetracker server (one frozen value, built by `pacetray serve`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class FaultConfig:
+    """Fault injection for tests, off by default; mutable at run time (admin endpoint)."""
+
+    latency: float = 0.0  # seconds added before every answer
+    error_rate: float = 0.0  # share of requests answered with `error_status`
+    error_status: int = 500
+    rate_limit_rate: float = 0.0  # share of requests answered 429
+    retry_after: int = 1  # seconds sent in Retry-After with a 429
+    drop_rate: float = 0.0  # share of connections closed without an answer
+    seed: int | None = None  # makes the shares reproducible
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    token: str | None = None  # None: generated once and kept in the data dir
+    data_dir: Path | None = None  # None: the user data dir; tests pass a tmp dir
+    activity_check_interval: float = 15 * 60.0  # seconds of tracking before "still working?"
+    activity_check_wait: float = 60.0  # seconds the check waits for an answer
+    max_track: float = 12 * 3600.0  # max single track length
+    clock_speed: float = 1.0  # >1 accelerates the server's clock (tests, benchmarks)
+    approve_pins: bool = False  # approve every PIN at once (tests, local pairing)
+    public: bool = False  # binding to a non-loopback host needs this and a token
+    demo_data: bool = True
+    faults: FaultConfig = field(default_factory=FaultConfig)
