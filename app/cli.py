@@ -1,4 +1,8 @@
-"""`pacetray` entry point: builds the parser from the command modules and runs one command."""
+"""`pacetray` entry point: builds the parser from the command modules and runs one command.
+
+Every expected failure ends as ONE line on stderr (`pacetray: error: ...`) and a non-zero exit
+code; a traceback is shown only for a bug, and only with `--verbose`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from app import __version__
 
@@ -19,19 +24,36 @@ COMMAND_MODULES = (
 
 Handler = Callable[[argparse.Namespace], int]
 
+EXIT_ERROR = 1  # the command ran and failed (server said no, unreachable, ...)
+EXIT_USAGE = 2  # the command line itself is wrong
+EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130
+
 
 class UserError(Exception):
     """An error whose message is shown to the user as one line, with exit code 2."""
 
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem and where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="pacetray",
         description="Desktop tray client for 7pace Timetracker, and a local Timetracker server.",
     )
     parser.add_argument("--version", action="version", version=f"pacetray {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     parser.set_defaults(subparsers=sub)
     for name in COMMAND_MODULES:
         try:
@@ -42,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(sub)
     return parser
+
+
+def fail(message: str) -> None:
+    """Print one error line; newlines in a server's message are folded so it stays one."""
+    line = " ".join(message.split())
+    print(f"pacetray: error: {line}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,12 +89,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             handler = args.handler
         else:
             parser.print_help()
-            return 2
+            return EXIT_USAGE
     assert handler is not None
+    return run_handler(handler, args)
+
+
+def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except UserError as exc:
-        print(f"pacetray: error: {exc}", file=sys.stderr)
-        return 2
+        fail(exc.message)
+        return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Expected failures of the lower layers carry a user-facing `.message`.
+        message = _expected_message(exc)
+        if message is not None:
+            fail(message)
+            return EXIT_ERROR
+        if getattr(args, "verbose", False):
+            raise
+        fail(
+            f"internal error ({type(exc).__name__}: {exc}); "
+            "run again with --verbose for the details and please report it"
+        )
+        return EXIT_INTERNAL
+
+
+def _expected_message(exc: Exception) -> str | None:
+    from app.settings.errors import SettingsError
+
+    if isinstance(exc, SettingsError):
+        return exc.message
+    try:
+        from app.api.errors import ApiError
+    except ImportError:  # pragma: no cover - the API package is always there once built
+        return None
+    if isinstance(exc, ApiError):
+        return exc.message
+    return None

@@ -1,0 +1,143 @@
+"""Readable summaries of the wire models, and their raw JSON for `--json`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from app.api.models import (
+    NOT_SET_ACTIVITY_ID,
+    ActivityType,
+    LatestResult,
+    SearchResult,
+    StoppedTrackType,
+    Track,
+    TrackingState,
+    TrackingStateKind,
+    WorkItem,
+)
+from app.commands.durations import format_hms
+
+_STOP_REASONS = {
+    StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK: "nobody answered the activity check",
+    StoppedTrackType.STOPPED_BY_PING: "the client stopped answering the server",
+    StoppedTrackType.STOPPED_BY_CLIENT_CONDITION: "a client condition stopped it",
+    StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED: (
+        "it reached the maximum single track length"
+    ),
+    StoppedTrackType.IDLE: "the machine was idle",
+    StoppedTrackType.STOPPED_BY_CONCURENCY: "tracking was started elsewhere",
+}
+
+
+def to_json(model: BaseModel) -> str:
+    """The model as the API names it (camelCase), every field, pretty-printed."""
+    return json.dumps(model.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
+
+
+def activity_names(types: list[ActivityType]) -> dict[str, str]:
+    return {t.id.lower(): t.name for t in types}
+
+
+def state_activity_types(state: TrackingState) -> list[ActivityType]:
+    """The activity types an expanded `current` carries (empty without `$expand`)."""
+    if state.settings is None or state.settings.activity_type is None:
+        return []
+    return list(state.settings.activity_type.activity_types)
+
+
+def work_item_label(item: WorkItem) -> str:
+    return f"#{item.id} {item.title}" if item.title else f"#{item.id}"
+
+
+def subject(track: Track) -> str:
+    """What a track is about: work item and remark, as far as it has them."""
+    parts: list[str] = []
+    if track.work_item is not None:
+        parts.append(work_item_label(track.work_item))
+    elif track.tfs_id is not None:
+        parts.append(f"#{track.tfs_id}")
+    if track.remark:
+        parts.append(f"“{track.remark}”")
+    return " ".join(parts) if parts else "(no work item, no remark)"
+
+
+def _activity_suffix(activity_id: str | None, names: dict[str, str]) -> str:
+    if not activity_id or activity_id == NOT_SET_ACTIVITY_ID:
+        return ""
+    name = names.get(activity_id.lower())
+    return f" ({name})" if name else ""
+
+
+def describe_state(state: TrackingState, names: dict[str, str] | None = None) -> list[str]:
+    """`Tracking #1349 Fix login timeout — 0:12:05 (Development)`, `Not tracking`, ..."""
+    names = names or {}
+    track = state.track
+    activity = _activity_suffix(track.activity_type_id, names)
+    lines: list[str] = []
+    if track.is_tracking:
+        length = format_hms(track.current_track_length)
+        lines.append(f"Tracking {subject(track)} — {length}{activity}")
+        if track.check_running:
+            left = track.activity_check.seconds_left if track.activity_check else None
+            within = f" within {left} s" if left is not None else ""
+            lines.append(
+                f"Activity check: still working? Answer{within} with `pacetray activity-check`"
+                " (or `pacetray snooze 1h`), or tracking stops."
+            )
+    else:
+        lines.append("Not tracking")
+        if track.tracking_state == TrackingStateKind.CLIENT_INPUT_REQUIRED:
+            reason = _STOP_REASONS.get(track.stopped_track_type, "the server stopped it")
+            lines.append(f"The last track was stopped: {reason}.")
+        if track.tfs_id is not None or track.remark:
+            lines.append(f"Selected for the next start: {subject(track)}{activity}")
+    if track.total_me_today_length is not None:
+        lines.append(f"Today: {format_hms(track.total_me_today_length)}")
+    return lines
+
+
+def describe_selected(track: Track, names: dict[str, str] | None = None) -> list[str]:
+    activity = _activity_suffix(track.activity_type_id, names or {})
+    return [f"Selected {subject(track)}{activity}; `pacetray start` tracks it"]
+
+
+def _time(value: datetime | None) -> str:
+    if value is None:
+        return "?"
+    local = value.astimezone() if value.tzinfo is not None else value
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def describe_latest(result: LatestResult, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
+    if not result.work_logs:
+        return ["No work logs yet"]
+    lines: list[str] = []
+    for log in result.work_logs:
+        span = _time(log.start_time)
+        if log.end_time is not None:
+            span += "-" + _time(log.end_time)[-5:]
+        track = Track(work_item=log.work_item, remark=log.remark)
+        activity = _activity_suffix(log.activity_type_id, names)
+        lines.append(f"{span}  {format_hms(log.period_length)}  {subject(track)}{activity}")
+    return lines
+
+
+def describe_search(result: SearchResult) -> list[str]:
+    if not result.work_items:
+        query = f" for {result.query!r}" if result.query else ""
+        return [f"No work items found{query}"]
+    lines: list[str] = []
+    group: str | None = None
+    for hit in result.work_items:
+        if hit.group_name and hit.group_name != group:
+            group = hit.group_name
+            lines.append(f"{group}:")
+        item = hit.work_item
+        details = " · ".join(part for part in (item.type, item.team_project) if part)
+        indent = "  " if group else ""
+        lines.append(f"{indent}{work_item_label(item)}" + (f"  [{details}]" if details else ""))
+    return lines

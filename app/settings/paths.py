@@ -1,0 +1,40 @@
+"""Where Pacetray keeps its files, per platform (platformdirs), overridable for tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "pacetray"
+SETTINGS_FILE = "settings.toml"
+
+# Explicit overrides win over the platform defaults: tests and portable installs use them.
+CONFIG_DIR_ENV = "PACETRAY_CONFIG_DIR"
+DATA_DIR_ENV = "PACETRAY_DATA_DIR"
+
+
+def config_dir() -> Path:
+    """Settings live here (e.g. ~/.config/pacetray on Linux)."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    """Data that is not configuration: the local server's database, journals."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+def server_data_dir() -> Path:
+    """Default data dir of the local Timetracker server (`pacetray serve`, embedded server)."""
+    return data_dir() / "server"
