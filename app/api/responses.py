@@ -1,0 +1,130 @@
+"""Turning HTTP answers into models or errors.
+
+Everything that can go wrong while reading an answer becomes an `ApiError`; no pydantic or JSON
+exception escapes. Error messages never quote the answer's values (a token answer holds tokens).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from app.api.errors import (
+    ApiError,
+    ClientRequestError,
+    ForbiddenError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    ServerError,
+    UnauthorizedError,
+)
+from app.api.models import ErrorBody, unwrap
+from app.api.retry import parse_retry_after
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def describe(request: httpx.Request) -> str:
+    """`GET /api/tracking/client/current` — path only: queries may carry user data."""
+    return f"{request.method} {request.url.path}"
+
+
+def read_json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise ProtocolError(
+            f"The server's answer to {describe(response.request)} is not valid JSON "
+            f"({type(exc).__name__}). Check the server address: it should point at a "
+            "7pace Timetracker service."
+        ) from None
+
+
+def _summary(exc: ValidationError) -> str:
+    first = exc.errors(include_input=False, include_url=False)[:3]
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in first]
+    return "; ".join(parts)
+
+
+def validate(what: str, payload: Any, validate_fn: Callable[[Any], T]) -> T:
+    """Run a validator; any failure becomes a ProtocolError naming `what` was being read."""
+    try:
+        return validate_fn(unwrap(payload))
+    except ValidationError as exc:
+        detail = _summary(exc)
+    except Exception as exc:  # validators may raise anything on hostile input
+        detail = type(exc).__name__
+    raise ProtocolError(
+        f"The server's answer could not be read as {what} ({detail}). The server may speak "
+        "a different API version; check the server address."
+    )
+
+
+def read_model(model: type[M], response: httpx.Response) -> M:
+    return validate(model.__name__, read_json(response), model.model_validate)
+
+
+def read_list(item: type[M], response: httpx.Response) -> list[M]:
+    adapter: TypeAdapter[list[M]] = TypeAdapter(list[item])  # type: ignore[valid-type]
+    return validate(f"a list of {item.__name__}", read_json(response), adapter.validate_python)
+
+
+_ADVICE = {
+    401: "Check the API token (7pace: Settings > Reporting & API) or pair again.",
+    403: "Your 7pace account may lack the permission or license for this; ask your admin.",
+    404: "Check the server address (and its path prefix) and the id you asked for.",
+    429: "The organisation's request quota is used up; wait and try again.",
+    500: "The server failed; try again later.",
+}
+
+
+def error_for(response: httpx.Response, now: datetime | None = None) -> ApiError:
+    """The error a non-2xx answer stands for, with 7pace's errorCode and message if present."""
+    status = response.status_code
+    code: str | None = None
+    server_message: str | None = None
+    try:
+        body = ErrorBody.model_validate(json.loads(response.content))
+        code = body.error.error_code
+        server_message = body.error.message or body.error.error_description
+    except Exception:  # no usable error body: the status alone tells
+        pass
+    reason = response.reason_phrase or "HTTP error"
+    head = f"{describe(response.request)} failed: {status} {code or reason}"
+    if server_message:
+        head += f" ({server_message.strip()[:300]})"
+    advice = _ADVICE[500] if status >= 500 else _ADVICE.get(status)
+    message = f"{head}. {advice}" if advice else f"{head}."
+    kwargs: dict[str, Any] = {"server_message": server_message}
+    if status == 401:
+        return UnauthorizedError(status, code, message, **kwargs)
+    if status == 403:
+        return ForbiddenError(status, code, message, **kwargs)
+    if status == 404:
+        return NotFoundError(status, code, message, **kwargs)
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        if retry_after is not None:
+            message += f" The server asks to wait {retry_after:.0f} s."
+        return RateLimitedError(status, code, message, retry_after=retry_after, **kwargs)
+    if status >= 500:
+        return ServerError(status, code, message, **kwargs)
+    if 400 <= status < 500:
+        return ClientRequestError(status, code, message, **kwargs)
+    # 1xx/3xx: redirects are not followed (they would carry the token elsewhere).
+    return ProtocolError(
+        f"{describe(response.request)}: unexpected answer {status} {reason}. "
+        "Check the server address (a redirect often means a login page or the wrong URL)."
+    )
+
+
+def raise_for_status(response: httpx.Response, now: datetime | None = None) -> None:
+    if not 200 <= response.status_code < 300:
+        raise error_for(response, now)

@@ -1,0 +1,167 @@
+"""The one place where requests leave the client: httpx errors are wrapped here, and here only.
+
+`ApiSession` owns the `httpx.AsyncClient`, builds requests in their exact wire form (query
+strings are assembled by hand so `$expand` stays `$expand`, bodies are pre-encoded bytes) and
+applies the retry policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from app import __version__
+from app.api.errors import ApiError, ConnectionFailed, ProtocolError, RequestTimeout
+from app.api.responses import describe, raise_for_status
+from app.api.retry import RetryPolicy
+from app.api.urls import normalize_base_url
+
+log = logging.getLogger("app.api")
+
+Sleep = Callable[[float], Awaitable[Any]]
+Query = Sequence[tuple[str, str]]
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+USER_AGENT = f"pacetray/{__version__}"
+
+
+def local_now() -> datetime:
+    """Aware local time; its utcoffset() is the DST-correct offset at this moment."""
+    return datetime.now().astimezone()
+
+
+def json_body(value: Any) -> bytes:
+    """Compact UTF-8 JSON, the bytes as sent."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def form_body(fields: Sequence[tuple[str, str]]) -> bytes:
+    return urlencode(list(fields)).encode()
+
+
+def build_target(path: str, query: Query = ()) -> str:
+    """Relative target `api/...?$k=v&...`: `$` and `-` unescaped, values percent-encoded."""
+    target = path.lstrip("/")
+    if query:
+        target += "?" + "&".join(f"{quote(k, safe='$')}={quote(v, safe='')}" for k, v in query)
+    return target
+
+
+class ApiSession:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: httpx.Auth | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 15.0,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.now = now if now is not None else local_now
+        self.base_url = normalize_base_url(base_url)
+        self.retry = retry if retry is not None else RetryPolicy()
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,  # a redirect would carry the Authorization header away
+            headers={"User-Agent": USER_AGENT, "Accept": JSON},
+            trust_env=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Query = (),
+        body: bytes | None = None,
+        content_type: str | None = None,
+        idempotent: bool,
+        authenticate: bool = True,
+    ) -> httpx.Response:
+        """Send with retries; a 2xx response or an ApiError."""
+        attempt = 1
+        while True:
+            request = self._http.build_request(
+                method,
+                build_target(path, query),
+                content=body,
+                headers={"Content-Type": content_type} if content_type else None,
+            )
+            try:
+                response = await self._send(request, authenticate=authenticate)
+                raise_for_status(response, self.now())
+                return response
+            except ApiError as exc:
+                delay = self.retry.delay(attempt, exc, idempotent=idempotent)
+                if delay is None:
+                    raise
+                log.info(
+                    "%s: %s; attempt %d failed, retrying in %.2f s",
+                    describe(request),
+                    type(exc).__name__,
+                    attempt,
+                    delay,
+                )
+                await self._sleep(delay)
+                attempt += 1
+
+    async def _send(self, request: httpx.Request, *, authenticate: bool) -> httpx.Response:
+        """THE send site: every httpx exception becomes an ApiError here."""
+        what = describe(request)
+        started = time.perf_counter()
+        try:
+            if authenticate:
+                response = await self._http.send(request)
+            else:
+                response = await self._http.send(request, auth=None)
+        except httpx.ConnectTimeout:
+            raise RequestTimeout(
+                f"{what}: could not connect to {self.base_url} in time. "
+                "Check your network and the server address.",
+                sent=False,
+            ) from None
+        except httpx.TimeoutException:
+            raise RequestTimeout(
+                f"{what}: {self.base_url} did not answer in time; try again later."
+            ) from None
+        except httpx.ConnectError as exc:
+            raise ConnectionFailed(
+                f"{what}: cannot connect to {self.base_url} ({_reason(exc)}). "
+                "Check the server address and that the server is running.",
+                sent=False,
+            ) from None
+        except httpx.TransportError as exc:  # read/write errors, dropped connections, proxies
+            raise ConnectionFailed(
+                f"{what}: the connection to {self.base_url} broke ({_reason(exc)}); try again."
+            ) from None
+        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+            raise ProtocolError(
+                f"{what}: the answer from {self.base_url} could not be read ({_reason(exc)})."
+            ) from None
+        log.debug(
+            "%s -> %d in %.1f ms", what, response.status_code, (time.perf_counter() - started) * 1e3
+        )
+        return response
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text[:200] if text else type(exc).__name__
