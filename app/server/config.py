@@ -33,3 +33,7 @@ class ServerConfig:
     public: bool = False  # binding to a non-loopback host needs this and a token
     demo_data: bool = True
     faults: FaultConfig = field(default_factory=FaultConfig)
+    access_token_ttl: float = 3600.0  # seconds an access token from /token stays valid
+    refresh_token_ttl: float = 30 * 86400.0  # seconds a refresh token stays usable
+    pin_ttl: float = 60.0  # seconds a pairing PIN stays valid (7pace: one minute)
+    tick_interval: float = 0.2  # real seconds between clock ticks (divided by clock_speed)

@@ -1,0 +1,152 @@
+"""`create_app(config)`: the local Timetracker server as a Starlette app.
+
+Works without lifespan (httpx.ASGITransport): every request first advances the state machine
+to "now". With lifespan (uvicorn), a clock task also advances it every ~0.2 s (divided by the
+clock speed), so activity checks and auto-stops happen without any request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import platformdirs
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from app.server import routes_admin, routes_auth, routes_rest, routes_tracking
+from app.server.auth import TokenAuthority, load_or_create_token
+from app.server.clock import Clock, clock_for
+from app.server.config import ServerConfig
+from app.server.demo import DemoOrg
+from app.server.endpoints import Endpoint, Services, route
+from app.server.engine import Engine, EngineSettings
+from app.server.errors import ENTITY_NOT_FOUND, UNEXPECTED, error_response
+from app.server.faults import FaultMiddleware, FaultState
+from app.server.openapi import build_openapi
+from app.server.store import Store
+
+log = logging.getLogger("app.server")
+DB_NAME = "server.sqlite3"
+
+ENDPOINTS: list[Endpoint] = [
+    *routes_tracking.ENDPOINTS,
+    *routes_rest.ENDPOINTS,
+    *routes_auth.ENDPOINTS,
+    *routes_admin.ENDPOINTS,
+]
+
+
+def resolve_data_dir(config: ServerConfig) -> Path:
+    if config.data_dir is not None:
+        return Path(config.data_dir)
+    return Path(platformdirs.user_data_dir("pacetray")) / "server"
+
+
+class PacetrayApp(Starlette):
+    """Starlette with the fault middleware OUTSIDE its error middleware, so an injected
+    dropped connection is never turned into a 500."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        services: Services = self.state.services
+        return FaultMiddleware(super().build_middleware_stack(), services.faults)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(
+            404,
+            ENTITY_NOT_FOUND,
+            f"There is no {request.url.path}; GET /api/openapi.json lists the paths served.",
+        )
+    if exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        return error_response(
+            405,
+            UNEXPECTED,
+            f"{request.method} is not allowed on {request.url.path}; use {allowed}.",
+            {"Allow": allowed},
+        )
+    return error_response(exc.status_code, UNEXPECTED, str(exc.detail))
+
+
+async def _clock_task(engine: Engine, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            engine.advance()
+        except Exception:  # keep ticking: one bad tick must not stop the server's clock
+            log.exception("clock tick failed")
+
+
+def create_app(config: ServerConfig, *, clock: Clock | None = None) -> Starlette:
+    data_dir = resolve_data_dir(config)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = config.token or load_or_create_token(data_dir)
+    clock = clock or clock_for(config.clock_speed)
+    store = Store(data_dir / DB_NAME)
+    engine = Engine(
+        clock,
+        store,
+        DemoOrg(with_work_items=config.demo_data),
+        EngineSettings(
+            activity_check_interval=config.activity_check_interval,
+            activity_check_wait=config.activity_check_wait,
+            max_track=config.max_track,
+        ),
+    )
+    services = Services(
+        config=config,
+        clock=clock,
+        store=store,
+        engine=engine,
+        auth=TokenAuthority(
+            store,
+            token,
+            access_ttl=config.access_token_ttl,
+            refresh_ttl=config.refresh_token_ttl,
+            pin_ttl=config.pin_ttl,
+            approve_pins=config.approve_pins,
+        ),
+        faults=FaultState(config.faults),
+        token=token,
+    )
+    openapi = build_openapi(ENDPOINTS)
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(openapi)
+
+    tick = max(0.01, config.tick_interval / max(clock.speed, 1.0))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(_clock_task(engine, tick), name="pacetray-server-clock")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    routes = [route(ep) for ep in ENDPOINTS]
+    routes.append(Route("/api/openapi.json", openapi_json, methods=["GET"]))
+    app = PacetrayApp(
+        routes=routes,
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
+
+
+def services_of(app: Starlette) -> Services:
+    services: Services = app.state.services
+    return services

@@ -1,0 +1,123 @@
+"""Request parsing with clear 400s: query/path parameters, JSON bodies, strict model checks."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+
+from app.api.models import API_VERSION, parse_wire_datetime
+from app.server.errors import bad_request
+
+MAX_BODY = 1 << 20
+M = TypeVar("M", bound=BaseModel)
+_INT = re.compile(r"[+-]?\d{1,18}")
+
+
+def check_api_version(request: Request) -> None:
+    versions = request.query_params.getlist("api-version")
+    if not versions:
+        raise bad_request(
+            f"api-version is missing: add ?api-version={API_VERSION} to the request URL."
+        )
+    if any(v.strip() != API_VERSION for v in versions):
+        shown = ", ".join(repr(v) for v in versions)
+        raise bad_request(
+            f"api-version {shown} is not supported: this server speaks api-version={API_VERSION}."
+        )
+
+
+def param(request: Request, path_name: str, *query_names: str) -> str | None:
+    """A parameter given in path form (`current/{expand}`) or query form (`?$expand=`)."""
+    if path_name in request.path_params:
+        return str(request.path_params[path_name])
+    for name in query_names:
+        values = request.query_params.getlist(name)
+        if values:
+            return values[-1]
+    return None
+
+
+def parse_int(value: str | None, name: str, *, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not _INT.fullmatch(text):
+        raise bad_request(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
+    number = int(text)
+    if not low <= number <= high:
+        raise bad_request(f"{name} must be from {low} to {high}, not {number}.")
+    return number
+
+
+def parse_bool(value: str | None, name: str) -> bool | None:
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in ("true", "1", ""):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise bad_request(f"{name} must be true or false, not {value!r}.")
+
+
+def parse_date(value: str | None, name: str) -> Any:
+    if value is None:
+        return None
+    try:
+        moment = parse_wire_datetime(value)
+    except (ValueError, OverflowError):
+        raise bad_request(
+            f"{name} must be an ISO-8601 date such as 2026-09-29T08:00:00, not {value!r}."
+        ) from None
+    if not 1971 <= moment.year <= 2999:
+        raise bad_request(f"{name} {value!r} is out of range (years 1971-2999).")
+    return moment
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def json_body(request: Request, *, required: bool, example: str) -> Any:
+    """The decoded JSON body; `None` for an empty body unless `required`."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise bad_request(f"The request body is larger than {MAX_BODY} bytes.")
+    if not raw.strip():
+        if required:
+            raise bad_request(f"This call needs a JSON body, for example {example}.")
+        return None
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+        # Lone surrogates decode fine but cannot be stored or echoed as UTF-8.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeError) as exc:
+        raise bad_request(
+            f"The request body is not valid JSON ({_short(exc)}); send e.g. {example}."
+        ) from None
+    return data
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def validate(model: type[M], data: Any, example: str) -> M:
+    """Strict validation: `"12"` is not a work item id and `1.5` not a time zone."""
+    if not isinstance(data, dict):
+        raise bad_request(f"The body must be a JSON object such as {example}.")
+    try:
+        return model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors()[:3]:
+            where = ".".join(str(part) for part in error["loc"]) or "body"
+            problems.append(f"{where}: {error['msg']}")
+        raise bad_request(
+            "The body has fields of the wrong type (" + "; ".join(problems) + f"); e.g. {example}."
+        ) from None

@@ -1,0 +1,107 @@
+"""PIN pairing (`/api/pin/create`, `/api/pin/status`) and the OAuth `/token` endpoint (§1)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from app.api.models import PinCreateResponse, PinStatusResponse, TokenResponse
+from app.server.auth import OAuthError
+from app.server.endpoints import Endpoint, Services
+from app.server.errors import bad_request
+from app.server.parsing import MAX_BODY, json_body
+
+TAG = "auth"
+CLIENT_ID = "OpenApi"
+
+
+async def pin_create(request: Request, s: Services) -> PinCreateResponse:
+    pin = s.auth.create_pin()
+    return PinCreateResponse(pin=pin.pin, secret=pin.secret)
+
+
+async def pin_status(request: Request, s: Services) -> PinStatusResponse:
+    data = await json_body(request, required=True, example='"<secret from pin/create>"')
+    if not isinstance(data, str):
+        raise bad_request('The body must be the secret from pin/create as a JSON string: "…".')
+    return PinStatusResponse(status=s.auth.pin_status(data))
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise bad_request("The request body is too large.")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        data: Any = await json_body(request, required=True, example='{"grant_type": "…"}')
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise OAuthError("invalid_request", "The JSON body must map names to strings.")
+        return dict(data)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OAuthError("invalid_request", "The form body is not UTF-8.") from None
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+async def token(request: Request, s: Services) -> JSONResponse:
+    form = await _form(request)
+    client_id = form.get("client_id")
+    if client_id is not None and client_id != CLIENT_ID:
+        raise OAuthError("invalid_client", f"client_id must be {CLIENT_ID!r}.")
+    grant = form.get("grant_type")
+    if grant == "authorization_code":
+        code = form.get("code")
+        if not code:
+            raise OAuthError("invalid_request", "code (the PIN secret) is required.")
+        issued = s.auth.exchange_code(code)
+    elif grant == "refresh_token":
+        refresh = form.get("refresh_token")
+        if not refresh:
+            raise OAuthError("invalid_request", "refresh_token is required.")
+        issued = s.auth.refresh(refresh)
+    else:
+        raise OAuthError(
+            "unsupported_grant_type",
+            f"grant_type must be authorization_code or refresh_token, not {grant!r}.",
+        )
+    # Tokens must never be cached by intermediaries (RFC 6749 §5.1).
+    return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "POST",
+        "/api/pin/create",
+        pin_create,
+        "Starts PIN pairing: answers a 6-digit PIN (valid one minute) and a secret.",
+        TAG,
+        auth="none",
+        response=PinCreateResponse,
+    ),
+    Endpoint(
+        "POST",
+        "/api/pin/status",
+        pin_status,
+        "Polls a pairing: body = the secret as a JSON string.",
+        TAG,
+        auth="none",
+        body="string",
+        body_required=True,
+        response=PinStatusResponse,
+    ),
+    Endpoint(
+        "POST",
+        "/token",
+        token,
+        "OAuth token endpoint (authorization_code with code=secret, or refresh_token).",
+        TAG,
+        auth="none",
+        api_version=False,
+        form=True,
+        response=TokenResponse,
+    ),
+]

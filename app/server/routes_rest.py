@@ -1,0 +1,123 @@
+"""The REST subset of §6 a tray needs (answers wrapped as {"data": …})."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+
+from app.api.models import (
+    RestActivityTypes,
+    RestMe,
+    RestWorkLog,
+    RestWorkLogCreate,
+    RestWorkLogPatch,
+)
+from app.server.endpoints import Endpoint, QueryParam, Services
+from app.server.errors import bad_request, not_found
+from app.server.parsing import json_body, param, parse_date, parse_int, validate
+
+BASE = "/api/rest/"
+TAG = "rest"
+MAX_COUNT = 500
+CREATE_EXAMPLE = '{"timestamp": "2026-09-29T08:00:00", "length": 3600, "workItemId": 1201}'
+PATCH_EXAMPLE = '{"length": 1800}'
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+async def me(request: Request, s: Services) -> RestMe:
+    return s.engine.rest_me()
+
+
+async def activity_types(request: Request, s: Services) -> RestActivityTypes:
+    return s.engine.rest_activity_types()
+
+
+async def work_logs(request: Request, s: Services) -> list[RestWorkLog]:
+    count = parse_int(param(request, "", "$count", "count"), "$count", low=0, high=MAX_COUNT)
+    skip = parse_int(param(request, "", "$skip", "skip"), "$skip", low=0, high=10**9)
+    start = parse_date(param(request, "", "$fromTimestamp"), "$fromTimestamp")
+    end = parse_date(param(request, "", "$toTimestamp"), "$toTimestamp")
+    return s.engine.rest_work_logs(100 if count is None else count, skip or 0, start, end)
+
+
+async def create_work_log(request: Request, s: Services) -> RestWorkLog:
+    data = await json_body(request, required=True, example=CREATE_EXAMPLE)
+    if not isinstance(data, dict):
+        raise bad_request(f"The body must be a JSON object such as {CREATE_EXAMPLE}.")
+    if data.get("timestamp") is None:
+        raise bad_request(f"timestamp (the start) is required, e.g. {CREATE_EXAMPLE}.")
+    length_given = data.get("length") is not None  # absent or null: LengthIsRequired
+    body = validate(
+        RestWorkLogCreate, {**data, "length": data["length"] if length_given else 0}, CREATE_EXAMPLE
+    )
+    return s.engine.create_work_log(
+        body.timestamp,
+        body.length if length_given else None,
+        body.billable_length,
+        body.work_item_id,
+        body.comment,
+        body.activity_type_id,
+    )
+
+
+async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
+    log_id = str(request.path_params["id"])
+    if not _GUID.fullmatch(log_id):
+        raise not_found(f"Work log {log_id!r} does not exist (work log ids are GUIDs).")
+    data = await json_body(request, required=True, example=PATCH_EXAMPLE)
+    body = validate(RestWorkLogPatch, data, PATCH_EXAMPLE)
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    return s.engine.patch_work_log(log_id.lower(), changes)
+
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("GET", BASE + "me", me, "The signed-in user.", TAG, envelope=True, response=RestMe),
+    Endpoint(
+        "GET",
+        BASE + "activityTypes",
+        activity_types,
+        "The activity types.",
+        TAG,
+        envelope=True,
+        response=RestActivityTypes,
+    ),
+    Endpoint(
+        "GET",
+        BASE + "workLogs",
+        work_logs,
+        "Work logs, oldest first, paged.",
+        TAG,
+        envelope=True,
+        query=(
+            QueryParam("$count", "integer", f"page size (default 100, at most {MAX_COUNT})"),
+            QueryParam("$skip", "integer", "work logs to skip"),
+            QueryParam("$fromTimestamp", "string", "earliest start (ISO-8601)"),
+            QueryParam("$toTimestamp", "string", "latest start (ISO-8601)"),
+        ),
+        response=RestWorkLog,
+        response_list=True,
+    ),
+    Endpoint(
+        "POST",
+        BASE + "workLogs",
+        create_work_log,
+        "Creates a manual work log.",
+        TAG,
+        envelope=True,
+        body=RestWorkLogCreate,
+        body_required=True,
+        response=RestWorkLog,
+    ),
+    Endpoint(
+        "PATCH",
+        BASE + "workLogs/{id}",
+        patch_work_log,
+        "Changes a work log (e.g. trims a tracked one's length).",
+        TAG,
+        envelope=True,
+        body=RestWorkLogPatch,
+        body_required=True,
+        response=RestWorkLog,
+    ),
+]
