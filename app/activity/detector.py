@@ -30,7 +30,8 @@ Cause = Literal["input", "locked", "sleep"]
 State = Literal["active", "idle"]
 
 # Two samples whose back-dated input times differ by less than this saw the same input: the
-# sources' own clocks and the poll's timing jitter by a few milliseconds.
+# sources' own clocks and the poll's timing jitter by a few milliseconds. (A quarter tick at
+# most, so input on consecutive ticks always counts as fresh.)
 SAME_INPUT_TOLERANCE = 0.25
 
 
@@ -91,6 +92,7 @@ class IdleDetector:
         self.sustain_samples = sustain_samples
         self.sustain_window = sustain_window
         self.sleep_gap = max(10.0 * tick, 10.0) if sleep_gap is None else sleep_gap
+        self._same_input = min(SAME_INPUT_TOLERANCE, tick / 4)
         self._monotonic = monotonic
         self._wall = wall
         self._state: State = "active"
@@ -128,9 +130,7 @@ class IdleDetector:
             return events
         age = min(max(0.0, seconds_since_input), now_m - self._present_m)
         input_m, input_w = now_m - age, now_w - age
-        fresh = self._last_input_m is not None and input_m > self._last_input_m + (
-            SAME_INPUT_TOLERANCE
-        )
+        fresh = self._last_input_m is not None and input_m > self._last_input_m + self._same_input
         if self._last_input_m is None or input_m > self._last_input_m:
             self._last_input_m, self._last_input_w = input_m, input_w
         if self._state == "active":
@@ -207,7 +207,7 @@ class IdleDetector:
             return [self._slept(self._suspend[1], now_w)]
         if now_w - prev_w > self.sleep_gap:
             return [self._slept(self._period_start(prev_w), now_w)]
-        if jump < -SAME_INPUT_TOLERANCE:
+        if jump < -self._same_input:
             # The wall clock was set back: move our wall anchors with it, nothing happened.
             self._shift_wall(jump)
         return []

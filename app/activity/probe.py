@@ -127,15 +127,15 @@ def probe(
             considered.append(SourceStatus(candidate.name, "", False, "unknown source"))
             continue
         source = factory()
-        if chosen is not None:
+        if candidate.skip:
+            considered.append(
+                SourceStatus(source.name, source.sees, False, f"skipped: {candidate.skip}")
+            )
+        elif chosen is not None:
             considered.append(
                 SourceStatus(
                     source.name, source.sees, False, f"not tried: {chosen.name} is preferred"
                 )
-            )
-        elif candidate.skip:
-            considered.append(
-                SourceStatus(source.name, source.sees, False, f"skipped: {candidate.skip}")
             )
         elif source.open():
             chosen = source
