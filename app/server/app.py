@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from starlette.applications import Starlette
@@ -42,6 +44,11 @@ ENDPOINTS: list[Endpoint] = [
     *routes_auth.ENDPOINTS,
     *routes_admin.ENDPOINTS,
 ]
+
+
+@functools.cache
+def _openapi() -> dict[str, Any]:
+    return build_openapi(ENDPOINTS)
 
 
 def resolve_data_dir(config: ServerConfig) -> Path:
@@ -119,10 +126,9 @@ def create_app(config: ServerConfig, *, clock: Clock | None = None) -> Starlette
         faults=FaultState(config.faults),
         token=token,
     )
-    openapi = build_openapi(ENDPOINTS)
 
     async def openapi_json(request: Request) -> Response:
-        return JSONResponse(openapi)
+        return JSONResponse(_openapi())
 
     tick = max(0.01, config.tick_interval / max(clock.speed, 1.0))
 
