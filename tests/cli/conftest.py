@@ -6,14 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAINTEXT_KEYRING = "keyrings.alt.file.PlaintextKeyring"
+SERVER_TOKEN = "cli-test-token-5d1f"
 
 
 @dataclass
@@ -122,3 +124,88 @@ def keyring_values(home: Home) -> list[str]:
         for section in parser.sections()
         for _, value in parser.items(section)
     ]
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real local server on a free loopback port for a whole test module."""
+    from app.server.config import ServerConfig
+    from app.server.runner import ServerThread
+
+    data = tmp_path_factory.mktemp("server-data")
+    with ServerThread(ServerConfig(port=0, data_dir=data, token=SERVER_TOKEN)) as server:
+        yield server
+
+
+def client_env(home: Home, server: Any, token: str | None = SERVER_TOKEN) -> Home:
+    """`home` with PACETRAY_SERVER (and PACETRAY_TOKEN) pointing at `server`."""
+    env = dict(home.env, PACETRAY_SERVER=server.url)
+    if token is not None:
+        env["PACETRAY_TOKEN"] = token
+    return Home(home.root, env)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 15.0, every: float = 0.05) -> Any:
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(every)
+
+
+def pacetray_all(
+    home: Home, *arg_lists: tuple[str, ...], timeout: float = 30
+) -> list[subprocess.CompletedProcess[str]]:
+    """Run several independent `pacetray` invocations at once (the suite must stay fast)."""
+    processes = [
+        (
+            args,
+            subprocess.Popen(
+                [sys.executable, "-m", "app", *args],
+                env=home.env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for args in arg_lists
+    ]
+    results: list[subprocess.CompletedProcess[str]] = []
+    for args, process in processes:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+        results.append(subprocess.CompletedProcess(list(args), process.returncode, out, err))
+    return results
+
+
+def current_state(server: Any) -> dict[str, Any]:
+    """The server's tracking state, read directly over HTTP (for polling in tests)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{server.url}/api/tracking/client/current?api-version=3.2",
+        headers={"Authorization": f"Bearer {SERVER_TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return dict(json.loads(response.read()))

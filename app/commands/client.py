@@ -1,0 +1,340 @@
+"""Client commands: status, start, stop, select, adjust, latest, search, activity-check, snooze,
+pair, login, logout. Each prints a readable summary, or the raw model with `--json`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.api.client import TrackingClient, warning_of
+from app.api.errors import ConnectionFailed, RequestTimeout, UnauthorizedError
+from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState
+from app.api.retry import RetryPolicy
+from app.cli import UserError
+from app.commands import output
+from app.commands.connection import (
+    TOKEN_ENV,
+    Connection,
+    add_connection_args,
+    add_server_arg,
+    resolve_connection,
+    unreachable,
+)
+from app.commands.durations import duration_arg
+
+# A person is waiting at the prompt: retry a failed read once, quickly, and never block for
+# long on a 429 (the error says how long to wait instead).
+CLI_RETRY = RetryPolicy(max_attempts=2, base_delay=0.3, max_delay=10.0)
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+SNOOZE = {
+    "1h": SnoozeOption.ONE_HOUR,
+    "tomorrow": SnoozeOption.TOMORROW,
+    "monday": SnoozeOption.NEXT_MONDAY,
+}
+REASONS = {"user": StopReason.USER, "machine": StopReason.MACHINE}
+
+Command = Callable[[TrackingClient, argparse.Namespace], Awaitable["Result"]]
+
+
+class Result:
+    """What a command prints: the model (for --json) and its readable lines."""
+
+    def __init__(self, model: BaseModel, lines: list[str], warning: str | None = None) -> None:
+        self.model = model
+        self.lines = lines
+        self.warning = warning
+
+
+# --- argument types --------------------------------------------------------------------------
+
+
+def work_item_arg(text: str) -> int:
+    digits = text.strip().removeprefix("#")
+    if not digits.isdigit() or int(digits) <= 0:
+        raise argparse.ArgumentTypeError(f"not a work item id: {text!r} (use a number like 1349)")
+    return int(digits)
+
+
+def count_arg(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 500:
+        raise argparse.ArgumentTypeError(f"not a count from 1 to 500: {text!r}")
+    return int(text)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def run_client_command(command: Command, args: argparse.Namespace) -> int:
+    connection = resolve_connection(args)
+    result = asyncio.run(_call(connection, command, args))
+    if result.warning:
+        print(f"pacetray: warning: {result.warning}", file=sys.stderr, flush=True)
+    if args.json:
+        print(output.to_json(result.model))
+    else:
+        print("\n".join(result.lines))
+    return 0
+
+
+async def _call(connection: Connection, command: Command, args: argparse.Namespace) -> Result:
+    client = connection.client(retry=CLI_RETRY)
+    try:
+        return await command(client, args)
+    except (ConnectionFailed, RequestTimeout) as exc:
+        if exc.sent:
+            raise
+        raise unreachable(connection.base_url, exc.message) from None
+    except UnauthorizedError:
+        raise UserError(
+            f"the server rejected the token — {connection.rejected_hint()}", exit_code=1
+        ) from None
+    finally:
+        await client.aclose()
+
+
+async def verify(connection: Connection) -> None:
+    """Raise the usual one-line errors unless the server accepts these credentials."""
+    await _call(connection, _status, argparse.Namespace())
+
+
+def _state_result(state: TrackingState, names: dict[str, str] | None = None) -> Result:
+    if names is None:
+        names = output.activity_names(output.state_activity_types(state))
+    return Result(state, output.describe_state(state, names), warning_of(state))
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+async def activity_types(client: TrackingClient) -> list[ActivityType]:
+    state = await client.current(expand=True)
+    types = output.state_activity_types(state)
+    if not types:  # a server that ignores $expand: ask the REST endpoint
+        types = list((await client.activity_types()).activity_types)
+    return types
+
+
+async def resolve_activity(
+    client: TrackingClient, text: str | None
+) -> tuple[str | None, dict[str, str] | None]:
+    """The activity type id for NAME (case-insensitive) or ID, and the name map if fetched."""
+    if text is None:
+        return None, None
+    if _GUID.match(text.strip()):
+        return text.strip(), None
+    types = await activity_types(client)
+    wanted = _normalise(text)
+    for activity in types:
+        if _normalise(activity.name) == wanted:
+            return activity.id, output.activity_names(types)
+    valid = ", ".join(t.name for t in types) or "(the server lists none)"
+    raise UserError(f"unknown activity {text!r}; valid names: {valid}")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+async def _status(client: TrackingClient, args: argparse.Namespace) -> Result:
+    return _state_result(await client.current(expand=True))
+
+
+async def _start(client: TrackingClient, args: argparse.Namespace) -> Result:
+    activity_id, names = await resolve_activity(client, args.activity)
+    state = await client.start_tracking(
+        tfs_id=args.work_item,
+        remark=args.remark,
+        activity_type_id=activity_id,
+        is_billable=args.billable,
+    )
+    if not state.track.is_tracking:
+        why = state.track_settings.response_message or "it gave no reason"
+        raise UserError(f"the server did not start tracking: {why}", exit_code=1)
+    return _state_result(state, names)
+
+
+async def _stop(client: TrackingClient, args: argparse.Namespace) -> Result:
+    reason = REASONS[args.reason] if args.reason else None
+    return _state_result(await client.stop_tracking(reason))
+
+
+async def _select(client: TrackingClient, args: argparse.Namespace) -> Result:
+    activity_id, names = await resolve_activity(client, args.activity)
+    track = await client.selected(
+        tfs_id=args.work_item, remark=args.remark, activity_type_id=activity_id
+    )
+    return Result(track, output.describe_selected(track, names))
+
+
+async def _adjust(client: TrackingClient, args: argparse.Namespace) -> Result:
+    if args.remark is None and args.activity is None:
+        raise UserError("nothing to adjust: pass --remark TEXT and/or --activity NAME")
+    activity_id, names = await resolve_activity(client, args.activity)
+    return _state_result(
+        await client.adjust(remark=args.remark, activity_type_id=activity_id), names
+    )
+
+
+async def _latest(client: TrackingClient, args: argparse.Namespace) -> Result:
+    result = await client.latest(args.n)
+    return Result(result, output.describe_latest(result))
+
+
+async def _search(client: TrackingClient, args: argparse.Namespace) -> Result:
+    text = " ".join(args.text).strip()
+    if not text:
+        raise UserError("nothing to search for: give a text or #ID")
+    by_id = text.removeprefix("#")
+    if by_id.isdigit():
+        result = await client.search(int(by_id))
+    else:
+        result = await client.search_by_query(text)
+    return Result(result, output.describe_search(result))
+
+
+async def _activity_check(client: TrackingClient, args: argparse.Namespace) -> Result:
+    return _state_result(await client.activity_check())
+
+
+async def _snooze(client: TrackingClient, args: argparse.Namespace) -> Result:
+    return _state_result(await client.idle_check(SNOOZE[args.until]))
+
+
+def _handler(command: Command) -> Callable[[argparse.Namespace], int]:
+    def handle(args: argparse.Namespace) -> int:
+        return run_client_command(command, args)
+
+    return handle
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+def _add(
+    sub: Any, name: str, command: Command, help_text: str, description: str | None = None
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=description or help_text
+    )
+    add_connection_args(parser)
+    parser.add_argument("--json", action="store_true", help="print the raw answer as JSON")
+    parser.set_defaults(handler=_handler(command))
+    return parser
+
+
+def _add_work_item_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--work-item", type=work_item_arg, metavar="N", help="work item id")
+    parser.add_argument("--remark", metavar="TEXT", help="remark (comment) of the track")
+    parser.add_argument(
+        "--activity", metavar="NAME|ID", help="activity type, by name (any case) or id"
+    )
+
+
+def register(sub: Any) -> None:
+    _add(sub, "status", _status, "show what is being tracked")
+
+    start = _add(sub, "start", _start, "start tracking (a running track is closed first)")
+    _add_work_item_args(start)
+    start.add_argument(
+        "--billable",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mark the time billable or not (default: the server's choice)",
+    )
+
+    stop = _add(sub, "stop", _stop, "stop tracking")
+    stop.add_argument(
+        "--reason",
+        choices=list(REASONS),
+        help="who stops: the user (default) or the machine (lock, sleep, idle)",
+    )
+
+    select = _add(sub, "select", _select, "choose what the next start tracks, without starting")
+    _add_work_item_args(select)
+
+    adjust = _add(sub, "adjust", _adjust, "change the remark or activity of the running track")
+    adjust.add_argument("--remark", metavar="TEXT", help="new remark")
+    adjust.add_argument("--activity", metavar="NAME|ID", help="new activity type")
+
+    latest = _add(sub, "latest", _latest, "list the latest work logs")
+    latest.add_argument(
+        "-n", type=count_arg, default=None, metavar="N", help="how many (server default: 10)"
+    )
+
+    search = _add(sub, "search", _search, "find work items by text, or by id as #ID or digits")
+    search.add_argument("text", nargs="+", metavar="TEXT|#ID")
+
+    _add(
+        sub,
+        "activity-check",
+        _activity_check,
+        "answer the server's activity check: still working, keep tracking",
+    )
+
+    snooze = _add(
+        sub,
+        "snooze",
+        _snooze,
+        "answer the activity check and skip further checks for a while",
+    )
+    snooze.add_argument(
+        "until", choices=list(SNOOZE), help="for one hour, until tomorrow or Monday"
+    )
+
+    pair = sub.add_parser(
+        "pair",
+        help="sign in by PIN pairing; the tokens go to the OS keyring",
+        description="Show a PIN, wait until it is confirmed (7pace: Apps > Pair Desktop App), "
+        "then keep the tokens in the OS keyring and the server address in the settings.",
+    )
+    add_server_arg(pair)
+    pair.add_argument(
+        "--timeout",
+        type=duration_arg,
+        default=90.0,
+        metavar="DUR",
+        help="how long to wait for the PIN to be confirmed (default: 90s)",
+    )
+    pair.set_defaults(handler=_pair)
+
+    login = sub.add_parser(
+        "login",
+        help="save an API token in the OS keyring (checked against the server first)",
+        description=f"Keep a 7pace API token in the OS keyring. The token is read from "
+        f"${TOKEN_ENV}, --token, or a hidden prompt.",
+    )
+    add_connection_args(login)
+    login.set_defaults(handler=_login)
+
+    logout = sub.add_parser("logout", help="forget the saved token and sign-in of a server")
+    add_server_arg(logout)
+    logout.set_defaults(handler=_logout)
+
+
+# --- pair / login / logout -------------------------------------------------------------------
+
+
+def _pair(args: argparse.Namespace) -> int:
+    from app.commands import credentials
+
+    return credentials.pair(args)
+
+
+def _login(args: argparse.Namespace) -> int:
+    from app.commands import credentials
+
+    return credentials.login(args, prompt=getpass.getpass)
+
+
+def _logout(args: argparse.Namespace) -> int:
+    from app.commands import credentials
+
+    return credentials.logout(args)

@@ -1,0 +1,153 @@
+"""Which server and which credentials a client command uses, and the client built from them.
+
+Order: `--server`/`--token`, then PACETRAY_SERVER/PACETRAY_TOKEN, then the saved settings with
+the secret from the OS keyring. Tokens are never printed, logged or written to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.api.auth import OAuthTokens, RefreshingAuth
+from app.api.client import TrackingClient
+from app.api.retry import RetryPolicy
+from app.api.urls import normalize_base_url
+from app.cli import UserError
+from app.settings import AuthMethod, load_settings
+from app.settings.errors import SettingsError
+from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, get_secret, set_secret
+
+log = logging.getLogger("app.commands")
+
+SERVER_ENV = "PACETRAY_SERVER"
+TOKEN_ENV = "PACETRAY_TOKEN"
+
+
+@dataclass(frozen=True)
+class Connection:
+    base_url: str
+    token: str | None = field(default=None, repr=False)  # a bearer API token
+    oauth: OAuthTokens | None = field(default=None, repr=False)  # PIN-paired tokens
+    source: str = ""  # where the credentials came from, for error hints
+
+    def client(self, retry: RetryPolicy | None = None) -> TrackingClient:
+        if self.oauth is not None:
+            auth = RefreshingAuth(self.base_url, self.oauth, _saver(self.base_url))
+            return TrackingClient(self.base_url, auth=auth, retry=retry)
+        return TrackingClient(self.base_url, token=self.token, retry=retry)
+
+    def rejected_hint(self) -> str:
+        """What to do when the server rejects these credentials (401)."""
+        if self.source == "pin":
+            return f"pair again with `pacetray pair --server {self.base_url}`"
+        if self.source == "keyring":
+            return f"save a valid token with `pacetray login --server {self.base_url}`"
+        return f"check --token / {TOKEN_ENV} (for `pacetray serve`, its token file)"
+
+
+def unreachable(base_url: str, detail: str) -> UserError:
+    """The one-line error for a server that could not be connected to at all."""
+    log.debug("connect failed: %s", detail)
+    return UserError(
+        f"cannot reach {base_url} — is the server running? Check --server / ${SERVER_ENV}, "
+        "or start a local server with `pacetray serve`",
+        exit_code=1,
+    )
+
+
+def add_server_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help=f"Timetracker address: org name, https URL, or http://127.0.0.1:PORT "
+        f"(default: ${SERVER_ENV}, else the saved server)",
+    )
+
+
+def add_connection_args(parser: argparse.ArgumentParser) -> None:
+    add_server_arg(parser)
+    parser.add_argument(
+        "--token",
+        metavar="T",
+        help=f"API token (default: ${TOKEN_ENV}, else the saved one from the OS keyring); "
+        "prefer the variable: command lines are visible to other users",
+    )
+
+
+def resolve_server(args: argparse.Namespace) -> str:
+    """The normalised base URL; raises UserError when none is given anywhere."""
+    text = getattr(args, "server", None) or os.environ.get(SERVER_ENV)
+    if not text:
+        text = load_settings().server_url
+    if not text:
+        raise UserError(
+            f"no server given: pass --server URL or set {SERVER_ENV} "
+            "(or save one with `pacetray pair --server URL` or `pacetray login --server URL`)"
+        )
+    return normalize_base_url(text)
+
+
+def resolve_connection(args: argparse.Namespace) -> Connection:
+    base_url = resolve_server(args)
+    token = getattr(args, "token", None) or os.environ.get(TOKEN_ENV)
+    if token is not None:
+        token = token.strip()
+        if not token:
+            raise UserError(f"the token given (--token or {TOKEN_ENV}) is empty")
+        return Connection(base_url, token=token, source="explicit")
+    settings = load_settings()
+    prefer_pin = settings.server_url == base_url and settings.auth_method is AuthMethod.PIN
+    kinds = (OAUTH_TOKENS, API_TOKEN) if prefer_pin else (API_TOKEN, OAUTH_TOKENS)
+    for kind in kinds:
+        secret = get_secret(base_url, kind)
+        if secret is None:
+            continue
+        if kind == OAUTH_TOKENS:
+            return Connection(base_url, oauth=decode_tokens(secret), source="pin")
+        return Connection(base_url, token=secret, source="keyring")
+    raise UserError(
+        f"no token for {base_url}: pass --token T or set {TOKEN_ENV}, "
+        "or save one with `pacetray login` or `pacetray pair`"
+    )
+
+
+def encode_tokens(tokens: OAuthTokens) -> str:
+    return json.dumps(
+        {
+            "access_token": tokens.access_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_at": tokens.expires_at.isoformat(),
+        }
+    )
+
+
+def decode_tokens(text: str) -> OAuthTokens:
+    try:
+        data = json.loads(text)
+        return OAuthTokens(
+            access_token=str(data["access_token"]),
+            refresh_token=data.get("refresh_token"),
+            expires_at=datetime.fromisoformat(data["expires_at"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        raise UserError(
+            "the paired sign-in saved in the keyring is damaged; run `pacetray pair` again",
+            exit_code=1,
+        ) from None
+
+
+def _saver(base_url: str) -> Callable[[OAuthTokens], None]:
+    def save(tokens: OAuthTokens) -> None:
+        try:
+            set_secret(base_url, OAUTH_TOKENS, encode_tokens(tokens))
+        except SettingsError as exc:
+            # The refreshed token still works for this run; only the next run must pair again.
+            log.warning("could not save the refreshed sign-in: %s", exc.message)
+
+    return save

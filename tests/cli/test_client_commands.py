@@ -1,0 +1,171 @@
+"""Every client command, run as the real `pacetray` against a real local server on loopback."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.cli.conftest import (
+    SERVER_TOKEN,
+    Home,
+    assert_one_line_error,
+    client_env,
+    free_port,
+    pacetray,
+    pacetray_all,
+)
+
+
+@pytest.fixture
+def cli(home: Home, shared_server: Any) -> Home:
+    return client_env(home, shared_server)
+
+
+def run_json(cli: Home, *args: str) -> Any:
+    result = pacetray(cli, *args, "--json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def ok(cli: Home, *args: str) -> list[str]:
+    result = pacetray(cli, *args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout.strip().splitlines()
+
+
+def a_work_item(cli: Home, query: str = "checkout") -> dict[str, Any]:
+    """A work item the server knows, found through the command line itself."""
+    hits = run_json(cli, "search", query)["workItems"]
+    assert hits, f"the demo data has no work item matching {query!r}"
+    return dict(hits[0]["workItem"])
+
+
+def test_status_start_adjust_stop_readable_and_json(cli: Home) -> None:
+    ok(cli, "stop")
+    assert ok(cli, "status")[0] == "Not tracking"
+
+    item = a_work_item(cli)
+    lines = ok(
+        cli,
+        "start",
+        "--work-item",
+        str(item["id"]),
+        "--remark",
+        "cli test",
+        "--activity",
+        "DEVELOPMENT",
+        "--no-billable",
+    )
+    assert lines[0].startswith(f"Tracking #{item['id']} {item['title']} “cli test” — 0:00:")
+    assert lines[0].endswith("(Development)")
+
+    state = run_json(cli, "status")
+    assert state["track"]["trackingState"] == "tracking"
+    assert state["track"]["tfsId"] == item["id"]
+    assert state["track"]["remark"] == "cli test"
+    dev = [t for t in state["settings"]["activityType"]["activityTypes"] if t["name"] == "Testing"]
+    assert ok(cli, "status")[0].startswith(f"Tracking #{item['id']} ")
+
+    lines = ok(cli, "adjust", "--remark", "reviewing", "--activity", dev[0]["id"])
+    assert "“reviewing”" in lines[0]
+    adjusted = run_json(cli, "status")["track"]
+    assert adjusted["remark"] == "reviewing"
+    assert adjusted["activityTypeId"].lower() == dev[0]["id"].lower()
+
+    lines = ok(cli, "stop", "--reason", "machine")
+    assert lines[0] == "Not tracking"
+    assert run_json(cli, "status")["track"]["trackingState"] == "idle"
+
+
+def test_select_then_start_uses_the_selection(cli: Home) -> None:
+    ok(cli, "stop")
+    item = a_work_item(cli, "basket")
+    lines = ok(cli, "select", "--work-item", f"#{item['id']}", "--activity", "testing")
+    assert lines == [
+        f"Selected #{item['id']} {item['title']} (Testing); `pacetray start` tracks it"
+    ]
+    selected = run_json(cli, "select", "--work-item", str(item["id"]))
+    assert selected["tfsId"] == item["id"]
+    ok(cli, "start")
+    assert run_json(cli, "status")["track"]["tfsId"] == item["id"]
+    ok(cli, "stop")
+
+
+def test_latest_lists_the_tracked_work(cli: Home) -> None:
+    item = a_work_item(cli)
+    ok(cli, "start", "--work-item", str(item["id"]), "--remark", "for latest")
+    ok(cli, "stop")
+    result = run_json(cli, "latest", "-n", "1")
+    assert len(result["workLogs"]) == 1
+    assert result["workLogs"][0]["remark"] == "for latest"
+    lines = ok(cli, "latest", "-n", "1")
+    assert len(lines) == 1
+    assert f"#{item['id']} " in lines[0]
+    assert "“for latest”" in lines[0]
+
+
+def test_search_by_text_and_by_id(cli: Home) -> None:
+    item = a_work_item(cli)
+    for form in (f"#{item['id']}", str(item["id"])):
+        found = run_json(cli, "search", form)
+        assert [hit["workItem"]["id"] for hit in found["workItems"]] == [item["id"]]
+    lines = ok(cli, "search", "checkout")
+    assert any(line.strip().startswith(f"#{item['id']} {item['title']}") for line in lines)
+    assert ok(cli, "search", "no such thing zzqx") == [
+        "No work items found for 'no such thing zzqx'"
+    ]
+
+
+BAD_INPUT: list[tuple[tuple[str, ...], tuple[str, ...], int]] = [
+    (("start", "--activity", "Juggling"), ("unknown activity 'Juggling'", "Development"), 2),
+    (("start", "--work-item", "987654321"), ("987654321",), 1),
+    (("adjust",), ("nothing to adjust",), 2),
+    (("latest", "-n", "0"), ("-n",), 2),
+    (("snooze", "forever"), ("invalid choice",), 2),
+    (("stop", "--reason", "boss"), ("invalid choice",), 2),
+    (("start", "--work-item", "abc"), ("not a work item id",), 2),
+]
+
+
+def test_bad_input_is_one_line_naming_the_cause(cli: Home) -> None:
+    results = pacetray_all(cli, *(args for args, _, _ in BAD_INPUT))
+    for (_, needles, code), result in zip(BAD_INPUT, results, strict=True):
+        assert_one_line_error(result, *needles)
+        assert result.returncode == code, result
+
+
+def test_unreachable_server(home: Home) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = pacetray(home, "status", "--server", url, "--token", "whatever")
+    line = assert_one_line_error(result, f"cannot reach {url}", "is the server running?")
+    assert "whatever" not in result.stdout + result.stderr
+    assert result.returncode == 1
+    assert line
+
+
+def test_rejected_token(cli: Home) -> None:
+    result = pacetray(cli, "status", "--token", "wrong-token-abc")
+    assert_one_line_error(result, "the server rejected the token")
+    assert result.returncode == 1
+    assert "wrong-token-abc" not in result.stdout + result.stderr
+
+
+def test_no_server_and_no_token_say_what_to_pass(home: Home, shared_server: Any) -> None:
+    assert_one_line_error(pacetray(home, "status"), "no server given", "--server")
+    result = pacetray(home, "status", "--server", shared_server.url)
+    assert_one_line_error(result, "no token", "PACETRAY_TOKEN")
+
+
+def test_insecure_remote_url_is_refused(home: Home) -> None:
+    result = pacetray(home, "status", "--server", "http://example.com", "--token", "t")
+    assert_one_line_error(result, "https://")
+
+
+def test_command_line_token_wins_over_environment(cli: Home) -> None:
+    bad = Home(cli.root, dict(cli.env, PACETRAY_TOKEN="bad"))
+    assert_one_line_error(pacetray(bad, "status"), "rejected the token")
+    assert ok(bad, "status", "--token", SERVER_TOKEN)

@@ -1,0 +1,160 @@
+"""Signing in from the command line: `pair` (PIN), `login` (API token), `logout`, with the
+secrets in a real (file-based) keyring and never in the settings file."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.conftest import (
+    ROOT,
+    SERVER_TOKEN,
+    Home,
+    assert_one_line_error,
+    keyring_values,
+    pacetray,
+)
+
+
+def server(tmp_path: Path, approve_pins: bool) -> Any:
+    from app.server.runner import ServerThread
+
+    from app.server.config import ServerConfig
+
+    config = ServerConfig(
+        port=0, data_dir=tmp_path / "server", token=SERVER_TOKEN, approve_pins=approve_pins
+    )
+    return ServerThread(config)
+
+
+@pytest.fixture
+def approving_server(tmp_path: Path) -> Iterator[Any]:
+    with server(tmp_path, approve_pins=True) as running:
+        yield running
+
+
+@pytest.fixture
+def strict_server(tmp_path: Path) -> Iterator[Any]:
+    with server(tmp_path, approve_pins=False) as running:
+        yield running
+
+
+def assert_no_secret_in_files(home: Home, *secrets: str) -> None:
+    for path in (home.root / "config").rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            for secret in secrets:
+                assert secret not in text, f"a secret leaked into {path}"
+
+
+def test_pair_end_to_end_keeps_tokens_in_the_keyring(home: Home, approving_server: Any) -> None:
+    result = pacetray(home, "pair", "--server", approving_server.url)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^PIN: \d+$", result.stdout, re.MULTILINE)
+    assert "Paired with" in result.stdout
+
+    stored = keyring_values(home)
+    assert len(stored) == 1
+    tokens = json.loads(stored[0])
+    assert tokens["access_token"] and tokens["refresh_token"]
+    assert tokens["access_token"] not in result.stdout + result.stderr
+
+    settings = home.settings_file.read_text()
+    assert f'server_url = "{approving_server.url}"' in settings
+    assert 'auth_method = "pin"' in settings
+    assert_no_secret_in_files(home, tokens["access_token"], tokens["refresh_token"])
+
+    # Later commands need neither --server nor --token: settings + keyring suffice.
+    status = pacetray(home, "status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith(("Not tracking", "Tracking"))
+
+    out = pacetray(home, "logout")
+    assert out.returncode == 0, out.stderr
+    assert keyring_values(home) == []
+    assert 'auth_method = "none"' in home.settings_file.read_text()
+    assert_one_line_error(pacetray(home, "status"), "no token")
+
+
+def test_pair_with_a_pin_approved_by_the_admin_command(home: Home, strict_server: Any) -> None:
+    pair = subprocess.Popen(
+        [sys.executable, "-m", "app", "pair", "--server", strict_server.url, "--timeout", "30s"],
+        env=home.env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert pair.stdout is not None
+        line = pair.stdout.readline()
+        match = re.match(r"^PIN: (\d+)$", line.strip())
+        assert match, line
+        approve = pacetray(
+            home,
+            "server",
+            "approve-pin",
+            match[1],
+            "--server",
+            strict_server.url,
+            "--token",
+            SERVER_TOKEN,
+        )
+        assert approve.returncode == 0, approve.stderr
+        assert approve.stdout.strip() == f"PIN {match[1]} approved"
+        out, err = pair.communicate(timeout=30)
+    finally:
+        if pair.poll() is None:
+            pair.kill()
+            pair.communicate()
+    assert pair.returncode == 0, err
+    assert "Paired with" in out
+    assert len(keyring_values(home)) == 1
+
+
+def test_approve_pin_errors(home: Home, strict_server: Any) -> None:
+    result = pacetray(
+        home, "server", "approve-pin", "000000", "--server", strict_server.url, "--token", "nope"
+    )
+    assert_one_line_error(result, "rejected the token")
+    result = pacetray(home, "server", "approve-pin", "12ab", "--server", strict_server.url)
+    assert_one_line_error(result, "not a PIN")
+
+
+def test_login_checks_the_token_then_keeps_it_in_the_keyring(
+    home: Home, approving_server: Any
+) -> None:
+    bad = Home(home.root, dict(home.env, PACETRAY_TOKEN="not-the-token"))
+    assert_one_line_error(
+        pacetray(bad, "login", "--server", approving_server.url), "rejected the token"
+    )
+    assert keyring_values(home) == []
+    assert not home.settings_file.exists()
+
+    good = Home(home.root, dict(home.env, PACETRAY_TOKEN=SERVER_TOKEN))
+    result = pacetray(good, "login", "--server", approving_server.url)
+    assert result.returncode == 0, result.stderr
+    assert keyring_values(home) == [SERVER_TOKEN]
+    assert 'auth_method = "token"' in home.settings_file.read_text()
+    assert_no_secret_in_files(home, SERVER_TOKEN)
+    assert pacetray(home, "status").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "backend", ["keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"]
+)
+def test_missing_keyring_backend_is_a_clear_error(
+    home: Home, approving_server: Any, backend: str
+) -> None:
+    no_keyring = Home(home.root, dict(home.env, PYTHON_KEYRING_BACKEND=backend))
+    result = pacetray(no_keyring, "pair", "--server", approving_server.url)
+    assert_one_line_error(result, "no usable OS keyring", "--token")
+    assert "PIN" not in result.stdout  # refused before pairing, not after
+    assert not home.settings_file.exists()
