@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.api.client import TrackingClient, warning_of
-from app.api.errors import ConnectionFailed, RequestTimeout, UnauthorizedError
+from app.api.errors import ConnectionFailed, NotFoundError, RequestTimeout, UnauthorizedError
 from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState
 from app.api.retry import RetryPolicy
 from app.cli import UserError
@@ -147,14 +147,28 @@ async def _status(client: TrackingClient, args: argparse.Namespace) -> Result:
     return _state_result(await client.current(expand=True))
 
 
+def unknown_work_item(exc: NotFoundError, work_item: int | None) -> NotFoundError | UserError:
+    """A 404 for the work item asked for reads better as a hint to search for it."""
+    if work_item is None or exc.error_code != "EntityNotFound":
+        return exc
+    return UserError(
+        f"work item #{work_item} was not found on the server — find the right id with "
+        "`pacetray search TEXT`",
+        exit_code=1,
+    )
+
+
 async def _start(client: TrackingClient, args: argparse.Namespace) -> Result:
     activity_id, names = await resolve_activity(client, args.activity)
-    state = await client.start_tracking(
-        tfs_id=args.work_item,
-        remark=args.remark,
-        activity_type_id=activity_id,
-        is_billable=args.billable,
-    )
+    try:
+        state = await client.start_tracking(
+            tfs_id=args.work_item,
+            remark=args.remark,
+            activity_type_id=activity_id,
+            is_billable=args.billable,
+        )
+    except NotFoundError as exc:
+        raise unknown_work_item(exc, args.work_item) from None
     if not state.track.is_tracking:
         why = state.track_settings.response_message or "it gave no reason"
         raise UserError(f"the server did not start tracking: {why}", exit_code=1)
@@ -168,10 +182,13 @@ async def _stop(client: TrackingClient, args: argparse.Namespace) -> Result:
 
 async def _select(client: TrackingClient, args: argparse.Namespace) -> Result:
     activity_id, names = await resolve_activity(client, args.activity)
-    track = await client.selected(
-        tfs_id=args.work_item, remark=args.remark, activity_type_id=activity_id
-    )
-    return Result(track, output.describe_selected(track, names))
+    try:
+        track = await client.selected(
+            tfs_id=args.work_item, remark=args.remark, activity_type_id=activity_id
+        )
+    except NotFoundError as exc:
+        raise unknown_work_item(exc, args.work_item) from None
+    return Result(track, output.describe_selected(track, names, requested=args.work_item))
 
 
 async def _adjust(client: TrackingClient, args: argparse.Namespace) -> Result:

@@ -99,7 +99,14 @@ def describe_state(state: TrackingState, names: dict[str, str] | None = None) ->
     return lines
 
 
-def describe_selected(track: Track, names: dict[str, str] | None = None) -> list[str]:
+def describe_selected(
+    track: Track, names: dict[str, str] | None = None, requested: int | None = None
+) -> list[str]:
+    """`selected` answers with the running track while tracking, not with the selection."""
+    if track.is_tracking and requested is not None and track.tfs_id != requested:
+        return [
+            f"Selected #{requested} for the next start; still tracking {subject(track)}",
+        ]
     activity = _activity_suffix(track.activity_type_id, names or {})
     return [f"Selected {subject(track)}{activity}; `pacetray start` tracks it"]
 

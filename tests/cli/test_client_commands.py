@@ -92,6 +92,13 @@ def test_select_then_start_uses_the_selection(cli: Home) -> None:
     assert selected["tfsId"] == item["id"]
     ok(cli, "start")
     assert run_json(cli, "status")["track"]["tfsId"] == item["id"]
+
+    # While tracking, the selection is for the next start; the summary must not confuse them.
+    other = a_work_item(cli, "deploy")
+    lines = ok(cli, "select", "--work-item", str(other["id"]))
+    assert lines == [
+        f"Selected #{other['id']} for the next start; still tracking #{item['id']} {item['title']}"
+    ]
     ok(cli, "stop")
 
 
@@ -122,7 +129,8 @@ def test_search_by_text_and_by_id(cli: Home) -> None:
 
 BAD_INPUT: list[tuple[tuple[str, ...], tuple[str, ...], int]] = [
     (("start", "--activity", "Juggling"), ("unknown activity 'Juggling'", "Development"), 2),
-    (("start", "--work-item", "987654321"), ("987654321",), 1),
+    (("start", "--work-item", "987654321"), ("work item #987654321 was not found", "search"), 1),
+    (("select", "--work-item", "987654321"), ("work item #987654321 was not found",), 1),
     (("adjust",), ("nothing to adjust",), 2),
     (("latest", "-n", "0"), ("-n",), 2),
     (("snooze", "forever"), ("invalid choice",), 2),

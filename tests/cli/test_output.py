@@ -101,3 +101,14 @@ def test_json_uses_the_wire_names() -> None:
     assert data["track"]["tfsId"] == 3
     assert data["track"]["trackingState"] == "tracking"
     assert data["timestamp"] == 7
+
+
+def test_selected_while_tracking_names_both() -> None:
+    running = state(trackingState="tracking", tfsId=5, workItem={"id": 5, "title": "Now"}).track
+    assert output.describe_selected(running, requested=9) == [
+        "Selected #9 for the next start; still tracking #5 Now"
+    ]
+    idle = state(trackingState="idle", tfsId=9, activityTypeId=DEV).track
+    assert output.describe_selected(idle, NAMES, requested=9) == [
+        "Selected #9 (Development); `pacetray start` tracks it"
+    ]

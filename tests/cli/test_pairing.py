@@ -24,9 +24,8 @@ from tests.cli.conftest import (
 
 
 def server(tmp_path: Path, approve_pins: bool) -> Any:
-    from app.server.runner import ServerThread
-
     from app.server.config import ServerConfig
+    from app.server.runner import ServerThread
 
     config = ServerConfig(
         port=0, data_dir=tmp_path / "server", token=SERVER_TOKEN, approve_pins=approve_pins
@@ -158,3 +157,49 @@ def test_missing_keyring_backend_is_a_clear_error(
     assert_one_line_error(result, "no usable OS keyring", "--token")
     assert "PIN" not in result.stdout  # refused before pairing, not after
     assert not home.settings_file.exists()
+
+
+def edit_keyring_tokens(
+    home: Home, server_url: str, monkeypatch: pytest.MonkeyPatch, **changes: str
+) -> dict[str, str]:
+    """Change the paired tokens stored in the test's file keyring; returns the old ones."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    from app.settings import secrets
+
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", home.env["XDG_DATA_HOME"])
+        ring = PlaintextKeyring()
+        user = secrets.account(server_url, secrets.OAUTH_TOKENS)
+        stored = ring.get_password(secrets.SERVICE, user)
+        assert stored is not None
+        old = json.loads(stored)
+        ring.set_password(secrets.SERVICE, user, json.dumps({**old, **changes}))
+    return dict(old)
+
+
+def test_an_expired_access_token_is_refreshed_and_the_new_one_kept(
+    home: Home, approving_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pacetray(home, "pair", "--server", approving_server.url).returncode == 0
+    old = edit_keyring_tokens(
+        home, approving_server.url, monkeypatch, expires_at="2020-01-01T00:00:00+00:00"
+    )
+    result = pacetray(home, "status")
+    assert result.returncode == 0, result.stderr
+    new = json.loads(keyring_values(home)[0])
+    assert new["access_token"] != old["access_token"]
+    assert new["expires_at"] > "2020-01-01"
+    assert_no_secret_in_files(home, new["access_token"], old["access_token"])
+
+
+def test_a_revoked_sign_in_asks_to_pair_again(
+    home: Home, approving_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pacetray(home, "pair", "--server", approving_server.url).returncode == 0
+    edit_keyring_tokens(
+        home, approving_server.url, monkeypatch, access_token="revoked", refresh_token="revoked"
+    )
+    result = pacetray(home, "status")
+    assert_one_line_error(result, "rejected the token", "pacetray pair")
+    assert "revoked" not in result.stderr
