@@ -14,8 +14,11 @@ class SourceStatus:
     sees: str
     available: bool
     reason: str = ""  # why it is unavailable, or a caveat when it is
+    tried: bool = True  # False: the probe skipped it or had already chosen a better one
 
     def describe(self) -> str:
+        if not self.tried:
+            return f"{self.name}: {self.reason}"
         state = "available" if self.available else f"unavailable: {self.reason}"
         if self.available and self.reason:
             state += f" ({self.reason})"

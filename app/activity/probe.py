@@ -129,12 +129,18 @@ def probe(
         source = factory()
         if candidate.skip:
             considered.append(
-                SourceStatus(source.name, source.sees, False, f"skipped: {candidate.skip}")
+                SourceStatus(
+                    source.name, source.sees, False, f"skipped: {candidate.skip}", tried=False
+                )
             )
         elif chosen is not None:
             considered.append(
                 SourceStatus(
-                    source.name, source.sees, False, f"not tried: {chosen.name} is preferred"
+                    source.name,
+                    source.sees,
+                    False,
+                    f"not tried: {chosen.name} is preferred",
+                    tried=False,
                 )
             )
         elif source.open():

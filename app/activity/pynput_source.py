@@ -88,8 +88,10 @@ class PynputSource(SourceBase):
             if untrusted is not None:
                 self._drop_listeners()
                 return self._fail(untrusted)
-        # A lower bound: nothing is known from before. status() says so until input arrives.
-        self._started = self._last_input = self._monotonic()
+        if not self._started:
+            # A lower bound: nothing is known from before; status() says so until input comes.
+            # A replacement listener keeps the last input seen by the one it replaces.
+            self._started = self._last_input = self._monotonic()
         return self._ok()
 
     def _death_reason(self) -> str:

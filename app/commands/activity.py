@@ -38,6 +38,7 @@ def _status_json(status: Any) -> dict[str, Any]:
     return {
         "name": status.name,
         "available": status.available,
+        "tried": status.tried,
         "reason": status.reason,
         "sees": status.sees,
     }

@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import Xlib.display
+from Xlib.protocol import request
 
 from app.activity.base import SourceBase
 from app.activity.probe import probe
@@ -82,22 +84,53 @@ def test_pynput_callbacks_keep_no_key_or_position(x11: XServer) -> None:
         source.close()
 
 
+def kill_x_connection(x11: XServer, listener: object) -> None:
+    """XKillClient on the listener's recording connection: its thread dies with an error."""
+    conn = Xlib.display.Display(x11.display)
+    try:
+        request.KillClient(display=conn.display, resource=listener._context)  # type: ignore[attr-defined]
+        conn.sync()
+    finally:
+        conn.close()
+
+
 def test_dead_listener_is_detected_and_replaced(x11: XServer) -> None:
     source = PynputSource()
     assert source.open()
     try:
+        before_death = time.monotonic()
+        x11.xdotool("key", "shift")
+        wait_for(lambda: source.last_input > before_death, timeout=2, what="the first input")
+        last_input = source.last_input
         first = source.listener_threads
-        first[0].stop()  # something ends the keyboard listener under our feet
-        x11.xdotool("key", "shift")  # on X11 the stop completes with the next event
-        wait_for(lambda: not first[0].is_alive(), timeout=3, what="the listener to end")
-        assert source.seconds_since_input() is not None  # the poll notices and replaces it
-        assert source.restart_reasons and "ended" in source.restart_reasons[0]
+        kill_x_connection(x11, first[0])
+        wait_for(lambda: not first[0].is_alive(), timeout=3, what="the listener to die")
+        value = source.seconds_since_input()  # the poll notices and replaces it
+        assert value is not None and value >= time.monotonic() - last_input - 0.01
+        assert source.restart_reasons == [
+            "ConnectionClosedError: Display connection closed by server"
+        ]
         fresh = source.listener_threads
         assert fresh and all(t.is_alive() for t in fresh) and fresh[0] is not first[0]
         before = time.monotonic()
         x11.xdotool("key", "shift")
         wait_for(lambda: source.last_input > before, timeout=2, what="the new listener")
-        assert source.status().available
+        assert source.status().available and source.status().reason == ""
+    finally:
+        source.close()
+
+
+def test_stopped_listener_is_replaced_too(x11: XServer) -> None:
+    source = PynputSource()
+    assert source.open()
+    try:
+        first = source.listener_threads
+        first[1].stop()  # someone stops it: on X11 that completes with the next event
+        x11.xdotool("mousemove_relative", "--", "5", "5")
+        wait_for(lambda: not first[1].is_alive(), timeout=3, what="the listener to end")
+        assert source.seconds_since_input() is not None
+        assert source.restart_reasons == ["its thread ended without an error"]
+        assert all(t.is_alive() for t in source.listener_threads)
     finally:
         source.close()
 
@@ -108,13 +141,15 @@ def test_listener_that_keeps_dying_is_given_up_with_the_reason(x11: XServer) -> 
     try:
         for _ in range(4):
             victim = source.listener_threads[1]
-            victim.stop()
-            x11.xdotool("mousemove_relative", "--", "3", "3")
-            wait_for(lambda v=victim: not v.is_alive(), timeout=3, what="the listener to end")
+            kill_x_connection(x11, victim)
+            wait_for(lambda v=victim: not v.is_alive(), timeout=3, what="the listener to die")
             source.seconds_since_input()
         status = source.status()
         assert not status.available
-        assert "keeps dying" in status.reason
+        assert status.reason == (
+            "pynput listener keeps dying (ConnectionClosedError: Display connection closed by "
+            "server); gave up"
+        )
         assert source.seconds_since_input() is None
     finally:
         source.close()
@@ -181,7 +216,9 @@ def test_record_disabled_probe_falls_back_to_xscreensaver(monkeypatch: pytest.Mo
             result.chosen.close()
 
 
-def test_record_disabled_listener_death_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_disabled_listener_death_is_reported(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     with XServer(record=False) as bare:
         monkeypatch.setenv("DISPLAY", bare.display)
         source = PynputSource(check_display=False)  # skip the pre-check: let the thread die
@@ -190,6 +227,7 @@ def test_record_disabled_listener_death_is_reported(monkeypatch: pytest.MonkeyPa
             "pynput listener failed to start: the X server has no RECORD extension"
         )
         assert source.listener_threads == []
+        assert "Traceback" not in capfd.readouterr().err  # the thread's death was captured
 
 
 def test_probe_prefers_pynput_on_x11(x11: XServer) -> None:
@@ -198,8 +236,10 @@ def test_probe_prefers_pynput_on_x11(x11: XServer) -> None:
         assert result.chosen.name == "pynput"
         assert [s.name for s in result.considered][:2] == ["pynput", "xscreensaver"]
         assert result.considered[1].reason == "not tried: pynput is preferred"
-        text = "\n".join(result.describe())
-        assert "using: pynput: available" in text
+        assert result.considered[1].tried is False
+        text = result.describe()
+        assert text[:2] == ["session: x11", f"using: {result.chosen.status().describe()}"]
+        assert text[3] == "  xscreensaver: not tried: pynput is preferred"
     finally:
         result.chosen.close()
 
