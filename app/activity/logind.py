@@ -104,10 +104,7 @@ class LogindWatcher:
         self._add_match(conn, sleep_rule)
         session_id = self._session_id or os.environ.get("XDG_SESSION_ID", "")
         try:
-            if session_id:
-                path = self._call(conn, "GetSession", "s", session_id)
-            else:
-                path = self._call(conn, "GetSessionByPID", "u", os.getpid())
+            path = self._session_path(conn, session_id)
         except Exception as exc:
             # Suspend still works; lock/unlock cannot be watched without our session.
             self.reason = f"lock/unlock not watched: no logind session ({first_line(exc)})"
@@ -118,6 +115,16 @@ class LogindWatcher:
         )
         self._add_match(conn, lock_rule)
         self.reason = ""
+
+    def _session_path(self, conn: DBusConnection, session_id: str) -> object:
+        if session_id:
+            return self._call(conn, "GetSession", "s", session_id)
+        try:
+            # "auto": our session, or the user's graphical one when we run outside any
+            # session (e.g. started by a systemd user service).
+            return self._call(conn, "GetSession", "s", "auto")
+        except RuntimeError:  # a logind older than "auto"
+            return self._call(conn, "GetSessionByPID", "u", os.getpid())
 
     def _add_match(self, conn: DBusConnection, rule: MatchRule) -> None:
         reply = conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)

@@ -12,22 +12,30 @@ from app.activity.logind import LOGIND, LogindWatcher, SessionEvent, feed
 from tests.support.dbus import DBusDaemon, DBusService, DBusServiceError
 
 SESSION = "/org/freedesktop/login1/session/_32"
+MANAGER_CALL = ("/org/freedesktop/login1", f"{LOGIND}.Manager")
 OTHER_SESSION = "/org/freedesktop/login1/session/_7"
 
 
-@pytest.fixture
-def login1(system_bus: DBusDaemon) -> Iterator[DBusService]:
-    service = DBusService(system_bus.address, [LOGIND])
+def fake_login1(address: str, *, knows_auto: bool = True) -> DBusService:
+    """login1's Manager as far as the watcher uses it; signals are emitted by the tests."""
+    service = DBusService(address, [LOGIND])
     manager = ("/org/freedesktop/login1", f"{LOGIND}.Manager")
     service.handle(*manager, "GetSessionByPID", lambda _body: ("o", (SESSION,)))
+    known = {"32"} | ({"auto"} if knows_auto else set())
 
     def get_session(body: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
-        if body != ("32",):
+        if body[0] not in known:
             raise DBusServiceError(f"{LOGIND}.NoSuchSession", f"No session '{body[0]}' known")
         return "o", (SESSION,)
 
     service.handle(*manager, "GetSession", get_session)
-    with service:
+    return service
+
+
+@pytest.fixture
+def login1(system_bus: DBusDaemon, monkeypatch: pytest.MonkeyPatch) -> Iterator[DBusService]:
+    monkeypatch.delenv("XDG_SESSION_ID", raising=False)
+    with fake_login1(system_bus.address) as service:
         yield service
 
 
@@ -56,6 +64,7 @@ def test_watcher_reports_lock_unlock_sleep_wake(
     try:
         assert watcher.session_path == SESSION
         assert watcher.reason == ""
+        assert login1.calls[-1] == (*MANAGER_CALL, "GetSession")
         session_signal(login1, "Lock", OTHER_SESSION)  # someone else's session: ignored
         session_signal(login1, "Lock")
         session_signal(login1, "Unlock")
@@ -92,6 +101,20 @@ def test_unknown_session_still_watches_sleep(
         assert collect(events, 1) == ["sleep"]
     finally:
         watcher.stop()
+
+
+def test_old_logind_without_auto_is_asked_by_pid(
+    system_bus: DBusDaemon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_SESSION_ID", raising=False)
+    with fake_login1(system_bus.address, knows_auto=False) as service:
+        watcher = LogindWatcher(lambda _e: None, bus_address=system_bus.address)
+        assert watcher.start()
+        try:
+            assert watcher.session_path == SESSION
+            assert service.calls[-1] == (*MANAGER_CALL, "GetSessionByPID")
+        finally:
+            watcher.stop()
 
 
 def test_no_system_bus_is_a_reason(tmp_path: object) -> None:
