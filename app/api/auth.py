@@ -108,8 +108,6 @@ def read_token_answer(response: httpx.Response, *, refreshing: bool) -> TokenAns
 class RefreshingAuth(httpx.Auth):
     """OAuth access token, refreshed (with rotation) before it expires or once on a 401."""
 
-    requires_response_body = True  # the refresh answer is read inside the flow
-
     def __init__(
         self,
         base_url: str,
@@ -143,6 +141,7 @@ class RefreshingAuth(httpx.Auth):
             async with self._lock:
                 if self._tokens.expires_soon(self._now()) and self._tokens.refresh_token:
                     answer = yield refresh_request(self._base_url, self._tokens.refresh_token)
+                    await answer.aread()  # overriding async_auth_flow: read bodies ourselves
                     self._apply(answer)
         used = self._tokens.access_token
         request.headers["Authorization"] = f"Bearer {used}"
@@ -154,6 +153,7 @@ class RefreshingAuth(httpx.Auth):
             if self._tokens.access_token == used and self._tokens.refresh_token:
                 log.info("access token rejected; refreshing it once")
                 answer = yield refresh_request(self._base_url, self._tokens.refresh_token)
+                await answer.aread()
                 self._apply(answer)
         request.headers["Authorization"] = f"Bearer {self._tokens.access_token}"
         yield request
@@ -216,7 +216,7 @@ async def _wait_for_confirmation(
     polls = max(1, math.ceil(timeout / poll_interval)) if poll_interval > 0 else 1
     started = time.monotonic()
     body = json_body(secret)
-    for _ in range(polls + 1):
+    for poll in range(polls + 1):
         try:
             response = await session.request(
                 "POST",
@@ -236,7 +236,7 @@ async def _wait_for_confirmation(
             return
         if status is PinStatus.WRONG_OR_EXPIRED:
             raise PairingError("PIN expired or rejected: start pairing again.")
-        if time.monotonic() - started >= timeout:
+        if poll == polls or time.monotonic() - started >= timeout:
             break
         await sleep(poll_interval)
     raise PairingError(

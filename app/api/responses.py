@@ -85,7 +85,7 @@ _ADVICE = {
 }
 
 
-def error_for(response: httpx.Response, now: datetime | None = None) -> ApiError:
+def error_for(response: httpx.Response, now: Callable[[], datetime] | None = None) -> ApiError:
     """The error a non-2xx answer stands for, with 7pace's errorCode and message if present."""
     status = response.status_code
     code: str | None = None
@@ -110,7 +110,8 @@ def error_for(response: httpx.Response, now: datetime | None = None) -> ApiError
     if status == 404:
         return NotFoundError(status, code, message, **kwargs)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        header = response.headers.get("Retry-After")
+        retry_after = parse_retry_after(header, now() if now and header else None)
         if retry_after is not None:
             message += f" The server asks to wait {retry_after:.0f} s."
         return RateLimitedError(status, code, message, retry_after=retry_after, **kwargs)
@@ -125,6 +126,6 @@ def error_for(response: httpx.Response, now: datetime | None = None) -> ApiError
     )
 
 
-def raise_for_status(response: httpx.Response, now: datetime | None = None) -> None:
+def raise_for_status(response: httpx.Response, now: Callable[[], datetime] | None = None) -> None:
     if not 200 <= response.status_code < 300:
         raise error_for(response, now)

@@ -107,7 +107,7 @@ class ApiSession:
             )
             try:
                 response = await self._send(request, authenticate=authenticate)
-                raise_for_status(response, self.now())
+                raise_for_status(response, self.now)
                 return response
             except ApiError as exc:
                 delay = self.retry.delay(attempt, exc, idempotent=idempotent)

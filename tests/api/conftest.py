@@ -7,14 +7,20 @@ runs against the real server (see test_client_server.py and test_contract.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
+from app.server.config import FaultConfig, ServerConfig
+
+if TYPE_CHECKING:
+    from app.server.runner import ServerThread
 
 
 class SleepRecorder:
@@ -71,3 +77,63 @@ def mock_client(
         retry=retry,
         **kwargs,
     )
+
+
+# --- the real local server ---------------------------------------------------------------
+
+TOKEN = "server-token-abcdef0123456789"
+
+
+def server_config(data_dir: Path, **kwargs: Any) -> ServerConfig:
+    return ServerConfig(port=0, token=TOKEN, data_dir=data_dir, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    """A fresh server app per test (its own SQLite in tmp_path), driven in-process over ASGI."""
+    from app.server.app import create_app
+
+    return create_app(server_config(tmp_path))
+
+
+@pytest.fixture
+def recorder(app: Any) -> RecordingTransport:
+    return RecordingTransport(httpx.ASGITransport(app=app))
+
+
+@pytest.fixture
+async def client(
+    recorder: RecordingTransport, sleeps: SleepRecorder
+) -> AsyncIterator[TrackingClient]:
+    async with TrackingClient(LOOPBACK, token=TOKEN, transport=recorder, sleep=sleeps) as c:
+        yield c
+
+
+LOOPBACK = "http://127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+    """One real uvicorn server on loopback per test module (faults reset after each test)."""
+    from app.server.runner import ServerThread
+
+    config = server_config(tmp_path_factory.mktemp("server"), approve_pins=True)
+    with ServerThread(config) as server:
+        yield server
+
+
+def set_faults(server: ServerThread, **faults: Any) -> None:
+    body = {**asdict(FaultConfig()), **faults}
+    response = httpx.put(
+        f"{server.url}/_pacetray/faults",
+        json=body,
+        headers={"Authorization": f"Bearer {server.token}"},
+    )
+    response.raise_for_status()
+
+
+@pytest.fixture
+def live(live_server: ServerThread) -> Iterator[ServerThread]:
+    set_faults(live_server)
+    yield live_server
+    set_faults(live_server)
