@@ -62,9 +62,16 @@ def check_bind(config: ServerConfig) -> None:
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        infos = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP, flags=socket.AI_PASSIVE
+        )
+    except OSError as exc:
+        raise ServerConfigError(f"Cannot listen on {host}:{port}: {exc}.") from exc
+    family, kind, proto, _, address = infos[0]
+    # proto must be IPPROTO_TCP: asyncio only sets TCP_NODELAY on such sockets, and without it
+    # every answer waits ~40 ms for a delayed ACK (headers and body are separate writes).
+    sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
@@ -178,6 +185,7 @@ class ServerThread:
             self.stop()
             raise TimeoutError(f"the server did not start within {timeout} s")
         if self._error is not None:
+            self.stop()
             raise self._error
         return self
 
