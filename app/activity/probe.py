@@ -7,7 +7,7 @@ Order of preference:
   then the desktop's D-Bus counters.
 - Linux/Wayland: Mutter, then org.freedesktop.ScreenSaver. pynput and XScreenSaver are
   skipped: through XWayland they only see input to X11 windows and would call a busy user idle.
-Nothing works: the null source, carrying every reason.
+Nothing works: the null source; each candidate's reason is in `ProbeResult.considered`.
 """
 
 from __future__ import annotations
