@@ -74,6 +74,12 @@ async def test_rate_limit_error_carries_retry_after_from_date(sleeps) -> None:
         (lambda c: c.selected(tfs_id=7), STATE["track"], lambda r: r.tfs_id == 7),
         (lambda c: c.selected(tfs_id=7), STATE, lambda r: r.remark == "x"),
         (lambda c: c.latest(), {"count": 1, "workLogs": [{"id": "a"}]}, lambda r: r.count == 1),
+        (lambda c: c.me(), {"user": {"id": "u", "name": "Dana"}}, lambda r: r.user.name == "Dana"),
+        (
+            lambda c: c.work_logs(),
+            [{"id": "w", "timestamp": "2026-07-01T09:00:00", "length": 60}],
+            lambda r: r[0].length == 60,
+        ),
         (
             lambda c: c.search(7),
             {"query": "7", "count": 1, "workItems": [{"workItem": {"id": 7}}]},
@@ -81,7 +87,7 @@ async def test_rate_limit_error_carries_retry_after_from_date(sleeps) -> None:
         ),
     ],
 )
-async def test_data_envelope_on_tracking_calls(call, payload, check) -> None:
+async def test_bare_and_enveloped_answers_alike(call, payload, check) -> None:
     async with mock_client(json_response(200, {"data": payload})) as client:
         assert check(await call(client))
     async with mock_client(json_response(200, payload)) as client:
