@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
@@ -188,12 +189,22 @@ class Engine:
             self.state.time_zone = local_offset_minutes()
             self.state.status_changed_at = clock.now()
         self._listeners: list[Callable[[], None]] = []
+        self._log_cache: WorkLogRow | None = None
 
     # --- plumbing --------------------------------------------------------------------------
 
     def add_listener(self, listener: Callable[[], None]) -> None:
         """Called after every change (a future push hub hooks in here)."""
         self._listeners.append(listener)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            self._log_cache = None  # it may hold changes that were just rolled back
+            raise
 
     def _commit(self, now: datetime) -> None:
         """Bumps `timestamp` and persists the state (call inside a store transaction)."""
@@ -205,9 +216,13 @@ class Engine:
             listener()
 
     def _work_log(self) -> WorkLogRow | None:
-        if self.state.work_log_id is None:
+        """The state's work log (running, or just stopped), cached: read on every request."""
+        log_id = self.state.work_log_id
+        if log_id is None:
             return None
-        return self.store.work_log(self.state.work_log_id)
+        if self._log_cache is None or self._log_cache.id != log_id:
+            self._log_cache = self.store.work_log(log_id)
+        return self._log_cache
 
     def _running_log(self) -> WorkLogRow | None:
         log = self._work_log() if self.state.kind in RUNNING else None
@@ -232,8 +247,12 @@ class Engine:
     def advance(self) -> bool:
         """Applies every event due up to now, in order; True when something changed."""
         now = self.clock.now()
+        log = self._running_log()
+        event = None if log is None else self._next_event(log)
+        if event is None or event[0] > now:
+            return False  # the common case: nothing due, no transaction
         changed = False
-        with self.store.transaction():
+        with self._transaction():
             while (log := self._running_log()) is not None:
                 event = self._next_event(log)
                 if event is None or event[0] > now:
@@ -373,13 +392,8 @@ class Engine:
     def _today_total(self, now: datetime) -> int:
         zone = timezone(timedelta(minutes=self.state.time_zone))
         day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
-        lookback = timedelta(seconds=max(self.settings.max_track, MAX_WORK_LOG_LENGTH))
-        total = 0.0
-        for log in self.store.work_logs_started_since(day_start - lookback):
-            end = log.start + timedelta(seconds=log.length_at(now))
-            overlap = (min(end, now) - max(log.start, day_start)).total_seconds()
-            total += max(0.0, overlap)
-        return _seconds(total)
+        lookback = max(self.settings.max_track, MAX_WORK_LOG_LENGTH)
+        return _seconds(self.store.tracked_between(day_start, now, lookback))
 
     def _item_total(self, tfs_id: int, now: datetime) -> int:
         total = self.store.closed_length_for(tfs_id)
@@ -429,7 +443,7 @@ class Engine:
         )
         if new != self.state.selection:
             now = self.clock.now()
-            with self.store.transaction():
+            with self._transaction():
                 self.state.selection = new
                 self._commit(now)
             self._notify()
@@ -465,7 +479,7 @@ class Engine:
             )
         zone = self.state.time_zone if time_zone is None else time_zone
         now = self.clock.now()
-        with self.store.transaction():
+        with self._transaction():
             running = self._running_log()
             if running is not None:
                 self._close(running, now, StoppedTrackType.TRACKING, StopReason.USER)
@@ -500,7 +514,7 @@ class Engine:
         if kind is TrackingStateKind.IDLE:
             return self.tracking_state(warning="No track is running; nothing was stopped.")
         now = self.clock.now()
-        with self.store.transaction():
+        with self._transaction():
             running = self._running_log()
             if running is not None:
                 self._close(running, now, StoppedTrackType.TRACKING, reason)
@@ -531,7 +545,7 @@ class Engine:
         if self.state.kind is not TrackingStateKind.ACTIVITY_CHECK:
             return self.tracking_state(warning=self._no_check_warning())
         now = self.clock.now()
-        with self.store.transaction():
+        with self._transaction():
             self.state.kind = TrackingStateKind.TRACKING
             self.state.check_started_at = None
             if snooze is None:
@@ -571,7 +585,7 @@ class Engine:
             )
         if (new_remark, new_activity) != (running.comment, running.activity_type_id):
             now = self.clock.now()
-            with self.store.transaction():
+            with self._transaction():
                 running.comment, running.activity_type_id = new_remark, new_activity
                 self.store.update_work_log(running)
                 sel = self.state.selection
@@ -766,7 +780,7 @@ class Engine:
             is_tracked=False,
         )
         now = self.clock.now()
-        with self.store.transaction():
+        with self._transaction():
             self.store.insert_work_log(log)
             self._commit(now)  # totals changed
         self._notify()
@@ -811,8 +825,9 @@ class Engine:
                 400, WORK_ITEM_OR_COMMENT_REQUIRED, "A work log needs a workItemId or a comment."
             )
         now = self.clock.now()
-        with self.store.transaction():
+        with self._transaction():
             self.store.update_work_log(log)
             self._commit(now)
+        self._log_cache = None  # `log` was read fresh; the cached copy may be stale
         self._notify()
         return self.rest_work_log(log, now)

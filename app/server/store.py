@@ -215,11 +215,19 @@ class Store:
         ).fetchall()
         return [_row(r) for r in rows]
 
-    def work_logs_started_since(self, since: datetime) -> list[WorkLogRow]:
-        rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM work_logs WHERE start >= ?", (to_epoch(since),)
-        ).fetchall()
-        return [_row(r) for r in rows]
+    def tracked_between(self, since: datetime, until: datetime, lookback: float) -> float:
+        """Seconds of work logs overlapping [since, until); a running one counts up to `until`.
+
+        Only logs started at most `lookback` seconds before `since` are considered (the index
+        on `start` keeps this cheap however many work logs there are).
+        """
+        low, high = to_epoch(since), to_epoch(until)
+        found = self._db.execute(
+            "SELECT COALESCE(SUM(MAX(0.0, MIN(start + COALESCE(length, ? - start), ?) "
+            "- MAX(start, ?))), 0) FROM work_logs WHERE start >= ? AND start < ?",
+            (high, high, low, low - lookback, high),
+        ).fetchone()
+        return float(found[0])
 
     def closed_length_for(self, tfs_id: int) -> float:
         found = self._db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 import time
 from collections.abc import Callable
@@ -183,3 +184,27 @@ def test_admin_calls_need_the_server_token(server_factory: Factory) -> None:
         assert_error(paired.get("/_pacetray/faults"), 403, "AccessDenied")
     with http_client(server, TOKEN) as admin:
         assert admin.get("/_pacetray/faults").json()["drop_rate"] == 0.0
+
+
+def test_tokens_never_reach_the_logs(
+    server_factory: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        server = server_factory(approve_pins=True)
+        with httpx.Client(base_url=server.url) as anonymous:
+            pin = create_pin(anonymous)
+            tokens = exchange(anonymous, pin.secret)
+            refresh(anonymous, str(tokens.refresh_token))
+        assert works(server, tokens.access_token)
+        with http_client(server, "a-wrong-token-value") as wrong:
+            wrong.get(T + "current", params=V)
+        server.stop()
+    text = caplog.text
+    for secret in (
+        TOKEN,
+        pin.secret,
+        tokens.access_token,
+        str(tokens.refresh_token),
+        "a-wrong-token-value",
+    ):
+        assert secret not in text
