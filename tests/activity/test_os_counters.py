@@ -97,3 +97,18 @@ def test_null_source_reports_why() -> None:
         "no activity sensing available: Wayland session without a D-Bus idle monitor"
     )
     assert source.seconds_since_input() is None
+
+
+def test_macos_listener_without_accessibility_permission_is_explained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.activity.pynput_support import untrusted_reason
+
+    class Listener:  # pynput's darwin listener sets IS_TRUSTED from AXIsProcessTrusted()
+        IS_TRUSTED = False
+
+    monkeypatch.setattr("sys.platform", "darwin")
+    reason = untrusted_reason(Listener())
+    assert reason is not None and "Accessibility" in reason
+    Listener.IS_TRUSTED = True
+    assert untrusted_reason(Listener()) is None
