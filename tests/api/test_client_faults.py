@@ -21,7 +21,7 @@ from app.api.errors import (
     ServerError,
     SoftError,
 )
-from app.api.models import TrackingStateKind
+from app.api.models import RestWorkLogCreate, RestWorkLogPatch, SnoozeOption, TrackingStateKind
 from app.api.retry import RetryPolicy
 from tests.api.conftest import SleepRecorder, json_response, mock_client
 
@@ -92,6 +92,58 @@ async def test_bare_and_enveloped_answers_alike(call, payload, check) -> None:
         assert check(await call(client))
     async with mock_client(json_response(200, payload)) as client:
         assert check(await call(client))
+
+
+STATE_CALLS = [
+    lambda c: c.current(expand=True),
+    lambda c: c.start_tracking(tfs_id=7),
+    lambda c: c.stop_tracking(),
+    lambda c: c.idle_check(SnoozeOption.NEXT_MONDAY),
+    lambda c: c.activity_check(),
+    lambda c: c.adjust(remark="x"),
+]
+WORK_LOG = {"id": "w", "timestamp": "2026-07-01T09:00:00", "length": 60}
+
+
+@pytest.mark.parametrize("call", STATE_CALLS, ids=lambda c: c.__code__.co_names[-1])
+async def test_every_state_call_takes_both_envelopes(call) -> None:
+    for payload in (STATE, {"data": STATE}):
+        async with mock_client(json_response(200, payload)) as client:
+            state = await call(client)
+        assert state.track.tfs_id == 7 and state.timestamp == 5
+
+
+@pytest.mark.parametrize(
+    ("call", "payload", "check"),
+    [
+        (
+            lambda c: c.search_by_query("x"),
+            {"count": 1, "workItems": [{"workItem": {"id": 7}}]},
+            lambda r: r.count == 1,
+        ),
+        (
+            lambda c: c.activity_types(),
+            {"activityTypes": [{"id": "a", "name": "Dev"}]},
+            lambda r: r.activity_types[0].name == "Dev",
+        ),
+        (
+            lambda c: c.create_work_log(
+                RestWorkLogCreate(timestamp=WORK_LOG["timestamp"], length=60)
+            ),
+            WORK_LOG,
+            lambda r: r.id == "w",
+        ),
+        (
+            lambda c: c.patch_work_log("w", RestWorkLogPatch(length=60)),
+            WORK_LOG,
+            lambda r: r.length == 60,
+        ),
+    ],
+)
+async def test_other_calls_take_both_envelopes(call, payload, check) -> None:
+    for answer in (payload, {"data": payload}):
+        async with mock_client(json_response(200, answer)) as client:
+            assert check(await call(client))
 
 
 @pytest.mark.parametrize(
