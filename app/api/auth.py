@@ -21,7 +21,16 @@ from app.api.errors import ApiError, PairingError, UnauthorizedError
 from app.api.models import API_VERSION, PinCreateResponse, PinStatus, PinStatusResponse
 from app.api.models import TokenResponse as TokenAnswer
 from app.api.responses import error_for, read_json, read_model, validate
-from app.api.session import FORM, JSON, ApiSession, Sleep, form_body, json_body, local_now
+from app.api.session import (
+    FORM,
+    JSON,
+    USER_AGENT,
+    ApiSession,
+    Sleep,
+    form_body,
+    json_body,
+    local_now,
+)
 from app.api.urls import normalize_base_url
 
 log = logging.getLogger("app.api.auth")
@@ -84,7 +93,7 @@ def refresh_request(base_url: str, refresh_token: str) -> httpx.Request:
                 ("refresh_token", refresh_token),
             ]
         ),
-        headers={"Content-Type": FORM, "Accept": JSON},
+        headers={"Content-Type": FORM, "Accept": JSON, "User-Agent": USER_AGENT},
     )
 
 
@@ -137,17 +146,19 @@ class RefreshingAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        refreshed = False
         if self._tokens.expires_soon(self._now()) and self._tokens.refresh_token:
             async with self._lock:
                 if self._tokens.expires_soon(self._now()) and self._tokens.refresh_token:
                     answer = yield refresh_request(self._base_url, self._tokens.refresh_token)
                     await answer.aread()  # overriding async_auth_flow: read bodies ourselves
                     self._apply(answer)
+                    refreshed = True
         used = self._tokens.access_token
         request.headers["Authorization"] = f"Bearer {used}"
         response = yield request
-        if response.status_code != 401 or not self._tokens.refresh_token:
-            return
+        if response.status_code != 401 or refreshed or not self._tokens.refresh_token:
+            return  # a token refreshed for this very request is not refreshed again
         async with self._lock:
             # Another request may have refreshed while this one was in flight.
             if self._tokens.access_token == used and self._tokens.refresh_token:
@@ -162,7 +173,10 @@ class RefreshingAuth(httpx.Auth):
         answer = read_token_answer(response, refreshing=True)
         self._tokens = OAuthTokens.from_answer(answer, self._now(), self._tokens.refresh_token)
         log.info("access token refreshed")
-        self._on_refresh(self._tokens)
+        try:
+            self._on_refresh(self._tokens)
+        except Exception:  # the new tokens still work in memory; saving is the caller's job
+            log.exception("could not save the refreshed tokens; pairing may be needed next time")
 
 
 async def pair_with_pin(

@@ -198,3 +198,33 @@ async def test_refresh_answer_without_refresh_token_keeps_the_old_one() -> None:
         assert (await c.current()).timestamp == 3
     assert saved[0].refresh_token == "keep-refresh-1"
     assert saved[0].expires_at > datetime.now(UTC) + timedelta(minutes=59)
+
+
+async def test_a_refreshed_token_that_is_still_rejected_is_not_refreshed_again(tmp_path) -> None:
+    # access_token_ttl=0: every access token the server issues is already expired.
+    _, recorder = asgi(tmp_path, approve_pins=True, access_token_ttl=0.0)
+    tokens = await pair_with_pin(LOOPBACK, on_pin=lambda p: None, transport=recorder,
+                                 sleep=SleepRecorder())  # fmt: skip
+    recorder.requests.clear()
+    saved: list[OAuthTokens] = []
+    async with TrackingClient(
+        LOOPBACK, auth=RefreshingAuth(LOOPBACK, tokens, saved.append), transport=recorder
+    ) as client:
+        with pytest.raises(UnauthorizedError):
+            await client.current()
+    assert [r.url.path for r in recorder.requests] == ["/token", "/api/tracking/client/current"]
+    assert len(saved) == 1
+
+
+async def test_a_failing_token_saver_does_not_fail_the_call(tmp_path: Path, caplog) -> None:
+    tokens, recorder = await paired(tmp_path)
+
+    def broken_saver(new: OAuthTokens) -> None:
+        raise OSError("keyring locked")
+
+    stale = replace(tokens, expires_at=datetime.now(UTC))
+    auth = RefreshingAuth(LOOPBACK, stale, broken_saver)
+    async with TrackingClient(LOOPBACK, auth=auth, transport=recorder) as client:
+        assert (await client.current()).timestamp >= 0
+    assert auth.tokens.access_token != tokens.access_token
+    assert "could not save the refreshed tokens" in caplog.text
