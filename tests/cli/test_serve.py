@@ -120,3 +120,16 @@ def test_serve_rejects_bad_options_in_one_line(home: Home) -> None:
         assert_one_line_error(result, *needles)
         assert result.returncode == 2, result
         assert result.stdout == ""
+
+
+def test_serve_on_a_port_in_use_is_one_line(home: Home, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        (result,) = pacetray_all(home, ("serve", "--port", str(port), "--data", str(tmp_path)))
+    assert_one_line_error(result, f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert result.stdout == ""
