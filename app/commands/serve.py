@@ -7,6 +7,7 @@ import asyncio
 import json
 import math
 import os
+import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -175,6 +176,15 @@ def run_serve(args: argparse.Namespace) -> int:
     from app.server.runner import ServerConfigError, ServerInfo, serve
 
     config = build_config(args)
+    assert config.data_dir is not None
+    try:
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"cannot use {config.data_dir} as the data dir ({exc.strerror}); pick another "
+            "with --data DIR",
+            exit_code=1,
+        ) from None
 
     def announce(info: ServerInfo) -> None:
         # Scripts and tests wait for exactly this first line: keep its form.
@@ -185,6 +195,13 @@ def run_serve(args: argparse.Namespace) -> int:
         asyncio.run(serve(config, announce, handle_signals=True))
     except ServerConfigError as exc:
         raise UserError(str(exc), exit_code=1) from None
+    except (OSError, sqlite3.Error) as exc:
+        # The database or token file in the data dir cannot be opened or written.
+        raise UserError(
+            f"the server cannot use its data dir {config.data_dir}: {exc}; pick another with "
+            "--data DIR",
+            exit_code=1,
+        ) from None
     except KeyboardInterrupt:  # where signal handlers cannot be installed (Windows)
         pass
     return 0

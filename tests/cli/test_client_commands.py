@@ -177,3 +177,11 @@ def test_command_line_token_wins_over_environment(cli: Home) -> None:
     bad = Home(cli.root, dict(cli.env, PACETRAY_TOKEN="bad"))
     assert_one_line_error(pacetray(bad, "status"), "rejected the token")
     assert ok(bad, "status", "--token", SERVER_TOKEN)
+
+
+def test_a_broken_settings_file_is_named(home: Home) -> None:
+    home.settings_file.parent.mkdir(parents=True)
+    home.settings_file.write_text("server_url = [\n")
+    result = pacetray(home, "status")
+    assert_one_line_error(result, str(home.settings_file), "not valid TOML")
+    assert result.returncode == 1

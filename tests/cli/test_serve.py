@@ -133,3 +133,11 @@ def test_serve_on_a_port_in_use_is_one_line(home: Home, tmp_path: Path) -> None:
     assert_one_line_error(result, f"127.0.0.1:{port}")
     assert result.returncode == 1
     assert result.stdout == ""
+
+
+def test_serve_with_an_unusable_data_dir_is_one_line(home: Home, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    (result,) = pacetray_all(home, ("serve", "--port", "0", "--data", str(not_a_dir)))
+    assert_one_line_error(result, str(not_a_dir), "--data")
+    assert result.returncode == 1
