@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 
 import httpx
@@ -113,3 +116,36 @@ def test_a_taken_port_is_a_clear_error(server_factory, config: ServerConfig) -> 
     taken = server_factory()
     with pytest.raises(ServerConfigError, match="Cannot listen"):
         ServerThread(replace(config, port=taken.port, data_dir=config.data_dir)).start()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_serve_with_signal_handling_stops_cleanly(config: ServerConfig, sig: int) -> None:
+    code = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from app.server.config import ServerConfig\n"
+        "from app.server.runner import serve\n"
+        f"config = ServerConfig(port=0, token='t', data_dir=Path({str(config.data_dir)!r}))\n"
+        "asyncio.run(serve(config, lambda info: print(info.url, flush=True),"
+        " handle_signals=True))\n"
+        "print('stopped', flush=True)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        url = child.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert httpx.get(
+            url + T + "current", params=V, headers={"Authorization": "Bearer t"}
+        ).is_success
+        child.send_signal(sig)
+        out, err = child.communicate(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == 0, err
+    assert out.strip() == "stopped"
+    assert "Traceback" not in err

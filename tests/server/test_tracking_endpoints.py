@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from app.api.models import (
     LatestResult,
@@ -14,10 +15,11 @@ from app.api.models import (
     TrackingState,
     TrackingStateKind,
 )
+from app.server.app import services_of
 from app.server.clock import ManualClock
 from app.server.demo import ACTIVITY_TYPES, WORK_ITEMS
 
-from .conftest import TOKEN, T, V, assert_error
+from .conftest import TOKEN, T, V, asgi_client, assert_error
 
 TESTING = next(a.id for a in ACTIVITY_TYPES if a.name == "Testing")
 
@@ -50,9 +52,8 @@ async def test_current_idle_and_both_expand_forms(client: httpx.AsyncClient) -> 
         assert names == {a.name for a in ACTIVITY_TYPES}
         assert expanded.settings.user_info is not None
         assert expanded.settings.user_info.user_name == "Dana Reyes"
-    assert "settings" not in (await client.get(T + "current/false", params=V)).json() or (
-        (await client.get(T + "current/false", params=V)).json()["settings"] is None
-    )
+    not_expanded = await client.get(T + "current/false", params=V)
+    assert not_expanded.json()["settings"] is None
 
 
 @pytest.mark.parametrize("path", ["current/maybe", "current?$expand=2"])
@@ -167,7 +168,7 @@ async def test_start_while_tracking_closes_the_running_work_log(
 
 
 async def test_stop_tracking_in_both_forms_and_reasons(
-    client: httpx.AsyncClient, clock: ManualClock
+    app: Starlette, client: httpx.AsyncClient, clock: ManualClock
 ) -> None:
     for form in ("stopTracking", "stopTracking/0", "stopTracking/1"):
         await start(client, tfsId=1203)
@@ -179,16 +180,9 @@ async def test_stop_tracking_in_both_forms_and_reasons(
     await start(client, tfsId=1203)
     response = await client.post(T + "stopTracking", params={**V, "$reason": "1"})
     assert TrackingState.model_validate(response.json()).track.tracking_state.name == "IDLE"
-    reasons = [row.stop_reason for row in _store(client).latest_work_logs(10)]
+    # The reason is recorded on the work log (newest first).
+    reasons = [row.stop_reason for row in services_of(app).store.latest_work_logs(10)]
     assert reasons == [1, 1, 0, 0]
-
-
-def _store(client: httpx.AsyncClient):  # the app behind an ASGI client
-    from app.server.app import services_of
-
-    transport = client._transport
-    assert isinstance(transport, httpx.ASGITransport)
-    return services_of(transport.app).store  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("form", ["stopTracking/2", "stopTracking?$reason=x", "stopTracking/-1"])
@@ -334,9 +328,7 @@ async def test_unknown_path_and_method_answer_the_error_body(client: httpx.Async
     assert "GET" in response.headers["allow"]
 
 
-async def test_endpoints_need_a_token(app) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import asgi_client
-
+async def test_endpoints_need_a_token(app: Starlette) -> None:
     async with asgi_client(app, token=None) as anonymous:
         assert_error(await anonymous.get(T + "current", params=V), 401, "UnauthorizedError")
     async with asgi_client(app, token="wrong") as wrong:
