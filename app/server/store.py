@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,8 @@ class WorkLogRow:
     def end_at(self, now: datetime) -> datetime | None:
         if self.length is None:
             return None
-        return from_epoch(to_epoch(self.start) + self.length)
+        # timedelta keeps microseconds exact (epoch-float arithmetic could be 1 µs off).
+        return self.start + timedelta(seconds=self.length)
 
 
 _COLUMNS = (
