@@ -1,0 +1,190 @@
+"""Fixtures of the tracking tests: the real local server (uvicorn on 127.0.0.1 in a thread) on
+an accelerated clock, TrackingClients against it, the same clock for the tracker, fault
+injection, and a scripted ActivitySource (our own protocol, driven by the test).
+
+Time: the server and the tracker share one `ScaledClock`, so "15 minutes" of server time pass
+in seconds; the tracker's `sleep(s)` sleeps `s / speed` real seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.activity.base import SourceStatus
+from app.api.client import TrackingClient
+from app.api.retry import RetryPolicy
+from app.server.app import create_app
+from app.server.clock import ScaledClock
+from app.server.config import FaultConfig, ServerConfig
+from app.server.runner import ServerThread
+
+TOKEN = "tracking-test-token-0123456789"
+WORK_ITEM = 1201  # a demo work item (Task "Add card vault API client")
+OTHER_ITEM = 1202
+
+
+@dataclass
+class LiveServer:
+    """A running local server plus the clock it runs on."""
+
+    thread: ServerThread
+    clock: ScaledClock
+    config: ServerConfig
+
+    @property
+    def url(self) -> str:
+        return self.thread.url
+
+    @property
+    def speed(self) -> float:
+        return self.clock.speed
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def monotonic(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleeps `seconds` of the shared virtual time."""
+        await asyncio.sleep(max(0.0, seconds) / self.clock.speed)
+
+    def set_faults(self, **faults: Any) -> None:
+        """Replaces the fault settings (unnamed ones back to off)."""
+        body = {**asdict(FaultConfig()), **faults}
+        response = httpx.put(
+            f"{self.url}/_pacetray/faults",
+            json=body,
+            headers={"Authorization": f"Bearer {self.thread.token}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+
+    def client(self, **kwargs: Any) -> TrackingClient:
+        """A client of this server; retries of reads take (real) milliseconds."""
+        kwargs.setdefault("retry", RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=5.0))
+        kwargs.setdefault("timeout", 5.0)
+        return TrackingClient(self.url, token=TOKEN, now=self.clock.now, **kwargs)
+
+
+ServerFactory = Callable[..., LiveServer]
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
+    """`server_factory(speed=20, activity_check_interval=60, activity_check_wait=30, ...)`."""
+    started: list[LiveServer] = []
+
+    def start(speed: float = 20.0, **changes: Any) -> LiveServer:
+        config = ServerConfig(
+            host="127.0.0.1",
+            port=0,
+            token=TOKEN,
+            data_dir=tmp_path / f"server{len(started)}",
+            activity_check_interval=changes.pop("activity_check_interval", 60.0),
+            activity_check_wait=changes.pop("activity_check_wait", 30.0),
+            clock_speed=speed,
+        )
+        config = replace(config, **changes)
+        clock = ScaledClock(speed)
+        thread = ServerThread(config, app=create_app(config, clock=clock)).start()
+        live = LiveServer(thread, clock, config)
+        started.append(live)
+        return live
+
+    yield start
+    for live in started:
+        live.thread.stop()
+
+
+@pytest.fixture
+def server(server_factory: ServerFactory) -> LiveServer:
+    """Checks every 60 s of server time, 30 s to answer, clock at 20x."""
+    return server_factory()
+
+
+@pytest.fixture
+async def client(server: LiveServer) -> AsyncIterator[TrackingClient]:
+    async with server.client() as c:
+        yield c
+
+
+@pytest.fixture
+async def other_client(server: LiveServer) -> AsyncIterator[TrackingClient]:
+    """A second client of the same user (the browser, another machine)."""
+    async with server.client() as c:
+        yield c
+
+
+@dataclass
+class ScriptedActivity:
+    """An ActivitySource the test drives: `touch()` is input now, `away()` means no input.
+
+    Ages are measured on the shared virtual clock, like the tracker's.
+    """
+
+    monotonic: Callable[[], float]
+    name: str = "scripted"
+    sees: str = "what the test says"
+    available: bool = True
+    last_input: float | None = None
+    calls: list[float | None] = field(default_factory=list)
+
+    def touch(self) -> None:
+        self.last_input = self.monotonic()
+
+    def away(self, seconds_ago: float = 3600.0) -> None:
+        self.last_input = self.monotonic() - seconds_ago
+
+    def open(self) -> bool:
+        return self.available
+
+    def seconds_since_input(self) -> float | None:
+        if not self.available or self.last_input is None:
+            value = None
+        else:
+            value = max(0.0, self.monotonic() - self.last_input)
+        self.calls.append(value)
+        return value
+
+    def status(self) -> SourceStatus:
+        return SourceStatus(self.name, self.sees, self.available, "" if self.available else "off")
+
+    def close(self) -> None:
+        self.available = False
+
+
+async def wait_until(probe: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    """Awaits (real seconds) until `probe()` is truthy; returns its value or fails."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
+        await asyncio.sleep(0.01)
+
+
+async def wait_async(
+    probe: Callable[[], Awaitable[Any]], timeout: float = 10.0, what: str = ""
+) -> Any:
+    """Like `wait_until` for an async probe (e.g. reading the server)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
+        await asyncio.sleep(0.02)
