@@ -21,7 +21,6 @@ from app.api.urls import normalize_base_url
 from app.cli import UserError
 from app.settings import AuthMethod, load_settings
 from app.settings.errors import SettingsError
-from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, get_secret, set_secret
 
 log = logging.getLogger("app.commands")
 
@@ -101,6 +100,9 @@ def resolve_connection(args: argparse.Namespace) -> Connection:
         if not token:
             raise UserError(f"the token given (--token or {TOKEN_ENV}) is empty")
         return Connection(base_url, token=token, source="explicit")
+    # keyring is imported only here: most runs pass a token and need not pay for it.
+    from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, get_secret
+
     settings = load_settings()
     prefer_pin = settings.server_url == base_url and settings.auth_method is AuthMethod.PIN
     kinds = (OAUTH_TOKENS, API_TOKEN) if prefer_pin else (API_TOKEN, OAUTH_TOKENS)
@@ -144,6 +146,8 @@ def decode_tokens(text: str) -> OAuthTokens:
 
 def _saver(base_url: str) -> Callable[[OAuthTokens], None]:
     def save(tokens: OAuthTokens) -> None:
+        from app.settings.secrets import OAUTH_TOKENS, set_secret
+
         try:
             set_secret(base_url, OAUTH_TOKENS, encode_tokens(tokens))
         except SettingsError as exc:

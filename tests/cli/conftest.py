@@ -198,14 +198,24 @@ def pacetray_all(
     return results
 
 
-def current_state(server: Any) -> dict[str, Any]:
-    """The server's tracking state, read directly over HTTP (for polling in tests)."""
+def api(server: Any, method: str, path: str, body: Any = None) -> Any:
+    """One call straight to the server over HTTP: test set-up and polling, not the subject."""
     import json
     import urllib.request
 
+    data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        f"{server.url}/api/tracking/client/current?api-version=3.2",
-        headers={"Authorization": f"Bearer {SERVER_TOKEN}"},
+        f"{server.url}/api/tracking/client/{path}?api-version=3.2",
+        method=method,
+        data=data,
+        headers={
+            "Authorization": f"Bearer {SERVER_TOKEN}",
+            **({"Content-Type": "application/json"} if data is not None else {}),
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        return dict(json.loads(response.read()))
+        return json.loads(response.read())
+
+
+def current_state(server: Any) -> dict[str, Any]:
+    return dict(api(server, "GET", "current"))

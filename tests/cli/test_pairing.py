@@ -20,6 +20,7 @@ from tests.cli.conftest import (
     assert_one_line_error,
     keyring_values,
     pacetray,
+    pacetray_all,
 )
 
 
@@ -119,12 +120,17 @@ def test_pair_with_a_pin_approved_by_the_admin_command(home: Home, strict_server
 
 
 def test_approve_pin_errors(home: Home, strict_server: Any) -> None:
-    result = pacetray(
-        home, "server", "approve-pin", "000000", "--server", strict_server.url, "--token", "nope"
+    url = strict_server.url
+    bad_token, bad_pin, unknown_pin = pacetray_all(
+        home,
+        ("server", "approve-pin", "000000", "--server", url, "--token", "nope"),
+        ("server", "approve-pin", "12ab", "--server", url),
+        ("server", "approve-pin", "000000", "--server", url, "--token", SERVER_TOKEN),
     )
-    assert_one_line_error(result, "rejected the token")
-    result = pacetray(home, "server", "approve-pin", "12ab", "--server", strict_server.url)
-    assert_one_line_error(result, "not a PIN")
+    assert_one_line_error(bad_token, "rejected the token")
+    assert "nope" not in bad_token.stderr
+    assert_one_line_error(bad_pin, "not a PIN")
+    assert_one_line_error(unknown_pin, "no pending PIN 000000")
 
 
 def test_login_checks_the_token_then_keeps_it_in_the_keyring(
