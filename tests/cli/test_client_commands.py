@@ -68,6 +68,7 @@ def test_status_start_adjust_stop_readable_and_json(cli: Home, shared_server: An
     assert state["track"]["trackingState"] == "tracking"
     assert state["track"]["tfsId"] == item["id"]
     assert state["track"]["remark"] == "cli test"
+    assert state["track"]["isBillable"] is False
     dev = [t for t in state["settings"]["activityType"]["activityTypes"] if t["name"] == "Testing"]
 
     lines = ok(cli, "adjust", "--remark", "reviewing", "--activity", dev[0]["id"])
@@ -191,3 +192,12 @@ def test_a_broken_settings_file_is_named(home: Home) -> None:
     result = pacetray(home, "status")
     assert_one_line_error(result, str(home.settings_file), "not valid TOML")
     assert result.returncode == 1
+
+
+def test_a_server_warning_is_shown_on_stderr(cli: Home) -> None:
+    # Answering an activity check when none runs: the server answers with a Warning.
+    result = pacetray(cli, "activity-check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Not tracking")
+    assert result.stderr.startswith("pacetray: warning: ")
+    assert "activity check" in result.stderr
