@@ -112,7 +112,7 @@ def _state_result(state: TrackingState, names: dict[str, str] | None = None) -> 
 
 
 def _normalise(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
+    return re.sub(r"[\W_]", "", name.casefold())  # "[Not Set]" == "not set"
 
 
 async def activity_types(client: TrackingClient) -> list[ActivityType]:
