@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.server.auth import TOKEN_FILE
 from tests.cli.conftest import ROOT, Home, assert_one_line_error, pacetray_all
 
 LISTENING = re.compile(r"^Listening on (http://127\.0\.0\.1:(\d+))$")
@@ -61,10 +62,10 @@ def test_serve_announces_answers_and_stops_cleanly(home: Home, tmp_path: Path, s
         url = match[1]
         assert int(match[2]) > 0
         second = process.stdout.readline()
-        assert str(data) in second
-        token_files = [p for p in data.iterdir() if "token" in p.name]
-        assert len(token_files) == 1
-        token = token_files[0].read_text().strip()
+        token_file = data / TOKEN_FILE
+        assert f"Token: kept in {token_file} " in second
+        token = token_file.read_text().strip()
+        assert token
         assert token not in first + second
         state = current(url, token)
         assert "track" in state
