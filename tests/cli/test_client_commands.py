@@ -201,3 +201,10 @@ def test_a_server_warning_is_shown_on_stderr(cli: Home) -> None:
     assert result.stdout.startswith("Not tracking")
     assert result.stderr.startswith("pacetray: warning: ")
     assert "activity check" in result.stderr
+
+
+def test_a_console_without_unicode_gets_no_crash(home: Home) -> None:
+    ascii_home = Home(home.root, dict(home.env, PYTHONIOENCODING="ascii"))
+    url = f"http://127.0.0.1:{free_port()}"
+    result = pacetray(ascii_home, "status", "--server", url, "--token", "t")
+    assert_one_line_error(result, "cannot reach", "? is the server running?")
