@@ -15,8 +15,13 @@ APT_PACKAGES := libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreety
 
 .PHONY: run test lint typecheck pytest bench system-deps venv clean
 
-run: venv
-	$(PY) -m app tray --local
+run: system-deps venv
+	@if $(PY) -m app tray --help >/dev/null 2>&1; then \
+		exec $(PY) -m app tray --local; \
+	else \
+		echo "The tray app is not built yet: starting the local Timetracker server alone."; \
+		exec $(PY) -m app serve; \
+	fi
 
 test: system-deps venv lint typecheck pytest
 
