@@ -220,6 +220,16 @@ def token_note(config: ServerConfig) -> str:
 # --- server approve-pin ----------------------------------------------------------------------
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect would carry the Authorization header elsewhere
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """urllib without environment proxies or redirects: the token goes to --server only."""
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+
+
 def run_approve_pin(args: argparse.Namespace) -> int:
     pin = args.pin.strip()
     if not pin.isdigit():
@@ -233,7 +243,7 @@ def run_approve_pin(args: argparse.Namespace) -> int:
         url, method="POST", data=b"", headers={"Authorization": f"Bearer {token}"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with _opener().open(request, timeout=10) as response:
             response.read()
     except urllib.error.HTTPError as exc:
         raise UserError(_admin_error(exc, pin), exit_code=1) from None
