@@ -7,7 +7,7 @@ moment the user acted (aware UTC), `id` a uuid4 hex the journal uses for idempot
 Kinds and their args (all JSON-safe; datetimes as ISO-8601 strings):
 
 - ``start``: tfs_id, remark, activity_type_id, is_billable (each may be None).
-- ``stop``: reason (0 user, 1 machine).
+- ``stop``: reason (0 user, 1 machine); only_if_running (optional, bool).
 - ``select``: tfs_id, remark, activity_type_id.
 - ``adjust``: remark, activity_type_id.
 - ``activity_check``: none.  ``idle_check``: option (0 one hour, 1 tomorrow, 2 next Monday).
@@ -21,7 +21,8 @@ Kinds and their args (all JSON-safe; datetimes as ISO-8601 strings):
   server answers 409 WorkLogRunning, and 7pace recomputes a running track's length itself), so
   callers stop first, then trim.
 - ``add_work_log``: the fields of `RestWorkLogCreate` in wire form (timestamp, length,
-  workItemId, comment, activityTypeId, billableLength).
+  workItemId, comment, activityTypeId, billableLength); with ``until: "live_start"`` the
+  length is resolved from `current` right before sending (`resolve_gap`).
 
 Any command may carry ``expect_work_log_id`` (str, or None for "the user saw no running
 track"): the server state the user acted on. The journal compares it with `current` before
@@ -52,6 +53,8 @@ from app.api.models import (
 )
 
 EXPECT = "expect_work_log_id"
+UNTIL = "until"
+LIVE_START = "live_start"
 # How far around a log's known start we look for it through REST (there is no GET by id).
 LOOKUP_WINDOW = timedelta(minutes=2)
 RUNNING_KINDS = frozenset({TrackingStateKind.TRACKING, TrackingStateKind.ACTIVITY_CHECK})
@@ -187,8 +190,13 @@ def stop(
     reason: StopReason = StopReason.USER,
     *,
     expect_work_log_id: str | None = _NO_EXPECTATION,
+    only_if_running: bool = False,
 ) -> Command:
+    """`only_if_running`: a track that already stopped (e.g. the server stopped it while the
+    user was away) is fine, not a conflict (idle decisions use this)."""
     args: dict[str, Any] = {"reason": int(reason)}
+    if only_if_running:
+        args["only_if_running"] = True
     return Command(CommandKind.STOP, _expect(args, expect_work_log_id), at)
 
 
@@ -247,6 +255,31 @@ def add_work_log(at: datetime, work_log: RestWorkLogCreate) -> Command:
     return Command(CommandKind.ADD_WORK_LOG, work_log.to_wire(), at)
 
 
+def add_gap_work_log(at: datetime, work_log: RestWorkLogCreate) -> Command:
+    """A work log from `work_log.timestamp` until the live track starts: its length is filled
+    in (`resolve_gap`) from `current` just before it is sent (offline minutes of a start)."""
+    return Command(CommandKind.ADD_WORK_LOG, {**work_log.to_wire(), UNTIL: LIVE_START}, at)
+
+
+def resolve_gap(command: Command, state: TrackingState, now: datetime) -> Command:
+    """Fixes the length of an `add_gap_work_log`: up to the running track's start, or `now`."""
+    if command.args.get(UNTIL) != LIVE_START:
+        return command
+    begin = RestWorkLogCreate.model_validate(_work_log_fields(command)).timestamp
+    begin = begin if begin.tzinfo is not None else begin.astimezone()
+    started = state.track.current_track_started_date_time if is_running(state) else None
+    end = started if started is not None and started.tzinfo is not None else now
+    args = {key: value for key, value in command.args.items() if key != UNTIL}
+    args["length"] = max(0, round((end - begin).total_seconds()))
+    if args.get("billableLength") is not None:
+        args["billableLength"] = args["length"]
+    return Command(command.kind, args, command.at, command.id)
+
+
+def _work_log_fields(command: Command) -> dict[str, Any]:
+    return {key: value for key, value in command.args.items() if key not in (EXPECT, UNTIL)}
+
+
 # --- trims ---------------------------------------------------------------------------------
 
 
@@ -282,10 +315,11 @@ def is_running(state: TrackingState, work_log_id: str | None = None) -> bool:
     return work_log_id is None or (track.work_log_id or "").lower() == work_log_id.lower()
 
 
-async def _trim(client: TrackingClient, command: Command) -> None:
+async def _trim(client: TrackingClient, command: Command, state: TrackingState | None) -> None:
     target = trim_target(command)
     work_log_id = str(command.args["work_log_id"])
-    state = await client.current()
+    if state is None:
+        state = await client.current()
     if is_running(state, work_log_id):
         raise CommandConflict(
             "That work log is still being tracked; stop tracking before trimming it."
@@ -317,10 +351,12 @@ def _opt_bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-async def apply(client: TrackingClient, command: Command) -> TrackingState | None:
+async def apply(
+    client: TrackingClient, command: Command, *, state: TrackingState | None = None
+) -> TrackingState | None:
     """Sends `command` once. Returns the new tracking state, or None for REST-only commands
     and `select` (whose answer is only the track). Raises the client's ApiError subclasses,
-    CommandConflict or CommandError."""
+    CommandConflict or CommandError. `state`: a `current` just read (saves a trim one read)."""
     args = command.args
     match command.kind:
         case CommandKind.START:
@@ -349,10 +385,13 @@ async def apply(client: TrackingClient, command: Command) -> TrackingState | Non
         case CommandKind.IDLE_CHECK:
             return await client.idle_check(SnoozeOption(int(args["option"])))
         case CommandKind.TRIM_IDLE:
-            await _trim(client, command)
+            await _trim(client, command, state)
             return None
         case CommandKind.ADD_WORK_LOG:
-            fields = {key: value for key, value in args.items() if key != EXPECT}
-            await client.create_work_log(RestWorkLogCreate.model_validate(fields))
+            if args.get(UNTIL) is not None:
+                raise CommandError("A gap work log must be resolved (resolve_gap) before sending.")
+            await client.create_work_log(
+                RestWorkLogCreate.model_validate(_work_log_fields(command))
+            )
             return None
     raise CommandError(f"Unknown command kind {command.kind!r}.")  # pragma: no cover
