@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from app.activity.base import SourceStatus
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
 from app.server.app import create_app
-from app.server.clock import ScaledClock
+from app.server.clock import ManualClock, ScaledClock
 from app.server.config import FaultConfig, ServerConfig
 from app.server.runner import ServerThread
 
@@ -188,3 +188,103 @@ async def wait_async(
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
         await asyncio.sleep(0.02)
+
+
+# --- offline journal and idle tests: a server on a hand-driven clock that goes away and comes
+# back on the same port and data dir (offline for real: connections are refused meanwhile) ---
+
+
+@dataclass
+class RestartableServer:
+    config: ServerConfig
+    clock: ManualClock
+    thread: ServerThread | None = None
+    port: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def start(self) -> RestartableServer:
+        assert self.thread is None, "already running"
+        config = replace(self.config, port=self.port)
+        self.thread = ServerThread(config, app=create_app(config, clock=self.clock)).start()
+        self.port = self.thread.port
+        return self
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+            self.thread = None
+
+    def client(self, **kwargs: Any) -> TrackingClient:
+        kwargs.setdefault("retry", RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=5.0))
+        kwargs.setdefault("timeout", 5.0)
+        return TrackingClient(self.url, token=TOKEN, now=self.clock.now, **kwargs)
+
+    def rest(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A raw call (test-side checks), answer unwrapped from {"data": ...}."""
+        response = httpx.request(
+            method,
+            f"{self.url}{path}",
+            params={"api-version": "3.2", **kwargs.pop("params", {})},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=10,
+            **kwargs,
+        )
+        response.raise_for_status()
+        body = response.json()
+        return body.get("data", body) if isinstance(body, dict) else body
+
+    def work_logs(self) -> list[dict[str, Any]]:
+        """Every work log on the server, through REST GET /api/rest/workLogs, oldest first."""
+        logs: list[dict[str, Any]] = self.rest(
+            "GET", "/api/rest/workLogs", params={"$count": "500"}
+        )
+        return logs
+
+    def current(self) -> dict[str, Any]:
+        state: dict[str, Any] = self.rest("GET", "/api/tracking/client/current")
+        return state
+
+    def set_faults(self, **faults: Any) -> None:
+        body = {**asdict(FaultConfig()), **faults}
+        assert self.thread is not None
+        response = httpx.put(
+            f"{self.url}/_pacetray/faults",
+            json=body,
+            headers={"Authorization": f"Bearer {self.thread.token}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+
+
+JOURNAL_START = datetime(2026, 9, 30, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[Callable[..., RestartableServer]]:
+    """`restartable(activity_check_interval=0, ...)`: a started RestartableServer on a
+    ManualClock at JOURNAL_START (activity checks off unless asked for)."""
+    made: list[RestartableServer] = []
+
+    def make(**changes: Any) -> RestartableServer:
+        config = ServerConfig(
+            host="127.0.0.1",
+            port=0,
+            token=TOKEN,
+            data_dir=tmp_path / f"restartable{len(made)}",
+            activity_check_interval=changes.pop("activity_check_interval", 0.0),
+            activity_check_wait=changes.pop("activity_check_wait", 60.0),
+            max_track=changes.pop("max_track", 0.0),
+        )
+        server = RestartableServer(replace(config, **changes), ManualClock(JOURNAL_START))
+        made.append(server)
+        return server.start()
+
+    yield make
+    for server in made:
+        server.stop()

@@ -1,0 +1,180 @@
+"""Idle decisions as commands: what each choice does to the server's work logs.
+
+A running track has no final length (7pace computes it until the track stops, and the local
+server refuses to PATCH a running work log's length with 409 WorkLogRunning), so every choice
+that removes idle time stops first, then trims, then starts again if the user continues:
+
+- KEEP: nothing (the idle minutes stay booked).
+- DISCARD: stop (reason machine), then trim the work log by the idle length.
+- DISCARD_AND_CONTINUE: as DISCARD, then start the same work item, remark, activity type and
+  billable flag again.
+- BOOK_TO_OTHER: as DISCARD, then a manual REST work log for the idle period on the chosen work
+  item, then start the original again.
+- Policy STOP_WHEN_IDLE: at detection, stop (reason machine) and trim the idle minutes so far
+  (the threshold: the detector back-dates the idle start to the last input).
+
+The trim is an absolute length computed from the track's start, the stop's time and the idle
+period (see `commands.trim_target`): (stop - start) - idle, with the idle period clipped to
+the track. The stop is `only_if_running`: when the server already stopped the track while the
+user was away (an unanswered activity check), the trim still removes the idle part and nothing
+is reported as a conflict. The returned commands go through the offline journal when one is
+given (written ahead, then replayed: the same code path online and offline, and a crash in the
+middle is recovered without applying anything twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from app.activity.detector import IdlePeriod
+from app.api.client import TrackingClient
+from app.api.models import RestWorkLogCreate, StopReason, Track
+from app.tracking import commands as cmd
+from app.tracking.commands import Command, CommandError, apply
+from app.tracking.journal import ConflictCallback, Journal, ReplayReport
+
+
+class IdleChoice(StrEnum):
+    KEEP = "keep"
+    DISCARD = "discard"
+    DISCARD_AND_CONTINUE = "discard_and_continue"
+    BOOK_TO_OTHER = "book_to_other"
+
+
+class IdlePolicy(StrEnum):
+    ASK = "ask"
+    ALWAYS_KEEP = "always_keep"
+    ALWAYS_DISCARD = "always_discard"
+    STOP_WHEN_IDLE = "stop_when_idle"
+
+
+def choice_for_policy(policy: IdlePolicy) -> IdleChoice | None:
+    """The choice a policy makes when the user comes back; None: ask (or, for STOP_WHEN_IDLE,
+    nothing left to decide: the track was stopped at detection)."""
+    return {
+        IdlePolicy.ALWAYS_KEEP: IdleChoice.KEEP,
+        IdlePolicy.ALWAYS_DISCARD: IdleChoice.DISCARD,
+    }.get(policy)
+
+
+def _track_facts(track: Track) -> tuple[str, datetime]:
+    work_log_id = track.work_log_id
+    started = track.current_track_started_date_time
+    if not work_log_id or started is None:
+        raise CommandError(
+            "The idle time cannot be handled: the track's work log is unknown. Refresh the "
+            "tracking state and try again."
+        )
+    return work_log_id, started if started.tzinfo is not None else started.astimezone()
+
+
+def plan_idle(
+    choice: IdleChoice,
+    period: IdlePeriod,
+    track_before: Track,
+    *,
+    at: datetime,
+    other_work_item: int | None = None,
+    other_remark: str | None = None,
+    other_activity_type_id: str | None = None,
+) -> list[Command]:
+    """The commands that carry out `choice` for `period` of the track `track_before` (the
+    track as it was when the user went idle), decided at `at`."""
+    if choice is IdleChoice.KEEP:
+        return []
+    if choice is IdleChoice.BOOK_TO_OTHER and other_work_item is None and not other_remark:
+        raise CommandError("Choose the work item to book the idle time to.")
+    work_log_id, started = _track_facts(track_before)
+    idle_start, idle_end = period.start_at, min(period.end_at, at)
+    plan = [
+        cmd.stop(at, StopReason.MACHINE, expect_work_log_id=work_log_id, only_if_running=True),
+        cmd.trim_idle(at, work_log_id, started, at, idle_start, idle_end),
+    ]
+    if choice is IdleChoice.DISCARD:
+        return plan
+    if choice is IdleChoice.BOOK_TO_OTHER:
+        begin = max(idle_start, started)
+        length = round((idle_end - begin).total_seconds())
+        if length >= 1:
+            booked = RestWorkLogCreate(
+                timestamp=begin.astimezone(),  # REST times are local wall-clock times
+                length=length,
+                work_item_id=other_work_item,
+                comment=other_remark,
+                activity_type_id=other_activity_type_id,
+            )
+            plan.append(cmd.add_work_log(at, booked))
+    plan.append(
+        cmd.start(
+            at,
+            track_before.tfs_id,
+            track_before.remark,
+            track_before.activity_type_id,
+            track_before.is_billable,
+            expect_work_log_id=None,
+        )
+    )
+    return plan
+
+
+def plan_stop_when_idle(track: Track, idle_since: datetime, *, at: datetime) -> list[Command]:
+    """STOP_WHEN_IDLE at detection: stop (reason machine) and trim [idle_since, at]."""
+    work_log_id, started = _track_facts(track)
+    return [
+        cmd.stop(at, StopReason.MACHINE, expect_work_log_id=work_log_id, only_if_running=True),
+        cmd.trim_idle(at, work_log_id, started, at, idle_since, at),
+    ]
+
+
+async def run_commands(
+    client: TrackingClient,
+    commands: list[Command],
+    *,
+    journal: Journal | None = None,
+    on_conflict: ConflictCallback | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> ReplayReport | None:
+    """Carries out `commands` in order. With a journal: written ahead, then replayed (a
+    failure leaves them pending for the next replay; conflicts go to `on_conflict`). Without:
+    each is applied once, and the first failure raises."""
+    if journal is None:
+        for command in commands:
+            await apply(client, command)
+        return None
+    for command in commands:
+        journal.append(command)
+
+    def ignore(command: Command, reason: str) -> None:
+        return None
+
+    return await journal.replay(client, on_conflict=on_conflict or ignore, now=now)
+
+
+async def resolve_idle(
+    client: TrackingClient,
+    choice: IdleChoice,
+    period: IdlePeriod,
+    track_before: Track,
+    other_work_item: int | None = None,
+    *,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    journal: Journal | None = None,
+    on_conflict: ConflictCallback | None = None,
+    other_remark: str | None = None,
+    other_activity_type_id: str | None = None,
+) -> list[Command]:
+    """Plans `choice` and carries it out (see `run_commands`); returns the commands."""
+    plan = plan_idle(
+        choice,
+        period,
+        track_before,
+        at=now(),
+        other_work_item=other_work_item,
+        other_remark=other_remark,
+        other_activity_type_id=other_activity_type_id,
+    )
+    if plan:
+        await run_commands(client, plan, journal=journal, on_conflict=on_conflict, now=now)
+    return plan
