@@ -13,7 +13,7 @@ APT_PACKAGES := libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreety
 	libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 \
 	libxkbcommon-x11-0 xvfb xauth xdotool x11-utils trayer libxss1 dbus gcc linux-libc-dev
 
-.PHONY: run test lint typecheck pytest bench system-deps venv clean
+.PHONY: run test lint pytest bench system-deps venv clean
 
 run: system-deps venv
 	@if $(PY) -m app tray --help >/dev/null 2>&1; then \
@@ -23,7 +23,7 @@ run: system-deps venv
 		exec $(PY) -m app serve; \
 	fi
 
-test: system-deps venv lint typecheck pytest
+test: system-deps venv lint pytest
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -49,8 +49,6 @@ $(STAMP): pyproject.toml
 lint: venv
 	$(VENV)/bin/ruff check app tests
 	$(VENV)/bin/ruff format --check app tests
-
-typecheck: venv
 	$(VENV)/bin/mypy
 
 pytest: venv

@@ -88,6 +88,7 @@ WORK_ITEMS: tuple[DemoWorkItem, ...] = (
     DemoWorkItem(1102, "User Story", "Shipping costs are shown before paying", _W, 1010, _LENA, 3),
     DemoWorkItem(1203, "Task", "Shipping rate lookup endpoint", _W, 1102, _DANA, 5),
     DemoWorkItem(1301, "Bug", "Coupon code ignored after address change", _W, 1010, _DANA),
+    DemoWorkItem(1349, "Bug", "Fix login timeout on slow networks", _W, 1010, _LENA),
     DemoWorkItem(1011, "Feature", "Guest checkout", _W, 1001, _SAM),
     DemoWorkItem(
         1103, "User Story", "As a guest I can check out without an account", _W, 1011, _SAM, 8
