@@ -18,11 +18,9 @@ with that D-Bus error; an unknown method answers org.freedesktop.DBus.Error.Unkn
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -32,7 +30,7 @@ from jeepney import DBusAddress, MessageType, new_error, new_method_return, new_
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
-START_TIMEOUT = 10.0
+from tests.support.procs import spawn_reporting, terminate
 
 _CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -62,46 +60,17 @@ class DBusDaemon:
         self._tmp = tempfile.TemporaryDirectory(prefix="pacetray-dbus-")
         config = Path(self._tmp.name) / "bus.conf"
         config.write_text(_CONFIG.format(dir=self._tmp.name))
-        read_fd, write_fd = os.pipe()
-        try:
-            self._proc = subprocess.Popen(
-                [
-                    "dbus-daemon",
-                    f"--config-file={config}",
-                    "--nofork",
-                    "--nopidfile",
-                    f"--print-address={write_fd}",
-                ],
-                pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-        finally:
-            os.close(write_fd)
-        try:
-            self.address = self._read_line(read_fd)
-        except BaseException:
-            self.stop()
-            raise
-        finally:
-            os.close(read_fd)
+        self._proc, self.address = spawn_reporting(
+            lambda fd: [
+                "dbus-daemon",
+                f"--config-file={config}",
+                "--nofork",
+                "--nopidfile",
+                f"--print-address={fd}",
+            ],
+            what="dbus-daemon",
+        )
         return self
-
-    def _read_line(self, fd: int) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        data = b""
-        while not data.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise RuntimeError(f"dbus-daemon did not print its address in {START_TIMEOUT} s")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 512)
-                if not chunk:
-                    raise RuntimeError("dbus-daemon exited during start-up")
-                data += chunk
-        return data.decode().strip()
 
     @property
     def alive(self) -> bool:
@@ -115,16 +84,7 @@ class DBusDaemon:
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=5)
-            if proc.stderr is not None:
-                proc.stderr.close()
+        terminate(proc)
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -16,14 +16,12 @@ and the server is ready when that number has been written. `stop()` terminates i
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import subprocess
-import time
 from collections.abc import Mapping
 from types import TracebackType
 
-START_TIMEOUT = 10.0
+from tests.support.procs import spawn_reporting, terminate
 
 
 class XServerError(RuntimeError):
@@ -45,64 +43,25 @@ class XServer:
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> XServer:
-        read_fd, write_fd = os.pipe()
-        args = [
-            "Xvfb",
-            "-displayfd",
-            str(write_fd),
-            "-screen",
-            "0",
-            self.screen,
-            "-nolisten",
-            "tcp",
-            "-noreset",
-            "+extension" if self.record else "-extension",
-            "RECORD",
-            *self.extra_args,
-        ]
-        try:
-            self._proc = subprocess.Popen(
-                args,
-                pass_fds=(write_fd,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-        finally:
-            os.close(write_fd)
-        try:
-            self.display = ":" + self._read_display_number(read_fd)
-        except BaseException:
-            self.stop()
-            raise
-        finally:
-            os.close(read_fd)
+        def args_for(fd: int) -> list[str]:
+            return [
+                "Xvfb",
+                "-displayfd",
+                str(fd),
+                "-screen",
+                "0",
+                self.screen,
+                "-nolisten",
+                "tcp",
+                "-noreset",
+                "+extension" if self.record else "-extension",
+                "RECORD",
+                *self.extra_args,
+            ]
+
+        self._proc, number = spawn_reporting(args_for, what="Xvfb", error=XServerError)
+        self.display = ":" + number
         return self
-
-    def _read_display_number(self, fd: int) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        data = b""
-        while not data.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise XServerError(f"Xvfb did not report a display within {START_TIMEOUT} s")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(fd, 64)
-            if not chunk:  # Xvfb exited before it was ready
-                raise XServerError(f"Xvfb exited during start-up: {self._stderr_tail()}")
-            data += chunk
-        return data.decode().strip()
-
-    def _stderr_tail(self) -> str:
-        if self._proc is None or self._proc.stderr is None:
-            return ""
-        try:
-            self._proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            return "(still running)"
-        return self._proc.stderr.read().decode(errors="replace").strip()[-500:]
 
     @property
     def alive(self) -> bool:
@@ -134,17 +93,7 @@ class XServer:
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-        if proc.stderr is not None:
-            proc.stderr.close()
+        terminate(proc)
 
     def __enter__(self) -> XServer:
         return self.start()
