@@ -315,7 +315,11 @@ def is_running(state: TrackingState, work_log_id: str | None = None) -> bool:
     return work_log_id is None or (track.work_log_id or "").lower() == work_log_id.lower()
 
 
-async def _trim(client: TrackingClient, command: Command, state: TrackingState | None) -> None:
+async def check_trim(
+    client: TrackingClient, command: Command, state: TrackingState | None = None
+) -> bool:
+    """Whether a trim_idle command still has to be sent: False when the log is already that
+    short. Raises CommandConflict when the log is still running or gone."""
     target = trim_target(command)
     work_log_id = str(command.args["work_log_id"])
     if state is None:
@@ -331,9 +335,7 @@ async def _trim(client: TrackingClient, command: Command, state: TrackingState |
         raise CommandConflict(
             f"Work log {work_log_id} is gone from the server; nothing was trimmed."
         )
-    if log.length <= target:
-        return  # already this short (trimmed before, or stopped earlier by the server)
-    await client.patch_work_log(work_log_id, RestWorkLogPatch(length=target))
+    return log.length > target  # already this short: trimmed before, or stopped earlier
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -352,11 +354,16 @@ def _opt_bool(value: Any) -> bool | None:
 
 
 async def apply(
-    client: TrackingClient, command: Command, *, state: TrackingState | None = None
+    client: TrackingClient,
+    command: Command,
+    *,
+    state: TrackingState | None = None,
+    trim_checked: bool = False,
 ) -> TrackingState | None:
     """Sends `command` once. Returns the new tracking state, or None for REST-only commands
     and `select` (whose answer is only the track). Raises the client's ApiError subclasses,
-    CommandConflict or CommandError. `state`: a `current` just read (saves a trim one read)."""
+    CommandConflict or CommandError. `state`: a `current` just read (saves a trim one read);
+    `trim_checked`: `check_trim` said True just now, send the PATCH only."""
     args = command.args
     match command.kind:
         case CommandKind.START:
@@ -385,7 +392,9 @@ async def apply(
         case CommandKind.IDLE_CHECK:
             return await client.idle_check(SnoozeOption(int(args["option"])))
         case CommandKind.TRIM_IDLE:
-            await _trim(client, command, state)
+            if trim_checked or await check_trim(client, command, state):
+                patch = RestWorkLogPatch(length=trim_target(command))
+                await client.patch_work_log(str(command.args["work_log_id"]), patch)
             return None
         case CommandKind.ADD_WORK_LOG:
             if args.get(UNTIL) is not None:

@@ -39,7 +39,8 @@ re-reading `current`. Decisions:
   ``sending`` and is verified next time: a start by the new work log in `current` or REST, a
   stop by the track no longer running, a manual work log by finding it through REST (same
   start, length, item and comment), an adjust by the remark/activity, a trim (absolute) and a
-  select (idempotent) by sending again.
+  select (idempotent) by sending again. After a timeout or a dropped connection the check
+  waits `settle` (30 s): a request still under way in the server must not be judged unsent.
 
 SQLite calls are synchronous on the event loop: each is a small write (a few ms with fsync)
 and commands come at human pace.
@@ -84,6 +85,7 @@ from app.tracking.commands import (
     CommandError,
     CommandKind,
     apply,
+    check_trim,
     from_iso,
     is_running,
     resolve_gap,
@@ -92,6 +94,8 @@ from app.tracking.commands import (
 
 # A command this much older than the replay was taken offline: its time matters (trims, gaps).
 OFFLINE_TOLERANCE = timedelta(seconds=2)
+# After a timeout or a dropped connection, how long the request may still be under way.
+SETTLE = timedelta(seconds=30)
 # Clock difference tolerated between this machine and the server when finding our own writes.
 SKEW = timedelta(minutes=2)
 
@@ -162,6 +166,18 @@ class _Entry:
     attempt: dict[str, Any] | None
 
 
+class Settling(ApiError):
+    """A request whose answer was lost may still be in the server's hands: the journal waits
+    `settle` before checking whether it was applied (checking earlier could resend it)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(
+            "Waiting for the server to finish an earlier request before checking it; "
+            f"the offline journal continues after {until:%H:%M:%S} UTC."
+        )
+        self.until = until
+
+
 class _Stop(Exception):
     """Ends a replay early (network/server trouble); the entry stays for next time."""
 
@@ -193,9 +209,16 @@ def _describe(state: TrackingState) -> str:
 
 
 class Journal:
-    def __init__(self, path: Path, *, now: Callable[[], datetime] = _now_utc) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        now: Callable[[], datetime] = _now_utc,
+        settle: timedelta = SETTLE,
+    ) -> None:
         self.path = Path(path)
         self._now = now
+        self.settle = settle
         self._lock = asyncio.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -659,6 +682,11 @@ class _Replay:
     # --- steps: one request each, verified after a crash ------------------------------------
 
     async def step(self, entry: _Entry) -> None:
+        unsure = (entry.attempt or {}).get("unsure_at") if entry.status == SENDING else None
+        if unsure is not None:
+            settled = from_iso(str(unsure)) + self.j.settle
+            if self.now() < settled:
+                raise _Stop(Settling(settled))
         state = await self.current()
         command = entry.command
         if entry.status == SENDING:
@@ -683,6 +711,15 @@ class _Replay:
             self._set_aside(entry, problem, self._expected_after_failure(command))
             return
         command = resolve_gap(command, state, self.now())
+        if command.kind is CommandKind.TRIM_IDLE:
+            try:
+                needed = await self._read(lambda: check_trim(self.client, command, state))
+            except CommandConflict as exc:
+                self._set_aside(entry, exc.message)
+                return
+            if not needed:
+                self.done(entry, state)  # already that short
+                return
         if command.kind is CommandKind.ADD_WORK_LOG and int(command.args.get("length", 0)) < 1:
             self.done(entry, state)  # an offline gap of no length: nothing to book
             return
@@ -701,7 +738,7 @@ class _Replay:
         if self.before_send is not None:
             self.before_send(command)
         try:
-            answer = await apply(self.client, command, state=state)
+            answer = await apply(self.client, command, state=state, trim_checked=True)
         except (CommandConflict, CommandError) as exc:
             self._set_aside(entry, exc.message, self._expected_after_failure(command))
             return
@@ -711,6 +748,10 @@ class _Replay:
         except (ConnectionFailed, RequestTimeout) as exc:
             if not exc.sent:
                 self._back_to_pending(entry)
+            else:  # it may still be on its way through the server: verify only after a while
+                with self.j._tx() as db:
+                    attempt["unsure_at"] = to_iso(self.now())
+                    self.j._set_status(db, entry.id, SENDING, attempt=attempt)
             raise _Stop(exc) from exc
         except (ServerError, ProtocolError) as exc:
             raise _Stop(exc) from exc  # outcome unknown: verified next time
