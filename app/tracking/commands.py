@@ -143,8 +143,9 @@ class Command:
 
     @property
     def expected_work_log_id(self) -> str | None:
+        """Lower-cased: 7pace GUIDs may arrive in either case."""
         value = self.args.get(EXPECT)
-        return None if value is None else str(value)
+        return None if value is None else str(value).lower()
 
     def with_args(self, **changes: Any) -> Command:
         return Command(self.kind, {**self.args, **changes}, self.at, self.id)

@@ -307,7 +307,18 @@ class Journal:
     # --- public reads ----------------------------------------------------------------------
 
     def append(self, command: Command) -> None:
-        """Writes `command` ahead, durably, before returning. The same id twice is one entry."""
+        """Writes `command` ahead, durably, before returning. The same id twice is one entry.
+        Raises JournalError when the file cannot be written (disk full, file removed...)."""
+        try:
+            self._append(command)
+        except sqlite3.Error as exc:
+            raise JournalError(
+                f"Could not save the {command.kind} command in the offline journal "
+                f"{self.path}: {exc}. Free some disk space or check the folder's permissions; "
+                "the command was not recorded."
+            ) from exc
+
+    def _append(self, command: Command) -> None:
         with self._tx() as db:
             top = db.execute("SELECT COALESCE(MAX(ord), 0) FROM entries").fetchone()[0]
             db.execute(
@@ -355,6 +366,11 @@ class Journal:
             "SELECT command, status FROM entries WHERE parent = ? ORDER BY ord", (command_id,)
         ).fetchall()
         return [(Command.from_json(json.loads(c)), str(s)) for c, s in rows]
+
+    def finished(self, command_id: str) -> bool:
+        """Carried out: applied, folded into another entry, or obsolete (nothing left to do).
+        False while pending and for entries set aside as conflicts."""
+        return self.status_of(command_id) in (APPLIED, FOLDED, OBSOLETE)
 
     @property
     def last_sync(self) -> datetime | None:

@@ -98,6 +98,13 @@ def test_append_is_durable_ordered_and_idempotent_by_id(tmp_path: Path) -> None:
     assert mode == "wal"
 
 
+def test_a_failed_append_is_a_clear_error(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    journal.close()  # stands in for a file that can no longer be written
+    with pytest.raises(JournalError, match=r"Could not save the stop command .*not recorded"):
+        journal.append(c.stop(datetime.fromisoformat("2026-09-30T08:00:00+00:00")))
+
+
 def test_an_unusable_journal_file_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
@@ -298,3 +305,49 @@ async def test_replay_while_still_offline_keeps_everything(make: Make, journal: 
         report, _ = await replay(journal, client, server)
     assert isinstance(report.error, ConnectionFailed) and not report.complete
     assert journal.pending() == [stop] and report.pending == 1 and journal.last_sync is None
+
+
+async def test_offline_changes_to_a_running_track_are_applied_to_it(
+    make: Make, journal: Journal
+) -> None:
+    server = make()
+    async with server.client() as client:
+        state = await client.start_tracking(WORK_ITEM, "before")
+        work_log = state.track.work_log_id
+        server.clock.advance(10 * MIN)
+        server.stop()
+        rename = c.adjust(at(server), "renamed offline", expect_work_log_id=work_log)
+        await act(client, journal, rename)
+        await act(client, journal, c.select(at(server), OTHER_ITEM, "next"))
+        server.clock.advance(5 * MIN)
+        server.start()
+        report, conflicts = await replay(journal, client, server)
+        assert report.complete and len(report.applied) == 2 and not conflicts.seen
+        track = (await client.current()).track
+    logs = server.work_logs()
+    assert shape(logs) == [(WORK_ITEM, 15 * MIN, True)]
+    assert logs[0]["comment"] == "renamed offline"
+    assert track.work_log_id == work_log  # still the same track, running on
+
+
+async def test_commands_after_a_conflicting_start_are_set_aside_too(
+    make: Make, journal: Journal
+) -> None:
+    server = make()
+    async with server.client() as client, server.client() as browser:
+        server.stop()
+        mine = c.start(at(server), WORK_ITEM, expect_work_log_id=None)
+        await act(client, journal, mine)
+        server.start()
+        await browser.start_tracking(OTHER_ITEM, "browser")  # before our replay
+        server.stop()
+        server.clock.advance(10 * MIN)
+        server.start()
+        # our stop was journaled after our start (its expectation: our own, unknown track)
+        journal.append(c.stop(at(server)))
+        report, conflicts = await replay(journal, client, server)
+    assert [command.kind for command, _ in conflicts.seen] == [CommandKind.START, CommandKind.STOP]
+    assert "elsewhere" in conflicts.seen[0][1]
+    assert report.pending == 0 and len(journal.conflicts()) == 2
+    current = server.current()["track"]
+    assert current["trackingState"] == "tracking" and current["tfsId"] == OTHER_ITEM
