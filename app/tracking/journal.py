@@ -398,6 +398,11 @@ class Journal:
                 await run.run()
             except _Stop as stop:
                 run.report.error = stop.error
+            except sqlite3.Error as exc:
+                raise JournalError(
+                    f"The offline journal {self.path} could not be updated: {exc}. Free some "
+                    "disk space or check the file's permissions; nothing recorded was lost."
+                ) from exc
             run.report.pending = self.count()
             if run.report.error is None:
                 with self._tx() as db:
@@ -730,7 +735,7 @@ class _Replay:
         if command.kind is CommandKind.TRIM_IDLE:
             try:
                 needed = await self._read(lambda: check_trim(self.client, command, state))
-            except CommandConflict as exc:
+            except CommandError as exc:  # the log is running or gone, or the trim is malformed
                 self._set_aside(entry, exc.message)
                 return
             if not needed:

@@ -24,6 +24,7 @@ from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, RestartableServer
 
 Make = Callable[..., RestartableServer]
 MIN = 60
+DESIGN = "5f8a3c1e-2b4d-4e6f-8a9b-0c1d2e3f4a02"  # a demo activity type, not the default
 
 
 def shape(logs: list[dict[str, Any]]) -> list[tuple[int | None, int, bool]]:
@@ -104,9 +105,9 @@ async def test_discard_and_continue_restarts_the_same_track(
     restartable: Make, journal: Journal
 ) -> None:
     server = restartable()
-    t0, track, idle_period = await tracked_then_idle(server, activity_type_id=None)
+    t0, _, idle_period = await tracked_then_idle(server, activity_type_id=DESIGN, is_billable=True)
     async with server.client() as client:
-        await client.adjust("deep work, adjusted", track.activity_type_id)
+        await client.adjust("deep work, adjusted", DESIGN)
         track = (await client.current()).track
         await idle.resolve_idle(
             client,
@@ -120,10 +121,11 @@ async def test_discard_and_continue_restarts_the_same_track(
     logs = server.work_logs()
     assert shape(logs) == [(WORK_ITEM, 25 * MIN, True), (WORK_ITEM, 5 * MIN, True)]
     assert local_start(logs[1]) == t0 + timedelta(minutes=40)
+    assert [log["activityType"]["id"] for log in logs] == [DESIGN, DESIGN]
+    assert [log["flags"]["isBillable"] for log in logs] == [True, True]
     current = server.current()["track"]
     assert current["trackingState"] == "tracking"
     assert (current["tfsId"], current["remark"]) == (WORK_ITEM, "deep work, adjusted")
-    assert current["activityTypeId"] == track.activity_type_id
 
 
 async def test_book_to_another_item_moves_the_idle_time_there(
