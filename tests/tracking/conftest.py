@@ -107,8 +107,8 @@ def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
 
 @pytest.fixture
 def server(server_factory: ServerFactory) -> LiveServer:
-    """Checks every 60 s of server time, 30 s to answer, clock at 20x."""
-    return server_factory()
+    """Checks every 40 s of server time, 30 s to answer, clock at 30x."""
+    return server_factory(speed=30.0, activity_check_interval=40.0, activity_check_wait=30.0)
 
 
 @pytest.fixture
