@@ -9,6 +9,8 @@ import platformdirs
 
 APP_NAME = "pacetray"
 SETTINGS_FILE = "settings.toml"
+JOURNAL_FILE = "journal.sqlite"
+SECRETS_FILE = "secrets.json"
 
 # Explicit overrides win over the platform defaults: tests and portable installs use them.
 CONFIG_DIR_ENV = "PACETRAY_CONFIG_DIR"
@@ -38,3 +40,13 @@ def settings_path() -> Path:
 def server_data_dir() -> Path:
     """Default data dir of the local Timetracker server (`pacetray serve`, embedded server)."""
     return data_dir() / "server"
+
+
+def journal_path() -> Path:
+    """The offline journal (app.tracking.journal.Journal) of the tray and `pacetray status`."""
+    return data_dir() / JOURNAL_FILE
+
+
+def secrets_path() -> Path:
+    """The opt-in secrets file used only where no OS keyring exists (see secrets.py)."""
+    return data_dir() / SECRETS_FILE

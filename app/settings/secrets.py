@@ -1,7 +1,14 @@
-"""Secrets (API token, OAuth tokens) in the OS keyring only, never in a file we write.
+"""Secrets (API token, OAuth tokens) in the OS keyring only, never in a file we write —
+unless the user explicitly opted in to the file fallback.
 
 Entries are keyed by the server's base URL, so several servers (a real organisation and the
 local server) can each keep their own credentials.
+
+Where no keyring exists, every call raises `KeyringUnavailable`, whose message names the
+opt-in: `secrets_file_fallback = true` in settings.toml. With it set, and ONLY then, secrets go
+to `paths.secrets_path()` (mode 0600, see secrets_file.py). With a keyring present the keyring
+is used even when opted in; reads then also look in the file, so secrets kept there before a
+keyring appeared still work, and deletes remove both.
 """
 
 from __future__ import annotations
@@ -15,15 +22,19 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from app.settings.errors import KeyringFailed, KeyringUnavailable
+from app.settings.paths import secrets_path, settings_path
+from app.settings.secrets_file import SecretsFile
 
 SERVICE = "pacetray"
 API_TOKEN = "api-token"
 OAUTH_TOKENS = "oauth-tokens"
+FALLBACK_SETTING = "secrets_file_fallback"
 
 _NO_BACKEND = (
     "no usable OS keyring to keep the token in ({why}); install or unlock one (GNOME Keyring, "
     "KWallet, macOS Keychain, Windows Credential Manager), or pass --token / PACETRAY_TOKEN "
-    "each time instead"
+    "each time instead, or accept a less safe file readable only by you by setting "
+    "`{setting} = true` in {settings}"
 )
 
 
@@ -37,11 +48,17 @@ def usable_backend() -> keyring.backend.KeyringBackend:
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyringrc or backend import raises anything
-        raise KeyringUnavailable(_NO_BACKEND.format(why=f"keyring set-up failed: {exc}")) from exc
+        raise _unavailable(f"keyring set-up failed: {exc}") from exc
     why = _unusable_reason(backend)
     if why is not None:
-        raise KeyringUnavailable(_NO_BACKEND.format(why=why))
+        raise _unavailable(why)
     return backend
+
+
+def _unavailable(why: str) -> KeyringUnavailable:
+    return KeyringUnavailable(
+        _NO_BACKEND.format(why=why, setting=FALLBACK_SETTING, settings=settings_path())
+    )
 
 
 def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
@@ -68,34 +85,82 @@ def _chosen_explicitly() -> bool:
         return False
 
 
-def backend_name() -> str:
-    backend = usable_backend()
+def _opted_in(file_fallback: bool | None) -> bool:
+    if file_fallback is not None:
+        return file_fallback
+    from app.settings.store import load_settings  # the store imports nothing from here
+
+    return load_settings().secrets_file_fallback
+
+
+def _backend_or_file(
+    file_fallback: bool | None,
+) -> tuple[keyring.backend.KeyringBackend | None, SecretsFile | None]:
+    """(keyring, None), (keyring, file) when opted in, or (None, file) when opted in without
+    a keyring; KeyringUnavailable when there is no keyring and no opt-in."""
+    try:
+        backend = usable_backend()
+    except KeyringUnavailable:
+        if not _opted_in(file_fallback):
+            raise
+        return None, SecretsFile(secrets_path())
+    if _opted_in(file_fallback):
+        return backend, SecretsFile(secrets_path())
+    return backend, None
+
+
+def backend_name(*, file_fallback: bool | None = None) -> str:
+    backend, file = _backend_or_file(file_fallback)
+    if backend is None:
+        assert file is not None
+        return f"no OS keyring: the opted-in file {file.path}"
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def get_secret(server_url: str, kind: str) -> str | None:
-    backend = usable_backend()
-    try:
-        return backend.get_password(SERVICE, account(server_url, kind))
-    except keyring.errors.KeyringError as exc:
-        raise KeyringFailed(f"the keyring refused to read the {kind}: {exc}") from exc
+def get_secret(server_url: str, kind: str, *, file_fallback: bool | None = None) -> str | None:
+    backend, file = _backend_or_file(file_fallback)
+    name = account(server_url, kind)
+    value: str | None = None
+    if backend is not None:
+        try:
+            value = backend.get_password(SERVICE, name)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringFailed(f"the keyring refused to read the {kind}: {exc}") from exc
+    if value is None and file is not None:
+        value = file.get(name)
+    return value
 
 
-def set_secret(server_url: str, kind: str, value: str) -> None:
-    backend = usable_backend()
+def set_secret(
+    server_url: str, kind: str, value: str, *, file_fallback: bool | None = None
+) -> None:
+    backend, file = _backend_or_file(file_fallback)
+    name = account(server_url, kind)
+    if backend is None:
+        assert file is not None
+        file.set(name, value)
+        return
     try:
-        backend.set_password(SERVICE, account(server_url, kind), value)
+        backend.set_password(SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
         raise KeyringFailed(f"the keyring refused to store the {kind}: {exc}") from exc
+    if file is not None:
+        file.delete(name)  # the keyring now holds it: no stale copy in the weaker file
 
 
-def delete_secret(server_url: str, kind: str) -> bool:
+def delete_secret(server_url: str, kind: str, *, file_fallback: bool | None = None) -> bool:
     """Remove one secret; False when there was none."""
-    backend = usable_backend()
-    try:
-        backend.delete_password(SERVICE, account(server_url, kind))
-    except keyring.errors.PasswordDeleteError:
-        return False
-    except keyring.errors.KeyringError as exc:
-        raise KeyringFailed(f"the keyring refused to delete the {kind}: {exc}") from exc
-    return True
+    backend, file = _backend_or_file(file_fallback)
+    name = account(server_url, kind)
+    removed = False
+    if backend is not None:
+        try:
+            backend.delete_password(SERVICE, name)
+            removed = True
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as exc:
+            raise KeyringFailed(f"the keyring refused to delete the {kind}: {exc}") from exc
+    if file is not None:
+        removed = file.delete(name) or removed
+    return removed

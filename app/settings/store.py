@@ -1,4 +1,10 @@
-"""settings.toml: read with tomllib, written atomically with tomli_w. No secrets, ever."""
+"""settings.toml: read with tomllib, written atomically with tomli_w. No secrets, ever.
+
+The defaults live only in `model.py`. Saving writes only the values that differ from them, so
+a user who never changed a setting follows a better default of a later version. Keys this
+version does not know (written by a newer version, or a typo) are kept on save, top-level and
+inside tables, so switching versions back and forth loses nothing. Comments are not kept.
+"""
 
 from __future__ import annotations
 
@@ -14,50 +20,40 @@ from typing import Any
 
 import tomli_w
 
-from app.settings.errors import SettingsFileError
+from app.settings.errors import SettingsFileError, SettingValueError
 from app.settings.model import Settings
 from app.settings.paths import settings_path
 
-_HINTS = typing.get_type_hints(Settings)
+HEADER = (
+    "# Pacetray settings. Only values that differ from the defaults are written here;\n"
+    "# keys Pacetray does not know are kept, comments are not.\n"
+)
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """The saved settings, defaults for what is missing; a missing file means all defaults."""
     path = path or settings_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    data = _read(path)
+    if data is None:
         return Settings()
-    except OSError as exc:
-        raise SettingsFileError(f"cannot read the settings file {path}: {exc.strerror}") from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsFileError(
-            f"the settings file {path} is not valid TOML ({exc}); fix or delete it"
-        ) from exc
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(Settings):
-        if field.name in data:
-            values[field.name] = _coerce(path, field.name, _HINTS[field.name], data[field.name])
-    # Unknown keys (a newer version's settings) are ignored rather than fatal.
-    return Settings(**values)
+        return _build(Settings, data, path, prefix="")
+    except SettingValueError as exc:  # a value of the right type, out of range or malformed
+        raise _bad_value(path, exc) from None
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write every setting that has a value; atomic, so a crash never leaves half a file."""
+    """Write the non-default settings, keeping unknown keys; atomic, so a crash never leaves
+    half a file."""
     path = path or settings_path()
-    data: dict[str, Any] = {}
-    for field in dataclasses.fields(Settings):
-        value = getattr(settings, field.name)
-        if value is None:  # TOML has no null: absent means "not set"
-            continue
-        data[field.name] = value.value if isinstance(value, Enum) else value
+    existing = _read(path) or {}
+    data = _merge(_to_toml(settings), existing, Settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".toml", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
+                out.write(HEADER.encode("utf-8"))
                 tomli_w.dump(data, out)
             os.replace(tmp, path)
         except BaseException:
@@ -66,6 +62,52 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     except OSError as exc:
         raise SettingsFileError(f"cannot write the settings file {path}: {exc.strerror}") from exc
     return path
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SettingsFileError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsFileError(
+            f"the settings file {path} is not valid TOML ({exc}); fix or delete it"
+        ) from exc
+
+
+_T = typing.TypeVar("_T")
+
+
+def _build(cls: type[_T], data: dict[str, Any], path: Path, prefix: str) -> _T:
+    """An instance of the dataclass `cls` from its TOML table; unknown keys are skipped."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if item.name not in data:
+            continue
+        key = prefix + item.name
+        hint, value = hints[item.name], data[item.name]
+        if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+            if not isinstance(value, dict):
+                raise _bad_value(path, SettingValueError(key, value, f"a table [{key}]"))
+            values[item.name] = _build(hint, value, path, prefix=f"{key}.")
+        else:
+            values[item.name] = _coerce(path, key, hint, value)
+    return cls(**values)
+
+
+def _bad_value(path: Path, exc: SettingValueError) -> SettingsFileError:
+    return SettingsFileError(
+        f"the settings file {path} has a bad value for {exc.key!r}: {exc.describe()}; "
+        "fix or delete it"
+    )
 
 
 def _coerce(path: Path, name: str, hint: Any, value: Any) -> Any:
@@ -85,10 +127,7 @@ def _coerce(path: Path, name: str, hint: Any, value: Any) -> Any:
             continue
         if isinstance(option, type) and isinstance(value, option):
             return value
-    raise SettingsFileError(
-        f"the settings file {path} has a bad value for {name!r}: {value!r} "
-        f"(expected {_describe(options)}); fix or delete it"
-    )
+    raise _bad_value(path, SettingValueError(name, value, _describe(options)))
 
 
 def _describe(options: tuple[Any, ...]) -> str:
@@ -98,6 +137,47 @@ def _describe(options: tuple[Any, ...]) -> str:
             continue
         if isinstance(option, type) and issubclass(option, Enum):
             names.append("one of " + ", ".join(repr(m.value) for m in option))
+        elif option is bool:
+            names.append("true or false")
+        elif option is int:
+            names.append("a whole number")
         else:
             names.append(getattr(option, "__name__", str(option)))
     return " or ".join(names)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _to_toml(instance: Any) -> dict[str, Any]:
+    """The fields of a settings dataclass that differ from their defaults, as TOML values."""
+    default = type(instance)()
+    data: dict[str, Any] = {}
+    for item in dataclasses.fields(instance):
+        value = getattr(instance, item.name)
+        if value == getattr(default, item.name) or value is None:  # TOML has no null
+            continue
+        if dataclasses.is_dataclass(value):
+            table = _to_toml(value)
+            if table:
+                data[item.name] = table
+        else:
+            data[item.name] = value.value if isinstance(value, Enum) else value
+    return data
+
+
+def _merge(ours: dict[str, Any], existing: dict[str, Any], cls: type[Any]) -> dict[str, Any]:
+    """`ours`, plus every key of the existing file that `cls` does not declare."""
+    hints = typing.get_type_hints(cls)
+    known = {item.name for item in dataclasses.fields(cls)}
+    merged = dict(ours)
+    for key, value in existing.items():
+        if key not in known:
+            merged[key] = value
+            continue
+        hint = hints[key]
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint) and isinstance(value, dict):
+            table = _merge(ours.get(key, {}), value, hint)  # unknown keys inside a table
+            if table:
+                merged[key] = table
+    return merged
