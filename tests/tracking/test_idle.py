@@ -16,6 +16,7 @@ import pytest
 
 from app.activity.detector import IdlePeriod
 from app.api.models import Track
+from app.settings import IdlePolicy as SettingsIdlePolicy
 from app.tracking import idle
 from app.tracking.commands import Command, CommandError, CommandKind
 from app.tracking.idle import IdleChoice, IdlePolicy
@@ -188,6 +189,7 @@ async def test_stop_when_idle_stops_at_detection_and_trims_the_threshold(
 
 
 def test_policies_map_to_choices() -> None:
+    assert [p.value for p in IdlePolicy] == [p.value for p in SettingsIdlePolicy]
     assert idle.choice_for_policy(IdlePolicy.ALWAYS_KEEP) is IdleChoice.KEEP
     assert idle.choice_for_policy(IdlePolicy.ALWAYS_DISCARD) is IdleChoice.DISCARD
     assert idle.choice_for_policy(IdlePolicy.ASK) is None
