@@ -504,8 +504,9 @@ async def test_lock_does_not_stop_by_default(harness) -> None:
     assert await h.tracker.start(WORK_ITEM)
     h.tracker.on_session_event("lock")
     h.tracker.on_session_event("sleep")
-    await asyncio.sleep(0)  # let any spawned task start; none should be
-    assert not h.tracker._tasks
+    # a full round trip after the events: a stop they caused would have gone out first
+    await h.tracker.refresh()
+    assert not [p for _, m, p in h.transport.sent if p.endswith("stopTracking")]
     assert h.tracker.state.track.is_tracking
 
 
@@ -543,5 +544,13 @@ async def test_push_replaces_polling(harness, other_client) -> None:
     await wait_until(lambda: h.tracker.state.track.is_tracking, timeout=3)
     older = state.model_copy(update={"timestamp": state.timestamp - 5})
     h.tracker.push(older.model_copy(update={"track": older.track.model_copy(update={"tfs_id": 1})}))
-    await asyncio.sleep(0.05)
-    assert h.tracker.state.track.tfs_id == WORK_ITEM  # older states are dropped
+    marker = state.model_copy(
+        update={
+            "timestamp": state.timestamp + 1,
+            "track": state.track.model_copy(update={"remark": "marker"}),
+        }
+    )
+    h.tracker.push(marker)
+    await wait_until(lambda: h.tracker.state.track.remark == "marker", timeout=3)
+    assert all(e.state.track.tfs_id == WORK_ITEM for e in h.of(StateChanged)[1:])
+    assert h.tracker.state.track.tfs_id == WORK_ITEM  # the older state was dropped
