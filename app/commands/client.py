@@ -28,6 +28,7 @@ from app.commands.connection import (
     unreachable,
 )
 from app.commands.durations import duration_arg
+from app.commands.journal_view import JournalView, read_journal
 
 # A person is waiting at the prompt: retry a failed read once, quickly, and never block for
 # long on a 429 (the error says how long to wait instead).
@@ -147,6 +148,35 @@ async def _status(client: TrackingClient, args: argparse.Namespace) -> Result:
     return _state_result(await client.current(expand=True))
 
 
+def _status_command(args: argparse.Namespace) -> int:
+    """The server's state plus the offline journal. The journal is local, so it is shown
+    even when the server part fails; that failure is then the one error line."""
+    journal = read_journal()
+    try:
+        connection = resolve_connection(args)
+        result = asyncio.run(_call(connection, _status, args))
+    except Exception:
+        _print_status(None, journal, as_json=args.json)
+        raise
+    if result.warning:
+        print(f"pacetray: warning: {result.warning}", file=sys.stderr, flush=True)
+    _print_status(result, journal, as_json=args.json)
+    if journal.error is not None:
+        raise UserError(journal.error, exit_code=1)
+    return 0
+
+
+def _print_status(result: Result | None, journal: JournalView, *, as_json: bool) -> None:
+    if as_json:
+        # The state as the API names it, with the journal next to its keys.
+        data = output.model_data(result.model) if result is not None else {}
+        data["journal"] = output.journal_data(journal)
+        print(output.dumps(data), flush=True)
+    else:
+        lines = result.lines if result is not None else []
+        print("\n".join([*lines, *output.describe_journal(journal)]), flush=True)
+
+
 def unknown_work_item(exc: NotFoundError, work_item: int | None) -> NotFoundError | UserError:
     """A 404 for the work item asked for reads better as a hint to search for it."""
     if work_item is None or exc.error_code != "EntityNotFound":
@@ -256,7 +286,16 @@ def _add_work_item_args(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any) -> None:
-    _add(sub, "status", _status, "show what is being tracked")
+    status = _add(
+        sub,
+        "status",
+        _status,
+        "show what is being tracked, and the offline journal",
+        "Show what the server is tracking, the commands the offline journal still has to send "
+        "(with their local time) and its last sync. The journal is shown even when the server "
+        "cannot be reached.",
+    )
+    status.set_defaults(handler=_status_command)
 
     start = _add(sub, "start", _start, "start tracking (a running track is closed first)")
     _add_work_item_args(start)

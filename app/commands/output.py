@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -19,6 +20,7 @@ from app.api.models import (
     WorkItem,
 )
 from app.commands.durations import format_hms
+from app.commands.journal_view import JournalEntry, JournalView
 
 _STOP_REASONS = {
     StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK: "nobody answered the activity check",
@@ -34,7 +36,15 @@ _STOP_REASONS = {
 
 def to_json(model: BaseModel) -> str:
     """The model as the API names it (camelCase), every field, pretty-printed."""
-    return json.dumps(model.model_dump(mode="json", by_alias=True), indent=2, ensure_ascii=False)
+    return dumps(model_data(model))
+
+
+def model_data(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def activity_names(types: list[ActivityType]) -> dict[str, str]:
@@ -148,3 +158,81 @@ def describe_search(result: SearchResult) -> list[str]:
         indent = "  " if group else ""
         lines.append(f"{indent}{work_item_label(item)}" + (f"  [{details}]" if details else ""))
     return lines
+
+
+# --- the offline journal (`status`) --------------------------------------------------------
+
+_KIND_NAMES = {
+    "start": "start",
+    "stop": "stop",
+    "select": "select",
+    "adjust": "adjust",
+    "activity_check": "answer activity check",
+    "idle_check": "snooze activity checks",
+    "trim_idle": "trim idle time off a work log",
+    "add_work_log": "add a work log",
+}
+
+
+def _local_seconds(value: datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def describe_journal_entry(entry: JournalEntry) -> str:
+    """`start #1349 “fix login”`: the kind, and what it is about where it says."""
+    text = _KIND_NAMES.get(entry.kind, entry.kind)
+    if entry.kind in ("start", "select", "adjust"):
+        track = Track(tfs_id=entry.args.get("tfs_id"), remark=entry.args.get("remark"))
+        if track.tfs_id is not None or track.remark:
+            text += " " + subject(track)
+    if entry.kind == "stop" and entry.args.get("reason") == 1:
+        text += " (machine: lock, sleep or idle)"
+    return text
+
+
+def describe_journal(view: JournalView) -> list[str]:
+    """The commands waiting to be sent (local time, kind), those set aside, the last sync."""
+    if view.error is not None:
+        return ["Offline journal: cannot be read (see the error below)"]
+    lines: list[str] = []
+    count = len(view.pending)
+    if count == 0:
+        lines.append("Offline journal: nothing waiting to be sent")
+    else:
+        noun = "command" if count == 1 else "commands"
+        lines.append(f"Offline journal: {count} {noun} waiting to be sent")
+        lines.extend(f"  {_local_seconds(e.at)}  {describe_journal_entry(e)}" for e in view.pending)
+    if view.set_aside:
+        lines.append(f"Set aside for a conflict, not sent: {len(view.set_aside)}")
+        lines.extend(
+            f"  {_local_seconds(e.at)}  {describe_journal_entry(e)} — {e.reason}"
+            for e in view.set_aside
+        )
+    last = _local_seconds(view.last_sync) if view.last_sync is not None else "never"
+    lines.append(f"Last sync: {last}")
+    return lines
+
+
+def _entry_data(entry: JournalEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "kind": entry.kind,
+        "at": entry.at.isoformat(),
+        "summary": describe_journal_entry(entry),
+    }
+    if entry.reason is not None:
+        data["reason"] = entry.reason
+    return data
+
+
+def journal_data(view: JournalView) -> dict[str, Any]:
+    """The `journal` key of `status --json`; times are ISO 8601 in UTC."""
+    data: dict[str, Any] = {
+        "path": str(view.path),
+        "pending": [_entry_data(e) for e in view.pending],
+        "setAside": [_entry_data(e) for e in view.set_aside],
+        "lastSync": view.last_sync.isoformat() if view.last_sync is not None else None,
+    }
+    if view.error is not None:
+        data["error"] = view.error
+    return data

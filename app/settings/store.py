@@ -1,9 +1,10 @@
 """settings.toml: read with tomllib, written atomically with tomli_w. No secrets, ever.
 
-The defaults live only in `model.py`. Saving writes only the values that differ from them, so
-a user who never changed a setting follows a better default of a later version. Keys this
-version does not know (written by a newer version, or a typo) are kept on save, top-level and
-inside tables, so switching versions back and forth loses nothing. Comments are not kept.
+The defaults live only in `model.py`; a missing key takes its default. Saving writes every
+setting (except unset ones: TOML has no null), so the file shows the user each setting there
+is, with its value: comments could not document them, since a save cannot keep comments.
+Keys this version does not know (written by a newer version, or a typo) are kept on save,
+top-level and inside tables, so switching versions back and forth loses nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from app.settings.model import Settings
 from app.settings.paths import settings_path
 
 HEADER = (
-    "# Pacetray settings. Only values that differ from the defaults are written here;\n"
-    "# keys Pacetray does not know are kept, comments are not.\n"
+    "# Pacetray settings. A missing key takes its default; keys Pacetray does not know\n"
+    "# are kept when it saves, comments are not.\n"
 )
 
 
@@ -43,8 +44,8 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the non-default settings, keeping unknown keys; atomic, so a crash never leaves
-    half a file."""
+    """Write every setting, keeping unknown keys; atomic, so a crash never leaves half a
+    file."""
     path = path or settings_path()
     existing = _read(path) or {}
     data = _merge(_to_toml(settings), existing, Settings)
@@ -150,17 +151,14 @@ def _describe(options: tuple[Any, ...]) -> str:
 
 
 def _to_toml(instance: Any) -> dict[str, Any]:
-    """The fields of a settings dataclass that differ from their defaults, as TOML values."""
-    default = type(instance)()
+    """The fields of a settings dataclass as TOML values (tables for nested dataclasses)."""
     data: dict[str, Any] = {}
     for item in dataclasses.fields(instance):
         value = getattr(instance, item.name)
-        if value == getattr(default, item.name) or value is None:  # TOML has no null
+        if value is None:  # TOML has no null: absent means "not set"
             continue
         if dataclasses.is_dataclass(value):
-            table = _to_toml(value)
-            if table:
-                data[item.name] = table
+            data[item.name] = _to_toml(value)
         else:
             data[item.name] = value.value if isinstance(value, Enum) else value
     return data

@@ -68,17 +68,26 @@ def test_every_setting_round_trips(dirs: Dirs) -> None:
                                "restart_last": "<alt>+r"}  # fmt: skip
 
 
-def test_only_values_differing_from_the_defaults_are_written(tmp_path: Path) -> None:
+def test_every_setting_is_written_so_the_file_shows_them_all(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    save_settings(Settings(stop_on_lock=True, hotkeys=Hotkeys(open_popup="<ctrl>+<alt>+o")), path)
-    assert tomllib.loads(path.read_text()) == {
-        "stop_on_lock": True,
-        "hotkeys": {"open_popup": "<ctrl>+<alt>+o"},
+    save_settings(Settings(stop_on_lock=True), path)
+    data = tomllib.loads(path.read_text())
+    expected = {f.name for f in dataclasses.fields(Settings)} - {"server_url"}  # None: unset
+    assert set(data) == expected
+    assert data["stop_on_lock"] is True
+    assert data["idle_threshold_seconds"] == 300
+    assert data["hotkeys"] == {
+        "toggle_tracking": "<ctrl>+<alt>+t",
+        "open_popup": "<ctrl>+<alt>+p",
+        "restart_last": "<ctrl>+<alt>+r",
     }
-    # Back to the default: the key goes away, so a later version's better default applies.
-    save_settings(Settings(), path)
-    assert tomllib.loads(path.read_text()) == {}
     assert path.read_text().startswith("# Pacetray settings.")
+
+
+def test_missing_keys_take_the_declared_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("stop_on_sleep = true\n[hotkeys]\nopen_popup = ''\n")
+    assert load_settings(path) == Settings(stop_on_sleep=True, hotkeys=Hotkeys(open_popup=""))
 
 
 def test_unknown_keys_of_a_newer_version_survive_a_save(tmp_path: Path) -> None:
@@ -100,12 +109,17 @@ def test_unknown_keys_of_a_newer_version_survive_a_save(tmp_path: Path) -> None:
         hotkeys=Hotkeys(open_popup="<ctrl>+<alt>+o"),
     )
     save_settings(dataclasses.replace(loaded, stop_on_lock=False, hotkeys=Hotkeys()), path)
-    assert tomllib.loads(path.read_text()) == {
-        "server_url": "http://127.0.0.1:5",
-        "future_option": 3,
-        "hotkeys": {"snooze": "<ctrl>+<alt>+s"},
-        "sync": {"mode": "push"},
+    data = tomllib.loads(path.read_text())
+    assert data["future_option"] == 3
+    assert data["sync"] == {"mode": "push"}
+    assert data["hotkeys"] == {
+        "toggle_tracking": "<ctrl>+<alt>+t",
+        "open_popup": "<ctrl>+<alt>+p",  # our value wins over the file's
+        "restart_last": "<ctrl>+<alt>+r",
+        "snooze": "<ctrl>+<alt>+s",
     }
+    assert data["stop_on_lock"] is False
+    assert load_settings(path) == dataclasses.replace(loaded, stop_on_lock=False, hotkeys=Hotkeys())
 
 
 @pytest.mark.parametrize(
