@@ -125,6 +125,7 @@ class Tracker:
         self._idle_track_for_prompt: Track | None = None
         # journaled commands whose first sending may have reached the server (answer lost)
         self._maybe_sent: dict[str, TrackingState | None] = {}
+        self._maybe_sent_commands: dict[str, Command] = {}
         # counters for the benchmark and the UI
         self.checks_seen = 0
         self.checks_answered = 0
@@ -238,6 +239,7 @@ class Tracker:
         """GET current now (unless a 429 pause runs); replays the journal once reachable."""
         if self._rate_limited():
             return None
+        self._poll_now = False
         try:
             async with self._io:
                 state = await self._client.current()
@@ -260,8 +262,10 @@ class Tracker:
         self._poll_failures += 1
         if isinstance(exc, ConnectionFailed | RequestTimeout):
             self._set_online(False)
-        else:
-            log.warning("polling the server failed: %s", exc.message)
+            return
+        log.warning("polling the server failed: %s", exc.message)
+        if self._poll_failures == 1 and not isinstance(exc, ServerError):
+            self._emit(ApiWarning(exc.message))  # e.g. a revoked token: the user must act
 
     def _rate_limited(self) -> bool:
         return self._rate_until is not None and self._now() < self._rate_until
@@ -305,6 +309,7 @@ class Tracker:
         else:
             await self._accept(state, "replay")
         for command, reason in conflicts:
+            self._maybe_sent_commands.pop(command.id, None)
             before = self._maybe_sent.pop(command.id, None)
             if before is not None and state is not None and _took_effect(command, before, state):
                 # Not a conflict: our own request whose answer was lost did arrive.
@@ -313,6 +318,7 @@ class Tracker:
             self._emit(JournalConflict(command, reason))
         if self._journal.count() == 0:
             self._maybe_sent.clear()
+            self._maybe_sent_commands.clear()
         self._emit(ConnectivityChanged(self._online, self._journal.count()))
 
     # --- accepting states --------------------------------------------------------------------
@@ -365,11 +371,19 @@ class Tracker:
                 expect_work_log_id=None,
             )
             self._emit(ServerStopped(track.stopped_track_type, after, restart))
-        elif transition.stopped_elsewhere_candidate and source in ("poll", "push"):
+        elif (
+            transition.stopped_elsewhere_candidate
+            and source in ("poll", "push")
+            and not self._own_stop_outstanding()
+        ):
             self._emit(StoppedElsewhere(after))
-        if transition.stopped:
-            self._idle_since = None  # nothing runs any more for idle time to matter to
         return transition
+
+    def _own_stop_outstanding(self) -> bool:
+        """A stop of ours whose answer was lost (it may arrive late) or that waits to be sent."""
+        if any(c.kind is CommandKind.STOP for c in self._maybe_sent_commands.values()):
+            return True
+        return any(c.kind is CommandKind.STOP for c in self._journal.pending())
 
     def _learn(self, t: Transition, source: Source, window: Bounds) -> None:
         after = t.after
@@ -508,10 +522,10 @@ class Tracker:
             is_billable,
             expect_work_log_id=self._expect(),
         )
-        return await self.execute(command)
+        return await self._execute(command)
 
     async def stop(self, reason: StopReason = StopReason.USER) -> bool:
-        return await self.execute(cmd.stop(self._now(), reason, expect_work_log_id=self._expect()))
+        return await self._execute(cmd.stop(self._now(), reason, expect_work_log_id=self._expect()))
 
     async def select(
         self,
@@ -519,13 +533,13 @@ class Tracker:
         remark: str | None = None,
         activity_type_id: str | None = None,
     ) -> bool:
-        return await self.execute(cmd.select(self._now(), tfs_id, remark, activity_type_id))
+        return await self._execute(cmd.select(self._now(), tfs_id, remark, activity_type_id))
 
     async def adjust(self, remark: str | None = None, activity_type_id: str | None = None) -> bool:
         command = cmd.adjust(
             self._now(), remark, activity_type_id, expect_work_log_id=self._expect()
         )
-        return await self.execute(command)
+        return await self._execute(command)
 
     async def switch(
         self,
@@ -539,8 +553,8 @@ class Tracker:
         running = self._expect()
         stopped = True
         if running is not None:
-            stopped = await self.execute(cmd.stop(at, StopReason.USER, expect_work_log_id=running))
-        started = await self.execute(
+            stopped = await self._execute(cmd.stop(at, StopReason.USER, expect_work_log_id=running))
+        started = await self._execute(
             cmd.start(at, tfs_id, remark, activity_type_id, is_billable, expect_work_log_id=None)
         )
         return stopped and started
@@ -558,7 +572,12 @@ class Tracker:
         return await self.start(tfs_id, remark, activity, billable)
 
     async def execute(self, command: Command) -> bool:
-        """Sends a command now, or journals it; True when the server has applied it."""
+        """Carries out a command the user chose now (e.g. `ServerStopped.restart`): sent at
+        once or journaled; True when the server has applied it. Its time becomes now: an
+        offline start must not book the minutes between the offer and the click."""
+        return await self._execute(Command(command.kind, command.args, self._now(), command.id))
+
+    async def _execute(self, command: Command) -> bool:
         before = self.state
         if not self._online or self._rate_limited() or self._journal.count() > 0:
             self._journal_it(command)
@@ -636,6 +655,7 @@ class Tracker:
             self._journal_it(trim)
             return False
         self._maybe_sent[command.id] = before
+        self._maybe_sent_commands[command.id] = command
         self._journal_it(command)
         return False
 
@@ -653,16 +673,19 @@ class Tracker:
                     self._idle_since = None
             return
         if isinstance(event, BecameActive):
-            self._returned(event.period)
+            self._returned(event.period, slept=False)
         elif isinstance(event, Slept):
-            self._returned(event.period)
+            self._returned(event.period, slept=True)
             self.woke()
 
-    def _returned(self, period: IdlePeriod) -> None:
+    def _returned(self, period: IdlePeriod, *, slept: bool) -> None:
+        # The idle start is kept even when the track stopped meanwhile (e.g. the server
+        # stopped it after an unanswered check): the idle part before the stop was tracked.
         track = self._idle_track if self._idle_since is not None else None
-        if track is None and is_running(self.state) and self.state is not None:
+        if track is None and slept and is_running(self.state) and self.state is not None:
             track = self.state.track  # slept while tracking, without an idle period first
         self._idle_since = None
+        self._idle_track = None
         if track is None or period.duration < self.settings.idle_threshold:
             return
         policy = self.settings.idle_policy
@@ -740,7 +763,7 @@ class Tracker:
             await self._replay()
         else:
             self._emit(ConnectivityChanged(self._online, self._journal.count()))
-        return all(self._journal.status_of(c.id) == "applied" for c in plan)
+        return all(self._journal.finished(c.id) for c in plan)
 
     # --- session, network, wake --------------------------------------------------------------
 

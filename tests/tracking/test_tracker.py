@@ -27,6 +27,7 @@ from app.server.app import services_of
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
+    ApiWarning,
     ConnectivityChanged,
     IdlePrompt,
     JournalConflict,
@@ -354,6 +355,7 @@ async def test_commands_under_faults_converge_and_nothing_is_lost(
 
     await wait_async(converged, timeout=20, what=f"convergence after {fault}")
     assert not h.of(JournalConflict), h.of(JournalConflict)
+    assert not h.of(StoppedElsewhere)  # our own stop, even when its answer was lost
     state = await h.client.current()
     logs = await h.client.work_logs(count=50)
     first = [w for w in logs if w.id == first_log]
@@ -554,3 +556,52 @@ async def test_push_replaces_polling(harness, other_client) -> None:
     await wait_until(lambda: h.tracker.state.track.remark == "marker", timeout=3)
     assert all(e.state.track.tfs_id == WORK_ITEM for e in h.of(StateChanged)[1:])
     assert h.tracker.state.track.tfs_id == WORK_ITEM  # the older state was dropped
+
+
+async def test_idle_time_before_a_server_stop_can_still_be_discarded(
+    harness, server: LiveServer
+) -> None:
+    """Away so long that the server stopped the track after an unanswered check: the idle
+    part before the stop was tracked, and the user may still discard it."""
+    h: Harness = await harness(settings=TrackingSettings(idle_threshold=20))
+    h.activity.away()
+    assert await h.tracker.start(WORK_ITEM, "away")
+    first_log = h.tracker.state.track.work_log_id
+    started = h.tracker.state.track.current_track_started_date_time
+    idle_from = started + timedelta(seconds=10)
+    h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
+    await h.next(ServerStopped)
+    h.tracker.on_activity_event(
+        BecameActive(IdlePeriod(idle_from.timestamp(), server.now().timestamp(), "input"))
+    )
+    prompt = await h.next(IdlePrompt)
+    assert prompt.work_item is not None and prompt.work_item.id == WORK_ITEM
+    assert await h.tracker.answer_idle(IdleChoice.DISCARD)
+    logs = {w.id: w for w in await h.client.work_logs(count=50)}
+    # the server closed the log when the check started (40 s); the idle part from 10 s is gone
+    assert abs(logs[first_log].length - 10) <= 2
+    assert not h.of(JournalConflict)
+
+
+async def test_a_refused_token_is_reported_once(harness, server: LiveServer) -> None:
+    h: Harness = await harness()
+    bad = TrackingClient(server.url, token="revoked-token-0123456789", retry=NO_429_RETRY)
+    tracker = Tracker(
+        bad,
+        activity=None,
+        detector=None,
+        journal=h.journal,
+        now=server.now,
+        monotonic=server.monotonic,
+        sleep=server.sleep,
+    )
+    events: list[TrackerEvent] = []
+    tracker.subscribe(events.append)
+    try:
+        assert await tracker.refresh() is None
+        assert await tracker.refresh() is None
+    finally:
+        await bad.aclose()
+    warnings = [e for e in events if isinstance(e, ApiWarning)]
+    assert len(warnings) == 1 and "token" in warnings[0].message.lower()
+    assert tracker.state is None and tracker.next_delay() > 1
