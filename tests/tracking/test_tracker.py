@@ -605,3 +605,64 @@ async def test_a_refused_token_is_reported_once(harness, server: LiveServer) -> 
     warnings = [e for e in events if isinstance(e, ApiWarning)]
     assert len(warnings) == 1 and "token" in warnings[0].message.lower()
     assert tracker.state is None and tracker.next_delay() > 1
+
+
+async def test_max_track_length_stop_offers_a_restart(harness, server_factory) -> None:
+    live = server_factory(speed=60.0, activity_check_interval=0.0, max_track=120.0)
+    h: Harness = await harness(live=live)
+    assert await h.tracker.start(WORK_ITEM, "long one")
+    stopped = await h.next(ServerStopped)
+    kind = StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED
+    assert stopped.stopped_track_type is kind
+    assert stopped.restart.args["remark"] == "long one"
+    assert not h.of(StoppedElsewhere)
+
+
+async def test_stop_on_sleep_option(harness) -> None:
+    h: Harness = await harness(settings=TrackingSettings(stop_on_sleep=True))
+    assert await h.tracker.start(WORK_ITEM)
+    h.tracker.on_session_event("sleep")
+    await wait_until(lambda: not h.tracker.state.track.is_tracking, timeout=10)
+    stops = [p for _, m, p in h.transport.sent if p.endswith("stopTracking")]
+    assert len(stops) == 1
+
+
+async def test_offline_stop_is_journaled_and_replayed_to_the_offline_time(
+    restartable, tmp_path: Path
+) -> None:
+    """The server really goes away (connections refused), then comes back on the same port."""
+    server = restartable()
+    journal = Journal(tmp_path / "offline.sqlite3", now=server.now)
+    client = server.client(retry=NO_429_RETRY)
+    tracker = Tracker(
+        client,
+        activity=None,
+        detector=None,
+        journal=journal,
+        now=server.now,
+        monotonic=lambda: server.now().timestamp(),
+        sleep=asyncio.sleep,
+    )
+    events: list[TrackerEvent] = []
+    tracker.subscribe(events.append)
+    try:
+        assert await tracker.start(WORK_ITEM, "offline stop")
+        log_id = tracker.state.track.work_log_id
+        server.clock.advance(600)
+        server.stop()
+        assert not await tracker.stop()  # refused: written ahead
+        assert not tracker.online and journal.count() == 1
+        assert ConnectivityChanged(False, 1) in events  # the UI shows one pending change
+        server.clock.advance(300)  # still offline; then the server is back
+        server.start()
+        tracker.network_changed(True)
+        assert await tracker.refresh() is not None
+        assert tracker.online and journal.count() == 0
+        assert not tracker.state.track.is_tracking
+        assert events[-1] == ConnectivityChanged(True, 0)
+        logs = {w["id"]: w for w in server.work_logs()}
+        assert logs[log_id]["length"] == 600  # ends when the user stopped, not at the replay
+        assert not [e for e in events if isinstance(e, StoppedElsewhere | JournalConflict)]
+    finally:
+        await client.aclose()
+        journal.close()
