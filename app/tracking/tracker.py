@@ -7,7 +7,10 @@ benchmark run it on the local server's accelerated clock.
 - State: kept by `StateHolder` (older timestamps dropped). Refreshed by polling on the pace
   `schedule.next_poll_at` sets, at once from every command's answer, on network regain and on
   wake; while a push source is connected (`set_push_connected(True)`) pushes replace polling.
-- All server calls are serialised; a 429 pauses every call until its Retry-After.
+- All server calls are serialised; a 429 pauses every call until its Retry-After. (Give the
+  Tracker a client whose RetryPolicy does not retry 429 itself, so the pause is visible and
+  covers commands too; a client that waits out short Retry-Afters still pauses everything,
+  since calls are serialised, but silently.)
 - Activity checks: a running check is answered at once (no prompt) when the activity source
   saw input within `activity_window` and the detector does not say idle; otherwise the UI is
   asked (`ActivityCheckPrompt`). No source, or a source that cannot tell: always ask.
@@ -177,7 +180,12 @@ class Tracker:
                 delay = self.next_delay()
                 if delay <= 0.0:
                     self._poll_now = False
-                    await self.refresh()
+                    try:
+                        await self.refresh()
+                    except Exception:  # e.g. the journal's disk: keep tracking, back off
+                        log.exception("refreshing the tracking state failed")
+                        self._last_seen = self._now()
+                        self._poll_failures += 1
                     continue
                 await self._wait(delay)
         finally:
