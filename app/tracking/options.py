@@ -1,9 +1,10 @@
-"""The tracker's options, with their defaults (the settings layer maps its TOML onto this)."""
+"""The tracker's options, with their defaults, and how the user's settings map onto them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.settings.model import Settings
 from app.tracking.idle import IdlePolicy
 
 
@@ -22,3 +23,14 @@ class TrackingSettings:
             raise ValueError(f"activity_window must be positive, not {self.activity_window}")
         if self.idle_threshold <= 0:
             raise ValueError(f"idle_threshold must be positive, not {self.idle_threshold}")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TrackingSettings:
+        """The tracker's view of the user's settings (settings sit below tracking, so here)."""
+        return cls(
+            activity_window=float(settings.activity_window_seconds),
+            idle_threshold=float(settings.idle_threshold_seconds),
+            idle_policy=IdlePolicy(settings.idle_policy.value),
+            stop_on_lock=settings.stop_on_lock,
+            stop_on_sleep=settings.stop_on_sleep,
+        )
