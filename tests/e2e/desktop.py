@@ -288,7 +288,7 @@ class Desktop:
         """Write a screenshot (PNG) of the screen or `rect` into test-artifacts/."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
-        if not self.grab(rect).save(str(path), b"PNG"):
+        if not self.grab(rect).save(str(path)):
             raise OSError(f"cannot write the screenshot {path}")
         return path
 
