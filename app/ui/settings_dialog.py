@@ -1,0 +1,726 @@
+"""The settings dialog: server and sign-in, idle handling, hotkeys, start at login, and the
+activity source in use.
+
+- Server: a 7pace organisation name, a full cloud URL or an on-premises URL, checked with
+  `normalize_base_url` as it is typed (inline error); "Test connection" reads `current` with
+  the credentials in the dialog (or the saved ones) and shows the user's name or the error.
+- Sign-in: an API token (goes to the OS keyring on Save, never shown back) or "Pair with
+  PIN" (shows the PIN big, waits for it to be confirmed, cancellable). Secrets reach the
+  keyring only on Save; Cancel discards them with everything else.
+- Save writes settings.toml through `app.settings.store`, applies start at login and the
+  hotkeys, and reports every failure inline; the dialog stays open until it succeeds.
+
+Network work runs as tasks on the qasync loop; the dialog is shown with `show()`, never
+`exec()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.activity.base import ActivitySource
+from app.activity.probe import ProbeResult, probe
+from app.api.auth import OAuthTokens, RefreshingAuth, pair_with_pin
+from app.api.client import TrackingClient
+from app.api.errors import ApiError
+from app.api.urls import normalize_base_url
+from app.settings import autostart, secrets
+from app.settings.errors import SettingsError, SettingValueError
+from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
+from app.settings.store import load_settings, save_settings
+from app.ui.hotkey_recorder import HotkeyRecorder
+from app.ui.hotkeys import ACTION_LABELS, ACTIONS, HotkeyService
+
+log = logging.getLogger(__name__)
+
+ERROR_STYLE = "color: #c62828;"
+OK_STYLE = "color: #2e7d32;"
+POLICY_LABELS = {
+    IdlePolicy.ASK: "Ask me what to do with it",
+    IdlePolicy.ALWAYS_KEEP: "Always keep it",
+    IdlePolicy.ALWAYS_DISCARD: "Always discard it",
+    IdlePolicy.STOP_WHEN_IDLE: "Stop tracking when I go idle",
+}
+SENSING_SECONDS = 6.0  # how long "Test activity sensing" shows the live value
+PAIRING_TIMEOUT = 120.0
+
+
+def encode_tokens(tokens: OAuthTokens) -> str:
+    """The keyring format of paired tokens, shared with the command line (`pacetray pair`)."""
+    from app.commands.connection import encode_tokens as encode
+
+    return encode(tokens)
+
+
+def _label(style: str = ERROR_STYLE) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _say(label: QLabel, text: str | None, style: str | None = None) -> None:
+    if style is not None:
+        label.setStyleSheet(style)
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+class SettingsDialog(QDialog):
+    """Edit the settings; `saved(Settings)` after a successful Save."""
+
+    saved = Signal(object)  # Settings
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        path: Path | None = None,
+        hotkeys: HotkeyService | None = None,
+        activity: ProbeResult | None = None,
+        autostart_apply: Callable[[Settings], None] = autostart.apply,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pacetray settings")
+        self.setModal(False)
+        self._path = path
+        self._hotkeys = hotkeys
+        self._probe = activity
+        self._probed_here = False
+        self._autostart_apply = autostart_apply
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._pairing: asyncio.Task[None] | None = None
+        self._paired: OAuthTokens | None = None
+        self._paired_url: str | None = None
+        self._sensing_until = 0.0
+        self.sensing_seconds = SENSING_SECONDS
+        load_problem = None
+        if settings is None:
+            try:
+                settings = load_settings(path)
+            except SettingsError as exc:
+                load_problem = exc.message
+                settings = Settings()
+        self._settings = settings
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._connection_tab(), "Connection")
+        self.tabs.addTab(self._tracking_tab(), "Tracking")
+        self.tabs.addTab(self._hotkeys_tab(), "Hotkeys && startup")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert save_button is not None
+        self.save_button = save_button
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.save_error = _label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.save_error)
+        layout.addWidget(self.buttons)
+        if load_problem:
+            _say(self.save_error, f"{load_problem} — showing the defaults.")
+        self._load(settings)
+
+        self._sensing_timer = QTimer(self)
+        self._sensing_timer.setInterval(200)
+        self._sensing_timer.timeout.connect(self._sense)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _connection_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.server_edit = QLineEdit()
+        self.server_edit.setPlaceholderText(
+            "Organisation name (acme), https://acme.timehub.7pace.com or your server's URL"
+        )
+        self.server_edit.setToolTip(
+            "Leave empty to use the local server on this computer (local mode)"
+        )
+        self.server_edit.textChanged.connect(self._check_server)
+        self.server_hint = _label(OK_STYLE)
+        self.server_error = _label()
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self._on_test_connection)
+        self.test_result = _label()
+        form.addRow("Server:", self.server_edit)
+        form.addRow("", self.server_hint)
+        form.addRow("", self.server_error)
+
+        self.auth_status = QLabel()
+        self.auth_status.setWordWrap(True)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setToolTip(
+            "A 7pace API token (Settings > Reporting & API in 7pace); kept in the OS keyring"
+        )
+        self.pair_button = QPushButton("Pair with PIN…")
+        self.pair_button.setToolTip("Sign in by confirming a PIN in 7pace (Apps > Pair app)")
+        self.pair_button.clicked.connect(self._on_pair)
+        form.addRow("Signed in:", self.auth_status)
+        form.addRow("API token:", self.token_edit)
+        pair_row = QHBoxLayout()
+        pair_row.addWidget(self.pair_button)
+        pair_row.addStretch(1)
+        form.addRow("Or:", pair_row)
+
+        # the pairing panel: the PIN, big, while we wait for it to be confirmed
+        self.pairing_panel = QWidget()
+        panel = QVBoxLayout(self.pairing_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        self.pin_label = QLabel()
+        pin_font = QFont(self.pin_label.font())
+        pin_font.setPointSizeF(max(24.0, pin_font.pointSizeF() * 2.5))
+        pin_font.setBold(True)
+        pin_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 4.0)
+        self.pin_label.setFont(pin_font)
+        self.pin_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pairing_status = QLabel()
+        self.pairing_status.setWordWrap(True)
+        self.cancel_pairing_button = QPushButton("Cancel pairing")
+        self.cancel_pairing_button.clicked.connect(self.cancel_pairing)
+        panel.addWidget(self.pin_label)
+        panel.addWidget(self.pairing_status)
+        panel.addWidget(self.cancel_pairing_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.pairing_panel.hide()
+        self.auth_error = _label()
+        form.addRow("", self.pairing_panel)
+        form.addRow("", self.auth_error)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow("", self.test_result)
+        return tab
+
+    def _tracking_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(1, 240)
+        self.idle_minutes.setSuffix(" min")
+        self.idle_minutes.setToolTip("No input for this long while tracking counts as idle")
+        self.idle_policy = QComboBox()
+        for policy, label in POLICY_LABELS.items():
+            self.idle_policy.addItem(label, policy.value)
+        self.activity_window = QSpinBox()
+        self.activity_window.setRange(10, 3600)
+        self.activity_window.setSuffix(" s")
+        self.activity_window.setToolTip(
+            "An activity check is answered for you when you used the computer this recently"
+        )
+        self.stop_on_lock = QCheckBox("Stop tracking when the screen locks")
+        self.stop_on_sleep = QCheckBox("Stop tracking when the computer sleeps")
+        form.addRow("Idle after:", self.idle_minutes)
+        form.addRow("Idle time:", self.idle_policy)
+        form.addRow("Answer checks if active within:", self.activity_window)
+        form.addRow("", self.stop_on_lock)
+        form.addRow("", self.stop_on_sleep)
+
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.sensing_button = QPushButton("Test activity sensing")
+        self.sensing_button.clicked.connect(self.test_activity_sensing)
+        self.sensing_value = QLabel()
+        self.sensing_value.setWordWrap(True)
+        form.addRow("Activity source:", self.source_label)
+        sensing_row = QHBoxLayout()
+        sensing_row.addWidget(self.sensing_button)
+        sensing_row.addStretch(1)
+        form.addRow("", sensing_row)
+        form.addRow("", self.sensing_value)
+        self._show_source()
+        return tab
+
+    def _hotkeys_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.hotkeys_status = _label()
+        form.addRow(self.hotkeys_status)
+        self.recorders: dict[str, HotkeyRecorder] = {}
+        for action in ACTIONS:
+            recorder = HotkeyRecorder()
+            self.recorders[action] = recorder
+            form.addRow(ACTION_LABELS.get(action, action) + ":", recorder)
+        self.hotkeys_error = _label()
+        form.addRow(self.hotkeys_error)
+        self.start_at_login = QCheckBox("Start Pacetray when I log in")
+        if not autostart.supported():
+            self.start_at_login.setEnabled(False)
+            self.start_at_login.setToolTip("Not supported on this system yet")
+        form.addRow(self.start_at_login)
+        self._show_hotkeys_availability()
+        if self._hotkeys is not None:
+            self._hotkeys.availabilityChanged.connect(self._on_hotkeys_availability)
+        return tab
+
+    # --- loading --------------------------------------------------------------------------
+
+    def _load(self, settings: Settings) -> None:
+        self.server_edit.setText(settings.server_url or "")
+        self.idle_minutes.setValue(max(1, round(settings.idle_threshold_seconds / 60)))
+        self.idle_policy.setCurrentIndex(self.idle_policy.findData(settings.idle_policy.value))
+        self.activity_window.setValue(settings.activity_window_seconds)
+        self.stop_on_lock.setChecked(settings.stop_on_lock)
+        self.stop_on_sleep.setChecked(settings.stop_on_sleep)
+        for action, recorder in self.recorders.items():
+            recorder.set_value(getattr(settings.hotkeys, action))
+        self.start_at_login.setChecked(settings.start_at_login)
+        self._show_auth()
+
+    def _saved_secret_kind(self, url: str | None) -> str | None:
+        """Which secret the keyring holds for `url` (never the secret itself)."""
+        if not url:
+            return None
+        fallback = self._settings.secrets_file_fallback
+        try:
+            for kind in (secrets.OAUTH_TOKENS, secrets.API_TOKEN):
+                if secrets.get_secret(url, kind, file_fallback=fallback) is not None:
+                    return kind
+        except SettingsError:
+            return None
+        return None
+
+    def _show_auth(self) -> None:
+        url = self.server_url()
+        if self._paired is not None and self._paired_url == url:
+            text = "Paired by PIN — Save to keep this sign-in"
+        elif self.token_edit.text().strip():
+            text = "A new API token — Save to keep it in the keyring"
+        else:
+            kind = self._saved_secret_kind(url)
+            if kind == secrets.API_TOKEN:
+                text = "With an API token saved in the keyring"
+            elif kind == secrets.OAUTH_TOKENS:
+                text = "Paired by PIN (saved in the keyring)"
+            elif url is None:
+                text = "Local mode: the local server on this computer"
+            else:
+                text = "Not signed in to this server"
+        self.auth_status.setText(text)
+        saved = self._saved_secret_kind(url) == secrets.API_TOKEN
+        self.token_edit.setPlaceholderText(
+            "Saved — type a new token to replace it" if saved else "Paste your 7pace API token"
+        )
+
+    def _show_source(self) -> None:
+        if self._probe is None:
+            self.source_label.setText("Checked when you test activity sensing.")
+            return
+        status = self._probe.chosen.status()
+        text = status.describe()
+        if status.sees:
+            text += f" — sees {status.sees}"
+        self.source_label.setText(f"{text} (session: {self._probe.session})")
+        self.source_label.setToolTip("\n".join(self._probe.describe()))
+
+    def _show_hotkeys_availability(self) -> None:
+        reason = None
+        if self._hotkeys is not None and not self._hotkeys.available:
+            reason = self._hotkeys.reason
+        elif self._hotkeys is None or not self._hotkeys.bindings:
+            reason = HotkeyService.session_problem()
+        if reason:
+            _say(self.hotkeys_status, f"Global hotkeys are {reason}")
+        else:
+            _say(self.hotkeys_status, None)
+
+    @Slot(bool, str)
+    def _on_hotkeys_availability(self, available: bool, reason: str) -> None:
+        self._show_hotkeys_availability()
+
+    # --- server ---------------------------------------------------------------------------
+
+    def server_url(self) -> str | None:
+        """The normalised server URL typed, None when empty or invalid."""
+        text = self.server_edit.text()
+        if not text.strip():
+            return None
+        try:
+            return normalize_base_url(text)
+        except ApiError:
+            return None
+
+    @Slot(str)
+    def _check_server(self, text: str) -> bool:
+        self.test_result.hide()
+        if not text.strip():
+            _say(self.server_error, None)
+            _say(self.server_hint, "Local mode: the local server on this computer.")
+            self._show_auth_if_ready()
+            return True
+        try:
+            url = normalize_base_url(text)
+        except ApiError as exc:
+            _say(self.server_hint, None)
+            _say(self.server_error, exc.message)
+            return False
+        _say(self.server_error, None)
+        _say(self.server_hint, f"→ {url}" if url != text.strip() else None)
+        self._show_auth_if_ready()
+        return True
+
+    def _show_auth_if_ready(self) -> None:
+        if hasattr(self, "auth_status"):
+            self._show_auth()
+
+    # --- test connection ------------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _client(self, url: str) -> TrackingClient | None:
+        """A client with the dialog's credentials: typed token, fresh pairing, else saved."""
+        token = self.token_edit.text().strip()
+        if token:
+            return TrackingClient(url, token=token, timeout=10.0)
+        if self._paired is not None and self._paired_url == url:
+            auth = RefreshingAuth(url, self._paired, lambda tokens: None)
+            return TrackingClient(url, auth=auth, timeout=10.0)
+        fallback = self._settings.secrets_file_fallback
+        saved_token = secrets.get_secret(url, secrets.API_TOKEN, file_fallback=fallback)
+        if saved_token:
+            return TrackingClient(url, token=saved_token, timeout=10.0)
+        saved_pin = secrets.get_secret(url, secrets.OAUTH_TOKENS, file_fallback=fallback)
+        if saved_pin:
+            from app.commands.connection import decode_tokens
+
+            auth = RefreshingAuth(url, decode_tokens(saved_pin), self._keep_refreshed(url))
+            return TrackingClient(url, auth=auth, timeout=10.0)
+        return None
+
+    def _keep_refreshed(self, url: str) -> Callable[[OAuthTokens], None]:
+        fallback = self._settings.secrets_file_fallback
+
+        def keep(tokens: OAuthTokens) -> None:  # a refresh rotates the saved tokens
+            secrets.set_secret(
+                url, secrets.OAUTH_TOKENS, encode_tokens(tokens), file_fallback=fallback
+            )
+
+        return keep
+
+    @Slot()
+    def _on_test_connection(self) -> None:
+        self.test_connection()
+
+    def test_connection(self) -> asyncio.Task[bool] | None:
+        """Start the connection test; the result appears in `test_result`."""
+        if not self._check_server(self.server_edit.text()):
+            return None
+        url = self.server_url()
+        if url is None:
+            _say(self.test_result, "Type the server address to test first.", ERROR_STYLE)
+            return None
+        self.test_button.setEnabled(False)
+        _say(self.test_result, f"Connecting to {url}…", "")
+        return self._spawn(self._test_connection(url))
+
+    async def _test_connection(self, url: str) -> bool:
+        try:
+            try:
+                client = self._client(url)
+            except Exception as exc:  # keyring or saved-token trouble: say so, one line
+                message = getattr(exc, "message", None) or str(exc)
+                _say(self.test_result, f"Cannot read the saved sign-in: {message}", ERROR_STYLE)
+                return False
+            if client is None:
+                _say(
+                    self.test_result,
+                    "No sign-in for this server: paste an API token or pair with a PIN first.",
+                    ERROR_STYLE,
+                )
+                return False
+            try:
+                async with client:
+                    state = await client.current(expand=True)
+            except ApiError as exc:
+                _say(self.test_result, f"Connection failed: {exc.message}", ERROR_STYLE)
+                return False
+            except Exception:
+                log.exception("connection test failed unexpectedly")
+                _say(
+                    self.test_result,
+                    "Connection failed: an unexpected error (details in the log file).",
+                    ERROR_STYLE,
+                )
+                return False
+            info = state.settings.user_info if state.settings is not None else None
+            name = info.user_name if info is not None else None
+            who = f" as {name}" if name else ""
+            _say(self.test_result, f"Connection OK: signed in{who}.", OK_STYLE)
+            return True
+        finally:
+            self.test_button.setEnabled(True)
+
+    # --- pairing --------------------------------------------------------------------------
+
+    @Slot()
+    def _on_pair(self) -> None:
+        self.pair()
+
+    def pair(self) -> asyncio.Task[None] | None:
+        """Start PIN pairing with the server typed; the PIN appears in `pin_label`."""
+        _say(self.auth_error, None)
+        if not self._check_server(self.server_edit.text()) or self.server_url() is None:
+            _say(self.auth_error, "Type the server address to pair with first.")
+            return None
+        url = self.server_url()
+        assert url is not None
+        try:  # no pairing if the tokens could not be kept afterwards
+            secrets.backend_name(file_fallback=self._settings.secrets_file_fallback)
+        except SettingsError as exc:
+            _say(self.auth_error, exc.message)
+            return None
+        self.cancel_pairing()
+        self._paired = None
+        self.pin_label.setText("…")
+        self.pairing_status.setText(f"Asking {url} for a PIN…")
+        self.pairing_panel.show()
+        self.cancel_pairing_button.show()
+        self.pair_button.setEnabled(False)
+        task = self._spawn(self._pair(url))
+        self._pairing = task
+        return task
+
+    def _show_pin(self, pin: str) -> None:
+        self.pin_label.setText(pin)
+        self.pairing_status.setText(
+            "Enter this PIN in 7pace Timetracker under Apps > Pair Desktop App. Waiting…"
+        )
+
+    async def _pair(self, url: str) -> None:
+        try:
+            tokens = await pair_with_pin(url, on_pin=self._show_pin, timeout=PAIRING_TIMEOUT)
+        except asyncio.CancelledError:
+            self.pairing_panel.hide()
+            raise
+        except ApiError as exc:
+            self.pairing_panel.hide()
+            _say(self.auth_error, exc.message)
+            return
+        except Exception:
+            log.exception("pairing failed unexpectedly")
+            self.pairing_panel.hide()
+            _say(self.auth_error, "Pairing failed: an unexpected error (details in the log).")
+            return
+        finally:
+            self.pair_button.setEnabled(True)
+            self._pairing = None
+        self._paired, self._paired_url = tokens, url
+        self.token_edit.clear()  # one way to sign in: the pairing replaces a typed token
+        self.pairing_status.setText("Paired. Save to keep this sign-in.")
+        self.cancel_pairing_button.hide()
+        self._show_auth()
+
+    @property
+    def sensing(self) -> bool:
+        return self._sensing_timer.isActive()
+
+    @property
+    def pairing(self) -> bool:
+        return self._pairing is not None and not self._pairing.done()
+
+    @Slot()
+    def cancel_pairing(self) -> None:
+        if self._pairing is not None and not self._pairing.done():
+            self._pairing.cancel()
+        self._pairing = None
+        self.pairing_panel.hide()
+        self.pair_button.setEnabled(True)
+
+    # --- activity sensing -----------------------------------------------------------------
+
+    @Slot()
+    def test_activity_sensing(self) -> None:
+        """Show "seconds since input" live for a few seconds."""
+        if self._probe is None:
+            self._probe = probe()
+            self._probed_here = True
+            self._show_source()
+        self._sensing_until = time.monotonic() + self.sensing_seconds
+        self.sensing_button.setEnabled(False)
+        self._sense()
+        self._sensing_timer.start()
+
+    @property
+    def activity_source(self) -> ActivitySource | None:
+        return self._probe.chosen if self._probe is not None else None
+
+    @Slot()
+    def _sense(self) -> None:
+        source = self.activity_source
+        seconds = source.seconds_since_input() if source is not None else None
+        if seconds is None:
+            reason = source.status().reason if source is not None else "no source"
+            self.sensing_value.setText(f"No input can be sensed here ({reason}).")
+        else:
+            self.sensing_value.setText(
+                f"Last input {seconds:.1f} s ago — move the mouse or type to see it reset."
+            )
+        if time.monotonic() >= self._sensing_until:
+            self._sensing_timer.stop()
+            self.sensing_button.setEnabled(True)
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def current_settings(self) -> Settings:
+        """The settings as edited; raises SettingValueError (named key) or ApiError (URL)."""
+        text = self.server_edit.text()
+        url = normalize_base_url(text) if text.strip() else None
+        minutes = self.idle_minutes.value()
+        threshold = self._settings.idle_threshold_seconds
+        if minutes != max(1, round(threshold / 60)):  # keep odd seconds unless changed
+            threshold = minutes * 60
+        hotkeys = Hotkeys(**{action: r.value for action, r in self.recorders.items()})
+        return dataclasses.replace(
+            self._settings,
+            server_url=url,
+            auth_method=self._auth_method(url),
+            idle_threshold_seconds=threshold,
+            idle_policy=IdlePolicy(self.idle_policy.currentData()),
+            activity_window_seconds=self.activity_window.value(),
+            stop_on_lock=self.stop_on_lock.isChecked(),
+            stop_on_sleep=self.stop_on_sleep.isChecked(),
+            hotkeys=hotkeys,
+            start_at_login=self.start_at_login.isChecked(),
+        )
+
+    def _auth_method(self, url: str | None) -> AuthMethod:
+        if url is None:
+            return AuthMethod.NONE
+        if self.token_edit.text().strip():
+            return AuthMethod.TOKEN
+        if self._paired is not None and self._paired_url == url:
+            return AuthMethod.PIN
+        if url == self._settings.server_url:
+            return self._settings.auth_method
+        kind = self._saved_secret_kind(url)
+        if kind == secrets.API_TOKEN:
+            return AuthMethod.TOKEN
+        if kind == secrets.OAUTH_TOKENS:
+            return AuthMethod.PIN
+        return AuthMethod.NONE
+
+    @Slot()
+    def save(self) -> bool:
+        """Validate, keep the secrets, write the file, apply; errors inline. True when
+        saved (the dialog then closes)."""
+        _say(self.save_error, None)
+        _say(self.hotkeys_error, None)
+        if not self._check_server(self.server_edit.text()):
+            self.tabs.setCurrentIndex(0)
+            _say(self.save_error, "Not saved: fix the server address first.")
+            return False
+        try:
+            settings = self.current_settings()
+        except SettingValueError as exc:
+            if exc.key.startswith("hotkeys."):
+                self.tabs.setCurrentIndex(2)
+                _say(self.hotkeys_error, f"{exc.key}: {exc.describe()}")
+            _say(self.save_error, f"Not saved: {exc.message}")
+            return False
+        except ApiError as exc:  # the URL changed between the check and now: unlikely
+            _say(self.save_error, f"Not saved: {exc.message}")
+            return False
+        if not self._keep_secrets(settings):
+            return False
+        try:
+            save_settings(settings, self._path)
+        except SettingsError as exc:
+            _say(self.save_error, f"Not saved: {exc.message}")
+            return False
+        previous, self._settings = self._settings, settings
+        self.token_edit.clear()
+        self._paired = None
+        problems = []
+        if settings.start_at_login != previous.start_at_login or (
+            settings.start_at_login and not autostart.is_enabled()
+        ):
+            try:
+                self._autostart_apply(settings)
+            except SettingsError as exc:
+                problems.append(exc.message)
+        if self._hotkeys is not None and not self._hotkeys.apply(settings.hotkeys):
+            problems.extend(f"hotkey {a}: {e}" for a, e in self._hotkeys.errors.items())
+        self.saved.emit(settings)
+        if problems:  # saved, but something could not be applied: stay open and say what
+            self._show_auth()
+            _say(self.save_error, "Saved, but: " + "; ".join(problems))
+            return True
+        self.accept()
+        return True
+
+    def _keep_secrets(self, settings: Settings) -> bool:
+        """Token or paired tokens into the keyring (one way to sign in per server)."""
+        url = settings.server_url
+        token = self.token_edit.text().strip()
+        paired = self._paired if self._paired_url == url else None
+        if not token and paired is None:
+            return True
+        if url is None:
+            self.tabs.setCurrentIndex(0)
+            _say(self.save_error, "Not saved: type the server address the sign-in is for.")
+            return False
+        fallback = settings.secrets_file_fallback
+        try:
+            if token:
+                secrets.set_secret(url, secrets.API_TOKEN, token, file_fallback=fallback)
+                secrets.delete_secret(url, secrets.OAUTH_TOKENS, file_fallback=fallback)
+            elif paired is not None:
+                secrets.set_secret(
+                    url, secrets.OAUTH_TOKENS, encode_tokens(paired), file_fallback=fallback
+                )
+                secrets.delete_secret(url, secrets.API_TOKEN, file_fallback=fallback)
+        except SettingsError as exc:
+            self.tabs.setCurrentIndex(0)
+            _say(self.save_error, f"Not saved: {exc.message}")
+            return False
+        return True
+
+    # --- closing --------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        self.cancel_pairing()
+        self._sensing_timer.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._probed_here and self._probe is not None:
+            with contextlib.suppress(Exception):
+                self._probe.chosen.close()
+            self._probe, self._probed_here = None, False
+            self._show_source()
+        super().done(result)
