@@ -1,0 +1,91 @@
+"""The popup's result list: search hits grouped by `groupName`, or the recent work items, as one
+flat model of group headers (not selectable) and work item rows (carrying their `WorkItem`).
+
+Flat rather than a tree so Up/Down walk straight through every group.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
+
+from app.api.models import LatestResult, SearchResult, WorkItem
+
+WORK_ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's WorkItem; None on a header
+RECENT_GROUP = "Recent"
+OTHER_GROUP = "Other work items"
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def work_item_text(item: WorkItem) -> str:
+    """One line: `Task #1201  Add card vault API client  ·  Webshop`."""
+    kind = f"{item.type} " if item.type else ""
+    title = item.title or "(no title)"
+    project = f"  ·  {item.team_project}" if item.team_project else ""
+    return f"{kind}#{item.id}  {title}{project}"
+
+
+def _swatch(color: str | None) -> QIcon:
+    """A small square in the work item type's colour (7pace's type colours)."""
+    pixmap = QPixmap(10, 10)
+    pixmap.fill(QColor(f"#{color}") if color else QColor("#a0a0a0"))
+    return QIcon(pixmap)
+
+
+class ResultsModel(QStandardItemModel):
+    """Headers and work items in display order; `query` names what the rows answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query: str | None = None  # the search text shown; "" for the recent list
+
+    def show_search(self, text: str, result: SearchResult) -> None:
+        groups: dict[str, list[WorkItem]] = {}
+        for hit in result.work_items:
+            groups.setdefault(hit.group_name or OTHER_GROUP, []).append(hit.work_item)
+        self._fill(text, groups)
+
+    def show_recent(self, latest: LatestResult) -> None:
+        items: dict[int, WorkItem] = {}
+        for log in latest.work_logs:
+            if log.work_item is not None:
+                items.setdefault(log.work_item.id, log.work_item)  # newest first, once each
+        self._fill("", {RECENT_GROUP: list(items.values())} if items else {})
+
+    def _fill(self, text: str, groups: dict[str, list[WorkItem]]) -> None:
+        self.clear()
+        self.query = text
+        bold = QFont()
+        bold.setBold(True)
+        for name, items in groups.items():
+            header = QStandardItem(name)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: arrows skip it
+            header.setFont(bold)
+            header.setData(f"Group {name}", Qt.ItemDataRole.AccessibleTextRole)
+            self.appendRow(header)
+            for item in items:
+                row = QStandardItem(_swatch(item.color), work_item_text(item))
+                row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                row.setData(item, WORK_ITEM_ROLE)
+                row.setToolTip(item.work_item_link or work_item_text(item))
+                self.appendRow(row)
+
+    def work_item_at(self, index: _Index) -> WorkItem | None:
+        value = index.data(WORK_ITEM_ROLE) if index.isValid() else None
+        return value if isinstance(value, WorkItem) else None
+
+    def work_item_rows(self) -> list[int]:
+        return [r for r in range(self.rowCount()) if self.work_item_at(self.index(r, 0))]
+
+    def grouped(self) -> list[tuple[str, list[int]]]:
+        """[(group name, [work item ids…]), …] in display order (for tests and tooltips)."""
+        out: list[tuple[str, list[int]]] = []
+        for r in range(self.rowCount()):
+            index = self.index(r, 0)
+            item = self.work_item_at(index)
+            if item is None:
+                out.append((str(index.data()), []))
+            elif out:
+                out[-1][1].append(item.id)
+        return out
