@@ -16,15 +16,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.settings.model import parse_hotkey
 
-# Qt keys that are modifiers on their own: pressing one only shows the combination so far.
+# Qt keys that are modifiers on their own, with their flag: pressing one only shows the
+# combination so far (its own flag may be missing from the press event, depending on platform).
 _MODIFIER_KEYS = {
-    Qt.Key.Key_Control,
-    Qt.Key.Key_Alt,
-    Qt.Key.Key_AltGr,
-    Qt.Key.Key_Shift,
-    Qt.Key.Key_Meta,
-    Qt.Key.Key_Super_L,
-    Qt.Key.Key_Super_R,
+    Qt.Key.Key_Control: Qt.KeyboardModifier.ControlModifier,
+    Qt.Key.Key_Alt: Qt.KeyboardModifier.AltModifier,
+    Qt.Key.Key_AltGr: Qt.KeyboardModifier.AltModifier,
+    Qt.Key.Key_Shift: Qt.KeyboardModifier.ShiftModifier,
+    Qt.Key.Key_Meta: Qt.KeyboardModifier.MetaModifier,
+    Qt.Key.Key_Super_L: Qt.KeyboardModifier.MetaModifier,
+    Qt.Key.Key_Super_R: Qt.KeyboardModifier.MetaModifier,
 }
 
 # Qt key -> pynput `Key` name, for keys that are not one printable character.
@@ -198,7 +199,8 @@ class HotkeyRecorder(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.button and self._recording and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            self.record(event.keyCombination())
+            # keyCombination() drops the modifiers of a lone modifier key: keep them
+            self.record(QKeyCombination(event.modifiers(), event.keyCombination().key()))
             return True
         if watched is self.button and self._recording and event.type() == QEvent.Type.KeyRelease:
             return True  # a release must not click the checkable button
@@ -211,7 +213,7 @@ class HotkeyRecorder(QWidget):
             self.button.setChecked(False)  # cancelled: the old value stays
             return
         if key in _MODIFIER_KEYS:
-            names = modifier_names(modifiers)
+            names = modifier_names(modifiers | _MODIFIER_KEYS[key])
             self.button.setText("+".join([*names, "…"]) if names else "Press a combination…")
             return
         text = combination_text(key, modifiers)
