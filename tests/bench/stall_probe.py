@@ -1,0 +1,216 @@
+"""The stall worker of bench_tray.py: the real app objects on one qasync loop, a timer-drift
+probe on the GUI thread, and a scripted session (search typing, start, stop) against a server
+that answers every call after LATENCY seconds.
+
+Runs in its own process (`python -m tests.bench.bench_tray stall URL`) on the bench's desktop
+(QT_QPA_PLATFORM=xcb). Prints the figures; exits non-zero if the session itself failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")
+
+SEARCH_TEXT = "login"
+KEY_GAP = 0.12  # seconds between keystrokes: brisk typing
+WORK_ITEM = 1349  # in the local server's demo data ("Fix login timeout on slow networks")
+
+
+class DriftProbe:
+    """A precise Qt timer on the GUI thread; every tick records how late it came."""
+
+    def __init__(self, interval_ms: int) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.interval = interval_ms / 1000
+        self.lates: list[float] = []
+        self.at: list[float] = []  # perf_counter of each late tick's arrival
+        self._last: float | None = None
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        if self._last is not None:
+            self.lates.append(max(0.0, now - self._last - self.interval))
+            self.at.append(now)
+        self._last = now
+
+
+async def wait_until(probe: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def _build(url: str, token: str, home: Path) -> dict[str, Any]:
+    """The app's objects as TraySession.run builds them: client, journal, tracker, bridge and
+    the Controller (tray icon, menu, prompts, popup on demand); hotkeys and the activity source
+    are left out. Without a Controller (not built yet), just the bridge."""
+    from app.api.client import TrackingClient
+    from app.tracking.journal import Journal
+    from app.tracking.tracker import Tracker
+    from app.ui.bridge import TrackerBridge
+
+    client = TrackingClient(url, token=token)
+    journal = Journal(home / "journal.sqlite")
+    tracker = Tracker(client, activity=None, detector=None, journal=journal)
+    bridge = TrackerBridge(tracker, client)
+    parts: dict[str, Any] = {
+        "client": client,
+        "journal": journal,
+        "bridge": bridge,
+        "controller": None,
+        "driver": "bridge.search per keystroke (no Controller yet)",
+    }
+    try:
+        from app.ui.controller import Controller
+    except ImportError:
+        return parts
+    parts["controller"] = Controller(bridge, local_mode=False, hotkeys=False)
+    return parts
+
+
+async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, float]) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.tracking.state import is_running
+
+    bridge = parts["bridge"]
+    controller = parts["controller"]
+    probe.start()
+    marks["launch"] = time.perf_counter()
+    bridge.start_polling()
+    if controller is not None:
+        controller.start()
+    await wait_until(lambda: bridge.state is not None, 30, "the first tracking state")
+    marks["open popup"] = time.perf_counter()
+    popup = None
+    if controller is not None:
+        controller.open_popup()  # what a left click on the tray icon does
+        popup = controller.popup
+    if popup is not None:
+        parts["driver"] = "keys typed into the popup's search field, Enter"
+        await asyncio.sleep(0.5)
+        marks["typing"] = time.perf_counter()
+        for char in SEARCH_TEXT:
+            QTest.keyClicks(popup.search, char)
+            await asyncio.sleep(KEY_GAP)
+        # The first hit is #1349 ("Fix login timeout on slow networks"); Enter starts it.
+        await wait_until(lambda: popup.chosen_work_item() is not None, 30, "a search hit")
+        QTest.keyClick(popup.search, Qt.Key.Key_Return)
+    else:
+        marks["typing"] = time.perf_counter()
+        results: list[object] = []
+        for n in range(1, len(SEARCH_TEXT) + 1):
+            task = bridge.run(bridge.search(SEARCH_TEXT[:n]))
+            task.add_done_callback(lambda t: results.append(t.result()))
+            await asyncio.sleep(KEY_GAP)
+        await wait_until(lambda: len(results) == len(SEARCH_TEXT), 30, "the search answers")
+        bridge.run(bridge.start(tfs_id=WORK_ITEM))
+    marks["start/stop"] = time.perf_counter()
+    await wait_until(lambda: is_running(bridge.state), 30, "tracking to start")
+    if controller is not None:
+        stopped = await controller.start_or_stop()  # the menu's Start/Stop
+    else:
+        stopped = await bridge.stop()
+    if not stopped or is_running(bridge.state):
+        raise RuntimeError(f"stop failed: {bridge.last_error}")
+    marks["end"] = time.perf_counter()
+    probe.stop()
+
+
+def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int:
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    # The app's GC trap: automatic GC off, collections on the GUI thread (they count here too).
+    gc.disable()
+    try:
+        from app.ui.app import GC_INTERVAL_MS as interval_ms
+    except ImportError:
+        interval_ms = 1000
+    collector = QTimer()
+    collector.setInterval(interval_ms)
+    collections: list[float] = []
+
+    def collect() -> None:
+        began = time.perf_counter()
+        gc.collect()
+        collections.append(time.perf_counter() - began)
+
+    collector.timeout.connect(collect)
+    collector.start()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    home = Path(os.environ.get("PACETRAY_DATA_DIR", "."))
+    probe = DriftProbe(probe_ms)
+    marks: dict[str, float] = {}
+    parts: dict[str, Any] = {}
+
+    async def main() -> None:
+        parts.update(_build(url, token, home))
+        try:
+            await _session(parts, probe, marks)
+        finally:
+            if parts["controller"] is not None:
+                await parts["controller"].close()
+            await parts["bridge"].close()
+            await parts["client"].aclose()
+            parts["journal"].close()
+
+    with loop:
+        loop.run_until_complete(main())
+    lates = sorted(probe.lates)
+    print(
+        f"event-loop stall (server latency {latency:.0f} s; {len(lates)} ticks of {probe_ms} ms "
+        f"over {marks['end'] - marks['launch']:.1f} s: first state, typing {SEARCH_TEXT!r} "
+        f"({parts['driver']}), start, stop):"
+    )
+    print(
+        f"  max stall {lates[-1] * 1000:.1f} ms (aim <= 25 ms); p99 "
+        f"{lates[int(len(lates) * 0.99)] * 1000:.1f} ms; median "
+        f"{statistics.median(lates) * 1000:.2f} ms; ticks > 25 ms late: "
+        f"{sum(1 for x in lates if x > 0.025)}"
+    )
+    if collections:
+        print(
+            f"  gc.collect() on the GUI thread (the app's GC trap, every {interval_ms} ms): "
+            f"{len(collections)} runs, max {max(collections) * 1000:.1f} ms, median "
+            f"{statistics.median(collections) * 1000:.1f} ms"
+        )
+    phases = [(name, at) for name, at in marks.items() if name != "end"]
+    phases.sort(key=lambda p: p[1])
+    for n, (name, begin) in enumerate(phases):
+        end = phases[n + 1][1] if n + 1 < len(phases) else marks["end"]
+        during = [late for late, at in zip(probe.lates, probe.at, strict=True) if begin < at <= end]
+        if during:
+            print(
+                f"  {name:11s} {end - begin:5.1f} s: max stall {max(during) * 1000:6.1f} ms, "
+                f"> 25 ms late: {sum(1 for x in during if x > 0.025)}"
+            )
+    return 0
