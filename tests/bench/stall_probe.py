@@ -63,10 +63,14 @@ async def wait_until(probe: Callable[[], object], timeout: float, what: str) -> 
         await asyncio.sleep(0.05)
 
 
-def _build(url: str, token: str, home: Path) -> dict[str, Any]:
-    """The app's objects as TraySession.run builds them: client, journal, tracker, bridge and
-    the Controller (tray icon, menu, prompts, popup on demand); hotkeys and the activity source
-    are left out. Without a Controller (not built yet), just the bridge."""
+async def _build(url: str, token: str, home: Path) -> dict[str, Any]:
+    """The app's objects as TraySession.run builds them: client, journal, the probed activity
+    source with its detector and monitor, tracker, bridge and the Controller (tray icon, menu,
+    prompts, popup on demand); global hotkeys are left out. Without a Controller (not built
+    yet), just the bridge."""
+    from app.activity.detector import IdleDetector
+    from app.activity.monitor import ActivityMonitor
+    from app.activity.probe import probe
     from app.api.client import TrackingClient
     from app.tracking.journal import Journal
     from app.tracking.tracker import Tracker
@@ -74,11 +78,17 @@ def _build(url: str, token: str, home: Path) -> dict[str, Any]:
 
     client = TrackingClient(url, token=token)
     journal = Journal(home / "journal.sqlite")
-    tracker = Tracker(client, activity=None, detector=None, journal=journal)
+    source = (await asyncio.to_thread(probe)).chosen
+    detector = IdleDetector(300.0)
+    tracker = Tracker(client, activity=source, detector=detector, journal=journal)
+    monitor = ActivityMonitor(source, detector, tracker.on_activity_event)
     bridge = TrackerBridge(tracker, client)
     parts: dict[str, Any] = {
         "client": client,
         "journal": journal,
+        "source": source,
+        "source_desc": source.status().describe(),
+        "monitor": asyncio.ensure_future(monitor.run()),
         "bridge": bridge,
         "controller": None,
         "driver": "bridge.search per keystroke (no Controller yet)",
@@ -173,13 +183,17 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
     parts: dict[str, Any] = {}
 
     async def main() -> None:
-        parts.update(_build(url, token, home))
+        parts.update(await _build(url, token, home))
         try:
             await _session(parts, probe, marks)
         finally:
             if parts["controller"] is not None:
                 await parts["controller"].close()
             await parts["bridge"].close()
+            parts["monitor"].cancel()
+            close_source = getattr(parts["source"], "close", None)
+            if close_source is not None:
+                close_source()
             await parts["client"].aclose()
             parts["journal"].close()
 
@@ -188,7 +202,8 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
     lates = sorted(probe.lates)
     print(
         f"event-loop stall (server latency {latency:.0f} s; {len(lates)} ticks of {probe_ms} ms "
-        f"over {marks['end'] - marks['launch']:.1f} s: first state, typing {SEARCH_TEXT!r} "
+        f"over {marks['end'] - marks['launch']:.1f} s; activity source "
+        f"{parts['source_desc']}: first state, typing {SEARCH_TEXT!r} "
         f"({parts['driver']}), start, stop):"
     )
     print(
