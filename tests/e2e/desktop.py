@@ -249,8 +249,8 @@ class Desktop:
         self.xdotool("mousemove", str(point[0]), str(point[1]), "click", str(button))
 
     def window_ids(self, *, name: str | None = None, pid: int | None = None) -> list[str]:
-        """Visible windows by title regex and/or process (xdotool search --onlyvisible)."""
-        args = ["search", "--onlyvisible"]
+        """Visible windows by title regex and/or process (both must match)."""
+        args = ["search", "--all", "--onlyvisible"]
         if name is not None:
             args += ["--name", name]
         if pid is not None:
