@@ -174,9 +174,13 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self._on_test_connection)
         self.test_result = _label()
-        form.addRow("Server:", self.server_edit)
-        form.addRow("", self.server_hint)
-        form.addRow("", self.server_error)
+        server_box = QWidget()  # the hint and the error under the field, no empty rows
+        server_column = QVBoxLayout(server_box)
+        server_column.setContentsMargins(0, 0, 0, 0)
+        server_column.addWidget(self.server_edit)
+        server_column.addWidget(self.server_hint)
+        server_column.addWidget(self.server_error)
+        form.addRow("Server:", server_box)
 
         self.auth_status = QLabel()
         self.auth_status.setWordWrap(True)
@@ -324,6 +328,8 @@ class SettingsDialog(QDialog):
                 text = "With an API token saved in the keyring"
             elif kind == secrets.OAUTH_TOKENS:
                 text = "Paired by PIN (saved in the keyring)"
+            elif url is None and self.server_edit.text().strip():
+                text = "— (fix the server address first)"
             elif url is None:
                 text = "Local mode: the local server on this computer"
             else:
@@ -385,6 +391,7 @@ class SettingsDialog(QDialog):
         except ApiError as exc:
             _say(self.server_hint, None)
             _say(self.server_error, exc.message)
+            self._show_auth_if_ready()
             return False
         _say(self.server_error, None)
         _say(self.server_hint, f"→ {url}" if url != text.strip() else None)

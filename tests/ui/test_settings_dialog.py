@@ -169,6 +169,7 @@ def test_invalid_server_is_an_inline_error_and_not_saved(
     dialog.server_edit.setText(text)
     assert dialog.server_error.isVisible()
     assert needle in dialog.server_error.text()
+    assert "fix the server address" in dialog.auth_status.text()
     assert not dialog.save()
     assert "fix the server address" in dialog.save_error.text()
     assert dialog.isVisible()
