@@ -284,6 +284,26 @@ async def test_idle_prompt_keep_leaves_the_track_alone(
 
 
 @IDLE
+async def test_idle_prompt_discard_and_continue_trims_and_tracks_on(
+    prompts: Prompts, bridge: TrackerBridge, tracker: Tracker, server: LiveServer
+) -> None:
+    work_log, started, _ = await away_while_tracking(bridge, tracker, server, "go on")
+    dialog = await idle_prompt_open(prompts)
+    decided_lo = server.now()
+    dialog.discard_continue_button.click()
+    await wait_until(lambda: not dialog.isVisible(), timeout=10, what="the idle prompt closing")
+    decided_hi = server.now()
+    current = await server_track(server)
+    assert current.tracking_state is TrackingStateKind.TRACKING
+    assert current.tfs_id == WORK_ITEM and current.remark == "go on"
+    assert current.work_log_id != work_log
+    length = (await log_by_id(server, work_log)).length
+    lo = (decided_lo - started).total_seconds() - 200
+    hi = (decided_hi - started).total_seconds() - 200
+    assert lo - 2 <= length <= hi + 2
+
+
+@IDLE
 async def test_idle_prompt_book_to_another_item_validates_and_books(
     prompts: Prompts, bridge: TrackerBridge, tracker: Tracker, server: LiveServer
 ) -> None:
