@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.api.client import TrackingClient
-from app.api.errors import ApiError
+from app.api.errors import ApiError, ConnectionFailed, RequestTimeout
 from app.api.models import (
     ActivityType,
     LatestResult,
@@ -85,6 +85,7 @@ class TrackerBridge(QObject):
         self.online = True
         self.pending = 0
         self.last_error: str | None = None
+        self.last_error_unreachable = False  # the last error was "cannot reach the server"
         self.snooze_pending: SnoozeOption | None = None
         self._snoozing = False
         self._busy = 0
@@ -188,8 +189,9 @@ class TrackerBridge(QObject):
             self._snoozing = True
             self.run(self._apply_pending_snooze(self.snooze_pending))
 
-    def _error(self, message: str) -> None:
+    def _error(self, message: str, *, unreachable: bool = False) -> None:
         self.last_error = message
+        self.last_error_unreachable = unreachable
         self.error.emit(message)
 
     def clear_error(self) -> None:
@@ -207,7 +209,7 @@ class TrackerBridge(QObject):
             raise
         except ApiError as exc:
             log.info("%s failed: %s", what, exc.message)
-            self._error(exc.message)
+            self._error(exc.message, unreachable=isinstance(exc, ConnectionFailed | RequestTimeout))
         except JournalError as exc:
             log.error("%s failed: %s", what, exc.message)
             self._error(exc.message)

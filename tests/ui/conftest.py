@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import pytest
 os.environ.setdefault("QT_API", "pyside6")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pytestqt.plugin
 import qasync
 from PySide6.QtCore import QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
@@ -84,8 +86,45 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+_loops: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """qasync 0.28 processes Qt events once more after its loop stopped, with no running loop
+    set: a task left pending by an async fixture's set-up (a controller's first request) is
+    then stepped outside the loop and httpx/anyio fail with "no running event loop". Keep
+    this loop marked running through that last pass; every run of a pytest-asyncio Runner is
+    a separate `run_until_complete`, so this matters in tests, not in the app (one run)."""
+
+    def _after_run_forever(self) -> None:
+        super()._after_run_forever()
+        asyncio.events._set_running_loop(self)
+
+    def run_until_complete(self, future: Any) -> Any:
+        try:
+            return super().run_until_complete(future)
+        finally:
+            asyncio.events._set_running_loop(None)
+
+
 def _qasync_loop() -> asyncio.AbstractEventLoop:
-    return qasync.QEventLoop(application())
+    loop = _TestLoop(application())
+    _loops.add(loop)
+    return loop
+
+
+def _process_events_outside_qasync() -> None:
+    """pytest-qt calls processEvents() between fixture set-up, test and teardown. With a qasync
+    loop open but not running, that would step its pending tasks with no running loop set
+    (anyio/httpx then fail with "no running event loop" and leave their pool locked). The
+    qasync loop processes those events itself the next time it runs."""
+    if any(not loop.is_closed() for loop in list(_loops)):
+        return
+    _pytestqt_process_events()
+
+
+_pytestqt_process_events = pytestqt.plugin._process_events
+pytestqt.plugin._process_events = _process_events_outside_qasync
 
 
 def pytest_asyncio_loop_factories(

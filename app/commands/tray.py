@@ -1,0 +1,61 @@
+"""`pacetray tray` (also `pacetray` alone): the tray app.
+
+Local mode — the embedded local server, no account needed — when `--local` is given or no
+server is configured anywhere (--server, $PACETRAY_SERVER, settings). Credentials are found as
+for every client command (connection.py): --token, $PACETRAY_TOKEN, then the OS keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from app.cli import UserError
+from app.commands.connection import SERVER_ENV, add_connection_args, resolve_connection
+
+
+def register(sub: Any) -> None:
+    tray = sub.add_parser(
+        "tray",
+        help="run the tray app (the default command)",
+        description="Run the Pacetray tray app. With no server configured (or with --local) it "
+        "runs against the embedded local Timetracker server. A second launch opens the "
+        "running tray's popup and exits.",
+    )
+    tray.add_argument(
+        "--local",
+        action="store_true",
+        help="use the embedded local server even when a 7pace account is configured",
+    )
+    add_connection_args(tray)
+    tray.add_argument("--no-hotkeys", action="store_true", help="do not register global hotkeys")
+    tray.set_defaults(handler=run_tray)
+
+
+def run_tray(args: argparse.Namespace) -> int:
+    from app.ui.app import AppOptions, load_settings_or_default, run, tray_wait_from_env
+
+    if args.local and (args.server or args.token):
+        raise UserError("--local runs the embedded server: leave out --server and --token")
+    settings, problem = load_settings_or_default()
+    explicit = args.server or os.environ.get(SERVER_ENV)
+    common: dict[str, Any] = {
+        "tray_wait": tray_wait_from_env(),
+        "hotkeys": not args.no_hotkeys,
+        "settings": settings,
+        "connection_problem": problem,
+    }
+    if args.local or (not explicit and not settings.server_url):
+        return run(AppOptions(local=True, **common))
+    try:
+        connection = resolve_connection(args)
+    except UserError as exc:
+        if explicit:
+            raise  # a command-line choice that cannot work: say so and stop
+        # The saved account lacks its secret: run, show why, and let Settings fix it.
+        from app.commands.connection import resolve_server
+
+        common["connection_problem"] = exc.message
+        return run(AppOptions(base_url=resolve_server(args), **common))
+    return run(AppOptions(base_url=connection.base_url, connection=connection, **common))

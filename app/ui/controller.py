@@ -1,0 +1,507 @@
+"""Wires the tray (or the fallback window), its menu, the popup, the prompts, the hotkeys and
+the settings dialog to one `TrackerBridge`. Every server call runs as a task on the loop
+through the bridge (`bridge.run`); dialogs are shown and their `finished` awaited, never
+exec()'d. The popup, prompts, hotkeys and settings modules are imported lazily: each is
+optional (a missing one is logged and its menu entry says so), so the tray always starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+from app.api.models import LatestWorkLog, SnoozeOption, StoppedTrackType, TrackingState
+from app.settings import Settings
+from app.tracking.events import JournalConflict, RateLimited, ServerStopped
+from app.tracking.options import TrackingSettings
+from app.tracking.state import is_running
+from app.ui.adjust_dialog import AdjustDialog
+from app.ui.bridge import TrackerBridge, parse_work_item_id
+from app.ui.fallback_window import TRAY_WAIT, FallbackWindow, TrayWatcher
+from app.ui.notifications import Kind, Notifier
+from app.ui.tray import TrayIcon, TrayMenu, work_item_text
+
+log = logging.getLogger(__name__)
+
+ERROR_SHOW_MS = 15_000  # the error icon stays this long after the last error
+RECENT_COUNT = 10
+
+
+def optional_module(name: str) -> Any | None:
+    """Another part of the ui, if it is there (a broken one is logged, not fatal)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            log.exception("%s cannot be imported", name)
+        return None
+    except Exception:
+        log.exception("%s cannot be imported", name)
+        return None
+
+
+async def finished(dialog: QDialog) -> int:
+    """Awaits a shown dialog's `finished(result)` (the alternative to exec())."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def done(result: int) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    dialog.finished.connect(done)
+    try:
+        return await future
+    finally:
+        dialog.finished.disconnect(done)
+
+
+class Controller(QObject):
+    quitRequested = Signal()  # after Quit was confirmed (and a running track handled)
+
+    def __init__(
+        self,
+        bridge: TrackerBridge,
+        *,
+        settings: Settings | None = None,
+        local_mode: bool = False,
+        tray_wait: float = TRAY_WAIT,
+        hotkeys: bool = True,
+        tray_probe: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.settings = settings or Settings()
+        self.local_mode = local_mode
+        self.menu = TrayMenu()
+        self.tray = TrayIcon(self.menu)
+        self.tray.set_local_mode(local_mode)
+        self.notifier = Notifier(self.tray.icon)
+        watcher_args: dict[str, Any] = {"wait": tray_wait}
+        if tray_probe is not None:
+            watcher_args["probe"] = tray_probe
+        self.watcher = TrayWatcher(**watcher_args)
+        self.fallback: FallbackWindow | None = None
+        self.popup: Any = None
+        self.prompts: Any = None
+        self.hotkeys: Any = None
+        self.settings_dialog: Any = None
+        self.adjust_dialog: AdjustDialog | None = None
+        self.quit_box: QMessageBox | None = None
+        self.switch_box: QInputDialog | None = None
+        self.recent: list[LatestWorkLog] = []
+        self.last_server_stop: ServerStopped | None = None
+        self._want_hotkeys = hotkeys
+        self._quitting = False
+        self._error_timer = QTimer(self)
+        self._error_timer.setSingleShot(True)
+        self._error_timer.setInterval(ERROR_SHOW_MS)
+        self._error_timer.timeout.connect(lambda: self.tray.set_error(None))
+        self._wire()
+
+    # --- set-up ------------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        b, m = self.bridge, self.menu
+        b.stateChanged.connect(self._on_state)
+        b.connectivityChanged.connect(self._on_connectivity)
+        b.serverStopped.connect(self._on_server_stopped)
+        b.journalConflict.connect(self._on_conflict)
+        b.rateLimited.connect(self._on_rate_limited)
+        b.warning.connect(self._on_warning)
+        b.error.connect(self._on_error)
+        b.snoozePendingChanged.connect(self.tray.set_snooze)
+        m.start_stop.triggered.connect(self.start_stop)
+        m.switch.triggered.connect(self.switch)
+        m.adjust.triggered.connect(self.adjust)
+        m.open_in_browser.triggered.connect(self.open_in_browser)
+        for option, action in m.snooze_actions.items():
+            action.triggered.connect(lambda _=False, o=option: self.snooze(o))
+        m.answer_check.triggered.connect(self.reopen_prompt)
+        m.settings.triggered.connect(self.open_settings)
+        m.quit.triggered.connect(self.quit)
+        m.recent.aboutToShow.connect(self.refresh_recent_later)
+        self.tray.popupRequested.connect(self.open_popup)
+        self.watcher.available.connect(self._tray_appeared)
+        self.watcher.unavailable.connect(self._no_tray)
+
+    def start(self) -> None:
+        """Shows the tray (or, after the wait, the fallback window) and loads the parts."""
+        if self.bridge.state is not None:
+            self.tray.set_state(self.bridge.state)
+        self.watcher.start()
+        prompts = optional_module("app.ui.prompts")
+        if prompts is not None:
+            self.prompts = prompts.Prompts(self.bridge)
+        if self._want_hotkeys:
+            self._start_hotkeys()
+        self.refresh_recent_later()
+
+    def _start_hotkeys(self) -> None:
+        module = optional_module("app.ui.hotkeys")
+        if module is None:
+            return
+        try:
+            self.hotkeys = module.HotkeyService(self)
+            self.hotkeys.activated.connect(self._on_hotkey)
+            if not self.hotkeys.apply(self.settings.hotkeys):
+                log.info("global hotkeys: %s", self.hotkeys.reason or self.hotkeys.errors)
+        except Exception:
+            log.exception("global hotkeys could not be set up")
+            self.hotkeys = None
+
+    async def close(self) -> None:
+        self.watcher.stop()
+        self._error_timer.stop()
+        self.tray.hide()
+        for closable in (self.hotkeys, self.prompts):
+            if closable is not None:
+                try:
+                    closable.close()
+                except Exception:
+                    log.exception("closing %s failed", type(closable).__name__)
+        for window in (self.fallback, self.popup, self.settings_dialog, self.adjust_dialog):
+            if isinstance(window, QWidget):
+                window.hide()
+                window.deleteLater()
+
+    @Slot()
+    def _tray_appeared(self) -> None:
+        log.info("system tray available")
+        self.tray.show()
+        if self.fallback is not None:
+            self.fallback.hide()
+
+    @Slot()
+    def _no_tray(self) -> None:
+        log.info("no system tray after %.1f s: showing the window instead", self.watcher.wait)
+        if self.fallback is None:
+            self.fallback = FallbackWindow(self.menu)
+            self.fallback.popupRequested.connect(self.open_popup)
+            self.notifier.shown.connect(self.fallback.show_notification)
+        self._sync_fallback()
+        self.fallback.show()
+        self.fallback.raise_()
+
+    def _sync_fallback(self) -> None:
+        if self.fallback is not None:
+            self.fallback.set_status(self.tray.current_icon(), self.tray.tooltip())
+
+    # --- bridge events -----------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_state(self, state: TrackingState) -> None:
+        was = is_running(self.tray.state)
+        self.tray.set_state(state)
+        self._sync_fallback()
+        if was != is_running(state):
+            self.refresh_recent_later()
+
+    @Slot(bool, int)
+    def _on_connectivity(self, online: bool, pending: int) -> None:
+        was_online = self.tray.online
+        self.tray.set_connectivity(online, pending)
+        self._sync_fallback()
+        if was_online and not online:
+            self.notifier.notify(
+                "Offline",
+                "The server cannot be reached. Changes are kept and sent when it is back.",
+                Kind.WARNING,
+            )
+        elif online and not was_online:
+            rest = f" {pending} change(s) still to send." if pending else ""
+            self.notifier.notify("Back online", f"The server is reachable again.{rest}")
+
+    @Slot(object)
+    def _on_server_stopped(self, event: ServerStopped) -> None:
+        self.last_server_stop = event
+        track = event.state.track
+        what = work_item_text(track.work_item, track.remark)
+        if event.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK:
+            why = "nobody answered the activity check"
+        elif (
+            event.stopped_track_type is StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED
+        ):
+            why = "the track reached the longest allowed length"
+        else:
+            why = "the server ended it"
+        self.notifier.notify(
+            "Tracking stopped",
+            f"{what}: {why}.",
+            Kind.WARNING,
+            action=self.restart_after_server_stop,
+            action_label="Restart",
+        )
+
+    @Slot()
+    def restart_after_server_stop(self) -> None:
+        event = self.last_server_stop
+        if event is not None:
+            self.last_server_stop = None
+            self.bridge.run(self.bridge.execute(event.restart))
+
+    @Slot(object)
+    def _on_conflict(self, event: JournalConflict) -> None:
+        self.notifier.notify(
+            "An offline change was set aside",
+            f"{event.command.kind}: {event.reason}. See `pacetray status`.",
+            Kind.WARNING,
+        )
+
+    @Slot(object)
+    def _on_rate_limited(self, event: RateLimited) -> None:
+        until = event.until.astimezone().strftime("%H:%M:%S")
+        self.notifier.notify("Slowing down", f"The server asks to wait until {until}.")
+
+    @Slot(str)
+    def _on_warning(self, message: str) -> None:
+        self.notifier.notify("Pacetray", message, Kind.WARNING)
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        if self.bridge.last_error_unreachable and self.bridge.last_error == message:
+            # a read that could not reach the server: the offline state says it (the popup
+            # shows the message inline); no error icon, no second notification
+            log.info("server unreachable: %s", message)
+            return
+        self.tray.set_error(message)
+        self._error_timer.start()
+        self._sync_fallback()
+        self.notifier.notify("Pacetray", message, Kind.ERROR)
+
+    # --- menu actions ------------------------------------------------------------------------
+
+    @Slot()
+    def start_stop(self) -> None:
+        self.bridge.run(self.start_or_stop())
+
+    async def start_or_stop(self) -> bool:
+        state = self.bridge.state
+        if is_running(state):
+            return await self.bridge.stop()
+        track = state.track if state is not None else None
+        if track is not None and (track.tfs_id or track.work_item or track.remark):
+            tfs_id = track.tfs_id or (track.work_item.id if track.work_item else None)
+            return await self.bridge.start(tfs_id, track.remark, track.activity_type_id)
+        self.open_popup()  # nothing selected yet: choose what to track
+        return False
+
+    @Slot()
+    def refresh_recent_later(self) -> None:
+        self.bridge.run(self.refresh_recent())
+
+    async def refresh_recent(self) -> list[LatestWorkLog]:
+        result = await self.bridge.latest(RECENT_COUNT)
+        if result is not None:
+            self.recent = list(result.work_logs)
+            self.menu.set_recent(self.recent, self.restart_recent)
+        return self.recent
+
+    def restart_recent(self, work_log: LatestWorkLog) -> None:
+        self.bridge.run(self.bridge.restart(work_log))
+
+    @Slot()
+    def open_popup(self) -> None:
+        popup = self._popup()
+        if popup is None:
+            self.switch()  # the minimal chooser until a popup exists
+            return
+        if hasattr(popup, "show_at"):
+            near = self.tray.icon.geometry()
+            if self.fallback is not None and self.fallback.isVisible():
+                near = self.fallback.frameGeometry()
+            popup.show_at(near)
+        else:
+            popup.show()
+            popup.raise_()
+            popup.activateWindow()
+
+    def _popup(self) -> Any:
+        if self.popup is None:
+            module = optional_module("app.ui.popup")
+            if module is None or not hasattr(module, "Popup"):
+                return None
+            try:
+                self.popup = module.Popup(self.bridge)
+            except Exception:
+                log.exception("the popup could not be created")
+                return None
+        return self.popup
+
+    @Slot()
+    def switch(self) -> None:
+        if self._popup() is not None and self.switch_box is None:
+            self.open_popup()
+            return
+        self.bridge.run(self.ask_and_switch())
+
+    async def ask_and_switch(self) -> bool:
+        """Without the popup: ask for `#id` or a remark, then switch to it."""
+        box = QInputDialog()
+        box.setWindowTitle("Switch work item")
+        box.setLabelText("Work item (#1234) or a remark:")
+        box.setModal(False)
+        self.switch_box = box
+        box.show()
+        try:
+            if await finished(box) != QDialog.DialogCode.Accepted:
+                return False
+            text = box.textValue().strip()
+        finally:
+            self.switch_box = None
+            box.deleteLater()
+        if not text:
+            return False
+        work_item_id = parse_work_item_id(text)
+        if work_item_id is None:
+            return await self.bridge.switch(None, text)
+        return await self.bridge.switch(work_item_id)
+
+    @Slot()
+    def adjust(self) -> None:
+        self.bridge.run(self.ask_and_adjust())
+
+    async def ask_and_adjust(self) -> bool:
+        state = self.bridge.state
+        if not is_running(state) or state is None or self.adjust_dialog is not None:
+            return False
+        types = await self.bridge.activity_types()
+        dialog = AdjustDialog(state.track, types)
+        self.adjust_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        try:
+            if await finished(dialog) != QDialog.DialogCode.Accepted:
+                return False
+            remark, activity = dialog.values()
+        finally:
+            self.adjust_dialog = None
+            dialog.deleteLater()
+        if remark is None and activity is None:
+            return False
+        return await self.bridge.adjust(remark, activity)
+
+    @Slot()
+    def open_in_browser(self) -> bool:
+        state = self.bridge.state
+        item = state.track.work_item if state is not None else None
+        link = item.work_item_link if item is not None else None
+        if not link:
+            return False
+        url = QUrl(link)
+        if not url.isValid() or url.scheme() not in ("http", "https"):
+            self._on_error(f"The work item's link is not a web address: {link}")
+            return False
+        return QDesktopServices.openUrl(url)
+
+    def snooze(self, option: SnoozeOption) -> None:
+        self.bridge.run(self.bridge.snooze(option))
+
+    @Slot()
+    def reopen_prompt(self) -> None:
+        if self.prompts is not None:
+            self.prompts.reopen()
+
+    @Slot()
+    def open_settings(self) -> None:
+        module = optional_module("app.ui.settings_dialog")
+        if module is None:
+            self.notifier.notify("Settings", "The settings dialog is not available.", Kind.ERROR)
+            return
+        if self.settings_dialog is not None:
+            self.settings_dialog.show()
+            self.settings_dialog.raise_()
+            return
+        try:
+            dialog = module.SettingsDialog(self.settings, hotkeys=self.hotkeys)
+        except Exception:
+            log.exception("the settings dialog could not be created")
+            self._on_error("The settings dialog could not be opened (details in the log file).")
+            return
+        dialog.saved.connect(self.apply_settings)
+        dialog.finished.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+
+    @Slot(int)
+    def _settings_closed(self, _result: int) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+            self.settings_dialog = None
+
+    @Slot(object)
+    def apply_settings(self, settings: Settings) -> None:
+        old = self.settings
+        self.settings = settings
+        self.bridge.tracker.settings = TrackingSettings.from_settings(settings)
+        if self.hotkeys is not None and self.settings_dialog is None:
+            self.hotkeys.apply(settings.hotkeys)
+        if (old.server_url, old.auth_method) != (settings.server_url, settings.auth_method):
+            self.notifier.notify(
+                "Settings saved", "Quit and start Pacetray again to use the new server."
+            )
+
+    @Slot(str)
+    def _on_hotkey(self, action: str) -> None:
+        if action == "toggle_tracking":
+            self.start_stop()
+        elif action == "open_popup":
+            self.open_popup()
+        elif action == "restart_last":
+            self.bridge.run(self.restart_last())
+
+    async def restart_last(self) -> bool:
+        recent = await self.refresh_recent()
+        return bool(recent) and await self.bridge.restart(recent[0])
+
+    @Slot()
+    def quit(self) -> None:
+        self.bridge.run(self.confirm_quit())
+
+    async def confirm_quit(self) -> bool:
+        """Asks whether to stop a running track; True when quitting."""
+        if self._quitting:
+            return False
+        state = self.bridge.state
+        stop = False
+        if is_running(state) and state is not None:
+            if self.quit_box is not None:
+                self.quit_box.raise_()
+                return False
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Quit Pacetray",
+                f"You are tracking {work_item_text(state.track.work_item, state.track.remark)}."
+                "\nStop tracking before quitting?",
+            )
+            stop_button = box.addButton("Stop and quit", QMessageBox.ButtonRole.AcceptRole)
+            keep_button = box.addButton(
+                "Quit, keep tracking", QMessageBox.ButtonRole.DestructiveRole
+            )
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setModal(False)
+            self.quit_box = box
+            box.show()
+            box.raise_()
+            try:
+                await finished(box)
+                clicked = box.clickedButton()
+            finally:
+                self.quit_box = None
+                box.deleteLater()
+            if clicked is stop_button:
+                stop = True
+            elif clicked is not keep_button:
+                return False
+        self._quitting = True
+        if stop and not await self.bridge.stop():
+            log.info("quitting with the stop journaled or refused: %s", self.bridge.last_error)
+        self.quitRequested.emit()
+        return True

@@ -1,0 +1,131 @@
+"""No tray (GNOME without AppIndicator, the offscreen platform): wait for one a little — at
+login the tray often appears seconds late — then show a small always-on-top window with the
+same controls. If a tray appears later still, the controller switches to it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSystemTrayIcon,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.notifications import Notification
+from app.ui.tray import TrayMenu
+
+TRAY_WAIT = 10.0  # seconds to wait for a tray before showing the window
+RECHECK_MS = 500
+
+
+class TrayWatcher(QObject):
+    """Emits `available` as soon as a system tray exists, `unavailable` once after `wait`
+    seconds without one, and keeps watching (a tray may still come)."""
+
+    available = Signal()
+    unavailable = Signal()
+
+    def __init__(
+        self,
+        wait: float = TRAY_WAIT,
+        probe: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.wait = wait
+        self._probe = probe
+        self._timer = QTimer(self)
+        self._timer.setInterval(RECHECK_MS)
+        self._timer.timeout.connect(self._check)
+        self._deadline = 0.0
+        self.gave_up = False
+        self.has_tray = False
+
+    def start(self) -> None:
+        self._deadline = time.monotonic() + self.wait
+        self._timer.start()
+        self._check()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @Slot()
+    def _check(self) -> None:
+        if self._probe():
+            if not self.has_tray:
+                self.has_tray = True
+                self.available.emit()
+            self._timer.stop()
+            return
+        if not self.gave_up and time.monotonic() >= self._deadline:
+            self.gave_up = True
+            self._timer.setInterval(RECHECK_MS * 4)  # keep looking, less often
+            self.unavailable.emit()
+
+
+class FallbackWindow(QWidget):
+    """A small always-on-top window: status, Start/Stop, Open, the full menu, last message."""
+
+    popupRequested = Signal()
+
+    def __init__(self, menu: TrayMenu, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowTitle("Pacetray")
+        self.menu = menu
+        self.icon_label = QLabel()
+        self.status = QLabel("Not tracking")
+        self.status.setWordWrap(True)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.start_stop = QPushButton(menu.start_stop.text())
+        self.start_stop.clicked.connect(menu.start_stop.trigger)
+        menu.start_stop.changed.connect(self._sync)
+        self.open_popup = QPushButton("Open…")
+        self.open_popup.clicked.connect(self.popupRequested)
+        self.more = QToolButton()
+        self.more.setText("Menu")
+        self.more.setMenu(menu)
+        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        top = QHBoxLayout()
+        top.addWidget(self.icon_label)
+        top.addWidget(self.status, 1)
+        buttons = QHBoxLayout()
+        for button in (self.start_stop, self.open_popup, self.more):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.setMinimumWidth(280)
+
+    @Slot()
+    def _sync(self) -> None:
+        self.start_stop.setText(self.menu.start_stop.text())
+        self.start_stop.setEnabled(self.menu.start_stop.isEnabled())
+
+    def set_status(self, icon: QIcon, tooltip: str) -> None:
+        self.icon_label.setPixmap(icon.pixmap(32, 32))
+        # the tooltip's first line is the app name: the window title says that already
+        self.status.setText("\n".join(tooltip.splitlines()[1:]))
+        self.setWindowIcon(icon)
+
+    @Slot(object)
+    def show_notification(self, note: Notification) -> None:
+        action = f" (use the menu to {note.action_label})" if note.action_label else ""
+        self.message.setText(f"{note.title}: {note.message}{action}")
+        self.message.setVisible(True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # With no tray this window is the only way back to the app: closing means quitting
+        # (which asks about a running track).
+        event.ignore()
+        self.menu.quit.trigger()
