@@ -310,3 +310,26 @@ async def test_a_late_tray_replaces_the_fallback_window(bridge: TrackerBridge) -
         assert not window.isVisible()
     finally:
         await c.close()
+
+
+async def test_a_journal_conflict_is_notified(
+    controller: Controller, bridge: TrackerBridge, server: LiveServer
+) -> None:
+    assert await bridge.start(WORK_ITEM, "conflict")
+    server.set_faults(drop_rate=1.0)  # every request is dropped: the adjust is journaled
+    assert not await bridge.adjust(remark="changed offline")
+    await wait_until(lambda: bridge.pending > 0, what="the adjust in the journal")
+    server.set_faults()
+    async with server.client() as browser:  # meanwhile, in the browser: another track
+        await browser.stop_tracking()
+        await browser.start_tracking(OTHER_ITEM, "in the browser")
+    (event,) = await wait_signal(bridge.journalConflict, timeout=20)
+    assert event.reason
+    note = await wait_until(
+        lambda: next(
+            (n for n in controller.notifier.history if n.title.startswith("An offline change")),
+            None,
+        ),
+        what="the conflict notification",
+    )
+    assert note.kind == "warning" and event.reason in note.message
