@@ -333,3 +333,40 @@ async def test_a_journal_conflict_is_notified(
         what="the conflict notification",
     )
     assert note.kind == "warning" and event.reason in note.message
+
+
+async def test_switch_and_left_click_open_the_popup(controller: Controller) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    controller.menu.switch.trigger()
+    popup = await wait_until(lambda: controller.popup, what="the popup")
+    await wait_until(popup.isVisible, what="the popup shown")
+    popup.hide()
+    controller.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)
+    await wait_until(popup.isVisible, what="the popup shown by a left click")
+    popup.hide()
+
+
+async def test_hotkey_actions_reach_the_server(
+    controller: Controller, bridge: TrackerBridge, client: TrackingClient
+) -> None:
+    assert await bridge.start(OTHER_ITEM, "hotkey")
+    controller._on_hotkey("toggle_tracking")
+    await wait_async(lambda: stopped_on_server(client), what="stopped by the hotkey")
+    controller._on_hotkey("restart_last")
+    await wait_async(lambda: tracking_on_server(client, OTHER_ITEM), what="restarted by hotkey")
+
+
+async def test_settings_open_and_saved_settings_reach_the_tracker(
+    controller: Controller, bridge: TrackerBridge
+) -> None:
+    from app.settings import Settings
+
+    controller.menu.settings.trigger()
+    dialog = await wait_until(lambda: controller.settings_dialog, what="the settings dialog")
+    assert dialog.isVisible()
+    controller.apply_settings(Settings(idle_threshold_seconds=600, activity_window_seconds=30))
+    assert bridge.tracker.settings.idle_threshold == 600.0
+    assert bridge.tracker.settings.activity_window == 30.0
+    dialog.reject()
+    await wait_until(lambda: controller.settings_dialog is None)
