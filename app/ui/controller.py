@@ -118,6 +118,7 @@ class Controller(QObject):
         b.error.connect(self._on_error)
         b.snoozePendingChanged.connect(self.tray.set_snooze)
         m.start_stop.triggered.connect(self.start_stop)
+        m.restart_stopped.triggered.connect(self.restart_after_server_stop)
         m.switch.triggered.connect(self.switch)
         m.adjust.triggered.connect(self.adjust)
         m.open_in_browser.triggered.connect(self.open_in_browser)
@@ -199,6 +200,9 @@ class Controller(QObject):
     def _on_state(self, state: TrackingState) -> None:
         was = is_running(self.tray.state)
         self.tray.set_state(state)
+        if is_running(state) and self.last_server_stop is not None:
+            self.last_server_stop = None  # tracking again: the offer is moot
+            self.menu.restart_stopped.setVisible(False)
         self._sync_fallback()
         if was != is_running(state):
             self.refresh_recent_later()
@@ -223,6 +227,8 @@ class Controller(QObject):
         self.last_server_stop = event
         track = event.state.track
         what = work_item_text(track.work_item, track.remark)
+        self.menu.restart_stopped.setText(f"Restart {what}".replace("&", "&&"))
+        self.menu.restart_stopped.setVisible(True)
         if event.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK:
             why = "nobody answered the activity check"
         elif (
@@ -242,6 +248,7 @@ class Controller(QObject):
     @Slot()
     def restart_after_server_stop(self) -> None:
         event = self.last_server_stop
+        self.menu.restart_stopped.setVisible(False)
         if event is not None:
             self.last_server_stop = None
             self.bridge.run(self.bridge.execute(event.restart))

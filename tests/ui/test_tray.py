@@ -214,10 +214,13 @@ async def test_server_stop_notifies_and_restart_restarts(
     )
     assert "activity check" in note.message and note.action_label == "Restart"
     assert await stopped_on_server(client)
+    assert controller.menu.restart_stopped.isVisible()
+    assert f"#{WORK_ITEM}" in controller.menu.restart_stopped.text()
     activity.touch()
     controller.notifier.clicked()  # the user clicks the message
     await wait_async(lambda: tracking_on_server(client, WORK_ITEM), what="restarted")
     assert (await client.current()).track.remark == "left alone"
+    await wait_until(lambda: not controller.menu.restart_stopped.isVisible())
 
 
 async def test_offline_and_back_online_notify_and_change_the_icon(
