@@ -340,3 +340,35 @@ async def test_show_at_places_the_window_on_the_screen(popup: Popup) -> None:
     popup.show_at(tray)
     assert available.contains(popup.frameGeometry())
     assert popup.y() >= tray.bottom()
+
+
+async def test_typing_then_enter_at_once_starts_the_best_hit(
+    popup: Popup, fresh: TrackingClient
+) -> None:
+    """Enter before the debounce fired: the pending search runs first, then the start."""
+    QTest.keyClicks(popup.search, "#1349")
+    assert popup.search_timer.isActive()
+    await wait_signal(popup.closed, trigger=lambda: QTest.keyClick(popup.search, Qt.Key.Key_Return))
+    track = (await fresh.current()).track
+    assert track.is_tracking and track.tfs_id == 1349
+
+
+async def test_tab_order_and_accessible_names(popup: Popup) -> None:
+    expected = [
+        popup.results,
+        popup.remark,
+        popup.activity,
+        popup.billable,
+        popup.start_button,
+        popup.select_button,
+    ]
+    chain = []
+    widget = popup.search
+    for _ in expected:
+        widget = widget.nextInFocusChain()
+        while widget not in expected and widget is not popup.search:
+            widget = widget.nextInFocusChain()
+        chain.append(widget)
+    assert chain == expected
+    for control in [popup.search, *expected, popup.status, popup.error_label, popup.busy]:
+        assert control.accessibleName(), control.objectName()
