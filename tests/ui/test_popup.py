@@ -372,3 +372,18 @@ async def test_tab_order_and_accessible_names(popup: Popup) -> None:
     assert chain == expected
     for control in [popup.search, *expected, popup.status, popup.error_label, popup.busy]:
         assert control.accessibleName(), control.objectName()
+
+
+async def test_enter_on_the_result_list_starts_the_current_item(
+    popup: Popup, fresh: TrackingClient
+) -> None:
+    await type_search(popup, "card")
+    popup.results.setFocus()
+    QTest.keyClick(popup.search, Qt.Key.Key_Down)  # second hit
+    chosen = popup.chosen_work_item()
+    assert chosen is not None
+    await wait_signal(
+        popup.closed, trigger=lambda: QTest.keyClick(popup.results, Qt.Key.Key_Return)
+    )
+    track = (await fresh.current()).track
+    assert track.is_tracking and track.tfs_id == chosen.id
