@@ -3,8 +3,8 @@
 - Logging to a rotating file in the platform log dir; `sys.excepthook` and the loop's exception
   handler log there too (a bug becomes a log entry and a one-line notification, never a
   traceback in the user's face).
-- GC trap: automatic cyclic GC off, `gc.collect()` from a QTimer on the GUI thread (GC running
-  in uvicorn's or pynput's thread can destroy QObjects there and crash Qt).
+- GC trap: automatic cyclic GC off, collections from a QTimer on the GUI thread (GC running
+  in uvicorn's or pynput's thread can destroy QObjects there and crash Qt); see gc_trap.py.
 - Local mode (no account configured, or --local): the local Timetracker server runs embedded,
   on the same loop, with its data in the user data dir.
 - SIGINT/SIGTERM and Quit end the session cleanly: tasks cancelled and awaited, the embedded
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -32,7 +31,7 @@ from typing import Any
 os.environ.setdefault("QT_API", "pyside6")
 
 import platformdirs
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from app.logsetup import configure_logging
@@ -40,6 +39,7 @@ from app.settings import Settings, load_settings
 from app.settings.errors import SettingsError
 from app.settings.paths import APP_NAME, data_dir, journal_path, server_data_dir
 from app.ui.fallback_window import TRAY_WAIT
+from app.ui.gc_trap import GuiThreadCollector
 from app.ui.single_instance import SingleInstance
 
 log = logging.getLogger("app.ui")
@@ -47,7 +47,6 @@ log = logging.getLogger("app.ui")
 LOG_FILE = "pacetray.log"
 LOG_DIR_ENV = "PACETRAY_LOG_DIR"
 TRAY_WAIT_ENV = "PACETRAY_TRAY_WAIT"  # seconds to wait for a tray (tests, odd desktops)
-GC_INTERVAL_MS = 1000
 LOCAL_PORT = 8765  # the embedded server's port when free (`pacetray status` finds it there)
 
 
@@ -153,9 +152,15 @@ class SignalWakeup(QObject):
 class TraySession:
     """Everything one running tray holds, built and torn down on the qasync loop."""
 
-    def __init__(self, options: AppOptions, instance: SingleInstance) -> None:
+    def __init__(
+        self,
+        options: AppOptions,
+        instance: SingleInstance,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
         self.options = options
         self.instance = instance
+        self.on_ready = on_ready  # called once the tray is up (the GC trap settles then)
         self.quit = asyncio.Event()
         self.controller: Any = None
         self.server_url: str | None = None
@@ -261,6 +266,8 @@ class TraySession:
                 tasks.append(self._start_monitor(source, detector, tracker))
             mode = "local mode" if options.local else f"server {options.base_url}"
             log.info("Pacetray ready (%s)", mode)
+            if self.on_ready is not None:
+                self.on_ready()
             await self.quit.wait()
             log.info("quitting")
             return 0
@@ -353,13 +360,9 @@ def run(options: AppOptions) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_exception_handler)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    collector = QTimer()
-    collector.setInterval(GC_INTERVAL_MS)
-    collector.timeout.connect(gc.collect)
+    collector = GuiThreadCollector()
     collector.start()
-    session = TraySession(options, instance)
+    session = TraySession(options, instance, on_ready=collector.settle)
     wakeup = SignalWakeup(lambda: loop.call_soon(session.quit.set))
     started = time.monotonic()
     try:
@@ -367,11 +370,8 @@ def run(options: AppOptions) -> int:
             return int(loop.run_until_complete(session.run()))
     finally:
         wakeup.close()
-        collector.stop()
         asyncio.set_event_loop(None)
-        gc.collect()
-        if gc_was_enabled:
-            gc.enable()
+        collector.stop()
         log.info("ran for %.0f s", time.monotonic() - started)
 
 

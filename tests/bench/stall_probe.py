@@ -9,7 +9,6 @@ Runs in its own process (`python -m tests.bench.bench_tray stall URL`) on the be
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import statistics
 import sys
@@ -153,28 +152,17 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
 
 def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int:
     import qasync
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    # The app's GC trap: automatic GC off, collections on the GUI thread (they count here too).
-    gc.disable()
-    try:
-        from app.ui.app import GC_INTERVAL_MS as interval_ms
-    except ImportError:
-        interval_ms = 1000
-    collector = QTimer()
-    collector.setInterval(interval_ms)
-    collections: list[float] = []
+    # The app's GC trap, as the app runs it (collections on the GUI thread count here too).
+    from app.ui.gc_trap import GC_INTERVAL_MS as interval_ms
+    from app.ui.gc_trap import GuiThreadCollector
 
-    def collect() -> None:
-        began = time.perf_counter()
-        gc.collect()
-        collections.append(time.perf_counter() - began)
-
-    collector.timeout.connect(collect)
+    collector = GuiThreadCollector()
     collector.start()
+    collections = collector.durations
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     home = Path(os.environ.get("PACETRAY_DATA_DIR", "."))
@@ -184,6 +172,7 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
 
     async def main() -> None:
         parts.update(await _build(url, token, home))
+        collector.settle()  # the app does this once its tray is up
         try:
             await _session(parts, probe, marks)
         finally:
@@ -214,7 +203,7 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
     )
     if collections:
         print(
-            f"  gc.collect() on the GUI thread (the app's GC trap, every {interval_ms} ms): "
+            f"  GC passes on the GUI thread (the app's GC trap, every {interval_ms} ms): "
             f"{len(collections)} runs, max {max(collections) * 1000:.1f} ms, median "
             f"{statistics.median(collections) * 1000:.1f} ms"
         )
