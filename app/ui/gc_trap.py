@@ -12,6 +12,7 @@ made since start-up.
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QTimer
 
@@ -40,8 +41,6 @@ class GuiThreadCollector:
         gc.freeze()
 
     def tick(self) -> None:
-        import time
-
         began = time.perf_counter()
         self._ticks += 1
         if self._ticks % FULL_EVERY == 0:
