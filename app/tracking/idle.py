@@ -25,15 +25,23 @@ middle is recovered without applying anything twice).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from app.activity.detector import IdlePeriod
 from app.api.client import TrackingClient
-from app.api.models import RestWorkLogCreate, StopReason, Track
+from app.api.models import (
+    RestWorkLogCreate,
+    StopReason,
+    Track,
+    TrackingState,
+    TrackingStateKind,
+)
 from app.tracking import commands as cmd
 from app.tracking.commands import Command, CommandError, apply
 from app.tracking.journal import ConflictCallback, Journal, ReplayReport
+from app.tracking.state import SERVER_STOP_TYPES, is_running
 
 
 class IdleChoice(StrEnum):
@@ -57,6 +65,67 @@ def choice_for_policy(policy: IdlePolicy) -> IdleChoice | None:
         IdlePolicy.ALWAYS_KEEP: IdleChoice.KEEP,
         IdlePolicy.ALWAYS_DISCARD: IdleChoice.DISCARD,
     }.get(policy)
+
+
+@dataclass(frozen=True)
+class AwayBooking:
+    """How much of an away period is booked to the track that ran when it began: [start, end]
+    in epoch seconds (like IdlePeriod); end == start when nothing is."""
+
+    start: float
+    end: float
+    ended_at: float | None  # the track ended then, before the period did; None: it ran through
+    by_server: bool  # the server ended it (an unanswered check, the max track length, ...)
+
+    @property
+    def whole(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def nothing(self) -> bool:
+        return self.end <= self.start
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.astimezone()
+
+
+def track_ended(state: TrackingState | None, since: datetime) -> tuple[datetime, bool] | None:
+    """When the track that ran at `since` ended, and whether the server ended it, as `state`
+    (newer than `since`) tells; None while it runs on, or when the state does not say."""
+    if state is None:
+        return None
+    track = state.track
+    started = _aware(track.current_track_started_date_time)
+    if started is not None and started > since:
+        return started, False  # a newer track: the one of `since` had ended by its start
+    if is_running(state):
+        return None
+    by_server = (
+        track.tracking_state is TrackingStateKind.CLIENT_INPUT_REQUIRED
+        and track.stopped_track_type in SERVER_STOP_TYPES
+    )
+    if started is not None and track.current_track_length is not None:
+        # The log's own end: after an unanswered check the server closes it at the check's
+        # start, while the status changes when the check's waiting time is over.
+        return started + timedelta(seconds=track.current_track_length), by_server
+    changed = _aware(track.track_status_change_date)
+    return None if changed is None else (changed, by_server)
+
+
+def away_booking(period: IdlePeriod, state: TrackingState | None) -> AwayBooking:
+    """What of `period` is booked, given the newest tracking `state`."""
+    ended = track_ended(state, period.start_at)
+    if ended is None or ended[0].timestamp() >= period.end:
+        return AwayBooking(period.start, period.end, None, False)
+    moment = ended[0].timestamp()
+    return AwayBooking(period.start, max(period.start, moment), moment, ended[1])
 
 
 def _track_facts(track: Track) -> tuple[str, datetime]:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import SnoozeOption, WorkItem
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt, IdlePrompt
-from app.tracking.idle import IdleChoice
+from app.tracking.idle import AwayBooking, IdleChoice, away_booking
 from app.tracking.state import check_running
 from app.tracking.tracker import CheckAnswer
 from app.ui.bridge import TrackerBridge, parse_work_item_id
@@ -44,6 +44,8 @@ SNOOZE_LABELS = {
     SnoozeOption.NEXT_MONDAY: "Until next Monday",
 }
 ERROR_STYLE = "color: #c62828;"
+KEEP_TIP = "Keep the idle time on the track"
+EN_DASH = "\u2013"  # between the times of a span
 
 
 def describe_work(work_item: WorkItem | None, remark: str | None) -> str:
@@ -72,18 +74,39 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def format_clock(moment: float, now: datetime | None = None) -> str:
+    """10:32 in local time; a day other than today is named: Mon 23:50."""
+    local = datetime.fromtimestamp(moment).astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    text = local.strftime("%H:%M")
+    return text if local.date() == today else f"{local.strftime('%a')} {text}"
+
+
 def format_away(start: float, end: float, now: datetime | None = None) -> str:
     """The sentence "You were away from 10:32 to 11:07 (35 min)", in local time; a day
     other than today is named ("from Mon 23:50 to Tue 00:20")."""
-    begin = datetime.fromtimestamp(start).astimezone()
-    until = datetime.fromtimestamp(end).astimezone()
-    today = (now or datetime.now().astimezone()).date()
+    begin, until = format_clock(start, now), format_clock(end, now)
+    return f"You were away from {begin} to {until} ({format_duration(end - start)})"
 
-    def clock(moment: datetime) -> str:
-        text = moment.strftime("%H:%M")
-        return text if moment.date() == today else f"{moment.strftime('%a')} {text}"
 
-    return f"You were away from {clock(begin)} to {clock(until)} ({format_duration(end - start)})"
+def format_booking(booking: AwayBooking, what: str, now: datetime | None = None) -> str:
+    """What of the away time is booked to `what`, and the question about it."""
+    if booking.whole:
+        return f"That time is booked to {what}. What should happen to it?"
+    assert booking.ended_at is not None
+    ended = format_clock(booking.ended_at, now)
+    how = (
+        f"The server stopped tracking {what} at {ended}"
+        if booking.by_server
+        else f"Tracking {what} ended at {ended}"
+    )
+    if booking.nothing:
+        return f"{how}, before you went away: none of that time is booked."
+    span = format_clock(booking.start, now) + EN_DASH + format_clock(booking.end, now)
+    return (
+        f"{how}: {span} ({format_duration(booking.duration)}) is booked to it. "
+        "What should happen to that time?"
+    )
 
 
 def _raise(dialog: QDialog) -> None:
@@ -309,6 +332,7 @@ class IdlePromptDialog(_PromptDialog):
     def __init__(self, bridge: TrackerBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, "Idle time — Pacetray", parent)
         self.prompt: IdlePrompt | None = None
+        self.booking: AwayBooking | None = None
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         font = QFont(self.headline.font())
@@ -318,7 +342,7 @@ class IdlePromptDialog(_PromptDialog):
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.keep_button = QPushButton("&Keep")
-        self.keep_button.setToolTip("Keep the idle time on the track")
+        self.keep_button.setToolTip(KEEP_TIP)
         self.keep_button.setDefault(True)
         self.discard_button = QPushButton("&Discard")
         self.discard_button.setToolTip("Remove the idle time and stop tracking")
@@ -368,18 +392,43 @@ class IdlePromptDialog(_PromptDialog):
         layout.addWidget(self.book_row)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
+        bridge.stateChanged.connect(self._on_state)
 
     def show_prompt(self, prompt: IdlePrompt) -> None:
         """Show the (possibly merged, newer) idle period and come to the front."""
         self.prompt = prompt
         period = prompt.period
         self.headline.setText(format_away(period.start, period.end) + ".")
-        what = describe_work(prompt.work_item, prompt.remark)
-        self.detail.setText(f"That time is booked to {what}. What should happen to it?")
+        self._describe_booking()
         if not self.answering:
             self._set_busy(False)
         self.adjustSize()
         _raise(self)
+
+    def _describe_booking(self) -> None:
+        """Say what of the away time is booked, as the newest state tells (the track may have
+        been stopped by the server or elsewhere while the user was away)."""
+        if self.prompt is None:
+            return
+        self.booking = away_booking(self.prompt.period, self.bridge.state)
+        what = describe_work(self.prompt.work_item, self.prompt.remark)
+        self.detail.setText(format_booking(self.booking, what))
+        # Nothing booked: Keep and Discard would both change nothing, and the others would
+        # start the track again (the tray offers that) — only an acknowledgement is left.
+        nothing = self.booking.nothing
+        self.keep_button.setText("&OK" if nothing else "&Keep")
+        self.keep_button.setToolTip(
+            "Nothing was booked while you were away" if nothing else KEEP_TIP
+        )
+        for button in (self.discard_button, self.discard_continue_button, self.book_button):
+            button.setVisible(not nothing)
+        if nothing:
+            self.book_row.hide()
+
+    @Slot(object)
+    def _on_state(self, state: object) -> None:
+        if self.prompt is not None:
+            self._describe_booking()
 
     def reopen(self) -> bool:
         if self.prompt is None:
@@ -389,6 +438,7 @@ class IdlePromptDialog(_PromptDialog):
 
     def finish(self) -> None:
         self.prompt = None
+        self.booking = None
         self.book_row.hide()
         self.other_item.clear()
         super().finish()

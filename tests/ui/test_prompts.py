@@ -20,6 +20,7 @@ from app.api.models import (
     TrackingStateKind,
 )
 from app.tracking.options import TrackingSettings
+from app.tracking.state import is_running
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
 from app.ui.prompts import (
@@ -27,6 +28,7 @@ from app.ui.prompts import (
     IdlePromptDialog,
     Prompts,
     format_away,
+    format_clock,
     format_countdown,
     format_duration,
 )
@@ -250,7 +252,7 @@ async def test_idle_prompt_discard_trims_the_idle_time(
     dialog = await idle_prompt_open(prompts)
     assert dialog.headline.text() == format_away(period.start, period.end) + "."
     assert "(3 min)" in dialog.headline.text()  # 200 s
-    assert f"#{WORK_ITEM}" in dialog.detail.text()
+    assert dialog.detail.text().startswith(f"That time is booked to #{WORK_ITEM} ")
     assert dialog.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
     save_artifact(dialog, "idle-prompt.png")
 
@@ -346,3 +348,103 @@ async def test_a_newer_idle_period_updates_the_open_prompt(
     assert tracker.idle_prompt is not None and tracker.idle_prompt.period.end == later.end
     dialog.keep_button.click()
     await wait_until(lambda: not dialog.isVisible(), timeout=10)
+
+
+def idle_buttons(dialog: IdlePromptDialog) -> list[str]:
+    buttons = (
+        dialog.keep_button,
+        dialog.discard_button,
+        dialog.discard_continue_button,
+        dialog.book_button,
+    )
+    return [button.text() for button in buttons if not button.isHidden()]
+
+
+@pytest.mark.server(speed=200.0, activity_check_interval=600.0, activity_check_wait=120.0)
+async def test_idle_prompt_names_the_part_booked_before_the_server_stopped_the_track(
+    prompts: Prompts,
+    bridge: TrackerBridge,
+    tracker: Tracker,
+    activity: ScriptedActivity,
+    server: LiveServer,
+) -> None:
+    """Away from +120 s to +900 s; nobody answers the check at +600 s, so the server stops the
+    track at the check's start: only 120..600 s (8 min) of the away time is booked."""
+    activity.away()
+    assert await bridge.start(WORK_ITEM, "stopped by the server")
+    assert tracker.state is not None
+    work_log = tracker.state.track.work_log_id
+    started = tracker.state.track.current_track_started_date_time
+    assert work_log and started is not None
+    since = started + timedelta(seconds=120)
+    tracker.on_activity_event(BecameIdle(since.timestamp(), "input"))
+    await wait_until(
+        lambda: not is_running(tracker.state), timeout=15, what="the server's stop reaching us"
+    )
+    assert tracker.state is not None
+    stopped = tracker.state.track
+    assert stopped.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
+    assert stopped.work_item is not None
+    back = started + timedelta(seconds=900)
+    await wait_until(lambda: server.now() > back, timeout=10)
+    tracker.on_activity_event(
+        BecameActive(IdlePeriod(since.timestamp(), back.timestamp(), "input"))
+    )
+    dialog = await idle_prompt_open(prompts)
+
+    length = (await log_by_id(server, work_log)).length
+    assert length == 600  # closed at the check's start
+    end = (started + timedelta(seconds=length)).timestamp()
+    assert dialog.detail.text() == (
+        f"The server stopped tracking #{WORK_ITEM} {stopped.work_item.title} at "
+        f"{format_clock(end)}: {format_clock(since.timestamp())}\u2013{format_clock(end)} "
+        "(8 min) is booked to it. What should happen to that time?"
+    )
+    assert idle_buttons(dialog) == [
+        "&Keep",
+        "&Discard",
+        "Discard and &continue",
+        "&Book to another work item…",
+    ]
+    save_artifact(dialog, "idle-prompt-server-stopped.png")
+    dialog.keep_button.click()
+    await wait_until(lambda: not dialog.isVisible(), timeout=10, what="the idle prompt closing")
+    assert (await log_by_id(server, work_log)).length == length
+
+
+@IDLE
+async def test_idle_prompt_says_nothing_was_booked_when_the_track_ended_before(
+    prompts: Prompts, bridge: TrackerBridge, tracker: Tracker, server: LiveServer
+) -> None:
+    """The tracker saw the track running when the user went idle, but it had been stopped
+    elsewhere before the away period began: nothing to keep or discard, only an OK."""
+    assert await bridge.start(WORK_ITEM, "ended before")
+    assert tracker.state is not None and tracker.state.track.work_item is not None
+    title = tracker.state.track.work_item.title
+    started = tracker.state.track.current_track_started_date_time
+    assert started is not None
+    since = started + timedelta(seconds=300)
+    tracker.on_activity_event(BecameIdle(since.timestamp(), "input"))  # while it still runs
+    async with server.client() as browser:  # another client stops it before `since`
+        ended = (await browser.stop_tracking()).track.track_status_change_date
+    assert ended is not None and ended < since
+    await wait_until(lambda: not is_running(tracker.state), timeout=15, what="the stop")
+    back = since + timedelta(seconds=200)
+    await wait_until(lambda: server.now() > back, timeout=10)
+    tracker.on_activity_event(
+        BecameActive(IdlePeriod(since.timestamp(), back.timestamp(), "input"))
+    )
+    dialog = await idle_prompt_open(prompts)
+    assert dialog.headline.text() == format_away(since.timestamp(), back.timestamp()) + "."
+    assert dialog.detail.text() == (
+        f"Tracking #{WORK_ITEM} {title} ended at {format_clock(ended.timestamp())}, before you "
+        "went away: none of that time is booked."
+    )
+    assert idle_buttons(dialog) == ["&OK"]  # nothing to keep, discard or move
+    logs_before = await rest_work_logs(server)
+    save_artifact(dialog, "idle-prompt-nothing-booked.png")
+    QTest.keyClick(dialog, Qt.Key.Key_Return)  # OK
+    await wait_until(lambda: not dialog.isVisible(), timeout=10, what="the idle prompt closing")
+    assert tracker.idle_prompt is None
+    assert await state_kind(server) is TrackingStateKind.IDLE
+    assert await rest_work_logs(server) == logs_before
