@@ -17,11 +17,12 @@ from typing import NoReturn
 from app import __version__
 
 # Each module registers its sub-commands; imported lazily so `pacetray serve` never pays for Qt.
+TRAY_MODULE = "app.commands.tray"
 COMMAND_MODULES = (
     "app.commands.serve",
     "app.commands.client",
     "app.commands.activity",
-    "app.commands.tray",
+    TRAY_MODULE,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -48,7 +49,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """Only the tray's module when the tray is what runs (`pacetray`, `pacetray tray ...`):
+    the other commands import the client stack, and the tray shows its icon before that."""
+    words = [arg for arg in argv if not arg.startswith("-")]
+    asks = {"-h", "--help", "--version"} & set(argv)
+    if (not words and not asks) or (words and words[0] == "tray"):
+        return (TRAY_MODULE,)
+    return COMMAND_MODULES
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = Parser(
         prog="pacetray",
         description="Desktop tray client for 7pace Timetracker, and a local Timetracker server.",
@@ -57,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     parser.set_defaults(subparsers=sub)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -79,8 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(modules_for(words))
+    args = parser.parse_args(words)
     if args.verbose:
         import logging
 
@@ -91,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         # `pacetray` alone starts the tray, where the tray command exists.
         if "tray" in args.subparsers.choices:
-            args = parser.parse_args([*(argv or sys.argv[1:]), "tray"])
+            args = parser.parse_args([*words, "tray"])
             handler = args.handler
         else:
             parser.print_help()

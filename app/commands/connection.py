@@ -13,19 +13,28 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from app.api.auth import OAuthTokens, RefreshingAuth
-from app.api.client import TrackingClient
-from app.api.retry import RetryPolicy
 from app.api.urls import normalize_base_url
 from app.cli import UserError
+from app.commands.connection_args import (
+    SERVER_ENV,
+    TOKEN_ENV,
+    add_connection_args,
+    add_server_arg,
+)
 from app.settings import AuthMethod, load_settings
 from app.settings.errors import SettingsError
 
+if TYPE_CHECKING:  # the client stack (httpx, pydantic) loads when a client is built, not before:
+    # the tray shows its icon first (`pacetray tray` imports this module at start-up)
+    from app.api.auth import OAuthTokens
+    from app.api.client import TrackingClient
+    from app.api.retry import RetryPolicy
+
 log = logging.getLogger("app.commands")
 
-SERVER_ENV = "PACETRAY_SERVER"
-TOKEN_ENV = "PACETRAY_TOKEN"
+__all__ = ["SERVER_ENV", "TOKEN_ENV", "add_connection_args", "add_server_arg"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,9 @@ class Connection:
     source: str = ""  # where the credentials came from, for error hints
 
     def client(self, retry: RetryPolicy | None = None) -> TrackingClient:
+        from app.api.auth import RefreshingAuth
+        from app.api.client import TrackingClient
+
         if self.oauth is not None:
             auth = RefreshingAuth(self.base_url, self.oauth, _saver(self.base_url))
             return TrackingClient(self.base_url, auth=auth, retry=retry)
@@ -57,25 +69,6 @@ def unreachable(base_url: str, detail: str) -> UserError:
         f"cannot reach {base_url} — is the server running? Check --server / ${SERVER_ENV}, "
         "or start a local server with `pacetray serve`",
         exit_code=1,
-    )
-
-
-def add_server_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--server",
-        metavar="URL",
-        help=f"Timetracker address: org name, https URL, or http://127.0.0.1:PORT "
-        f"(default: ${SERVER_ENV}, else the saved server)",
-    )
-
-
-def add_connection_args(parser: argparse.ArgumentParser) -> None:
-    add_server_arg(parser)
-    parser.add_argument(
-        "--token",
-        metavar="T",
-        help=f"API token (default: ${TOKEN_ENV}, else the saved one from the OS keyring); "
-        "prefer the variable: command lines are visible to other users",
     )
 
 
@@ -130,6 +123,8 @@ def encode_tokens(tokens: OAuthTokens) -> str:
 
 
 def decode_tokens(text: str) -> OAuthTokens:
+    from app.api.auth import OAuthTokens
+
     try:
         data = json.loads(text)
         return OAuthTokens(

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import UserError
-from app.commands.connection import SERVER_ENV, add_connection_args, resolve_connection
+from app.commands.connection_args import SERVER_ENV, add_connection_args
+
+if TYPE_CHECKING:
+    from app.ui.app import AppOptions
 
 
 def register(sub: Any) -> None:
@@ -34,10 +37,18 @@ def register(sub: Any) -> None:
 
 
 def run_tray(args: argparse.Namespace) -> int:
-    from app.ui.app import AppOptions, load_settings_or_default, run, tray_wait_from_env
-
     if args.local and (args.server or args.token):
         raise UserError("--local runs the embedded server: leave out --server and --token")
+    from app.ui.app import run
+
+    # Settings and credentials are read once the icon shows (app.run calls this then); an
+    # error in them ends the run with its one-line message, the icon gone at once.
+    return run(lambda: tray_options(args))
+
+
+def tray_options(args: argparse.Namespace) -> AppOptions:
+    from app.ui.app import AppOptions, load_settings_or_default, tray_wait_from_env
+
     settings, problem = load_settings_or_default()
     explicit = args.server or os.environ.get(SERVER_ENV)
     common: dict[str, Any] = {
@@ -47,15 +58,20 @@ def run_tray(args: argparse.Namespace) -> int:
         "connection_problem": problem,
     }
     if args.local or (not explicit and not settings.server_url):
-        return run(AppOptions(local=True, **common))
-    try:
-        connection = resolve_connection(args)
-    except UserError as exc:
-        if explicit:
-            raise  # a command-line choice that cannot work: say so and stop
-        # The saved account lacks its secret: run, show why, and let Settings fix it.
-        from app.commands.connection import resolve_server
+        return AppOptions(local=True, **common)
+    from app.commands.connection import resolve_connection, resolve_server
 
-        common["connection_problem"] = exc.message
-        return run(AppOptions(base_url=resolve_server(args), **common))
-    return run(AppOptions(base_url=connection.base_url, connection=connection, **common))
+    if explicit:
+        # A command-line choice that cannot work: say so and stop.
+        connection = resolve_connection(args)
+        return AppOptions(base_url=connection.base_url, connection=connection, **common)
+
+    def resolve() -> tuple[Any, str | None]:
+        # The saved account: its secret comes from the keyring off the GUI thread; a missing
+        # one is shown by the tray (Settings fixes it), not fatal.
+        try:
+            return resolve_connection(args), None
+        except UserError as exc:
+            return None, exc.message
+
+    return AppOptions(base_url=resolve_server(args), resolve=resolve, **common)

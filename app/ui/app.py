@@ -5,6 +5,9 @@
   traceback in the user's face).
 - GC trap: automatic cyclic GC off, collections from a QTimer on the GUI thread (GC running
   in uvicorn's or pynput's thread can destroy QObjects there and crash Qt); see gc_trap.py.
+- Start-up in two steps (launch.py): the tray icon shows right after QApplication exists,
+  then the client stack is imported in a worker thread while Qt handles events, then the
+  session is built on the qasync loop and adopts the icon.
 - Local mode (no account configured, or --local): the local Timetracker server runs embedded,
   on the same loop, with its data in the user data dir.
 - SIGINT/SIGTERM and Quit end the session cleanly: tasks cancelled and awaited, the embedded
@@ -13,7 +16,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -26,7 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
 
 os.environ.setdefault("QT_API", "pyside6")
 
@@ -34,12 +39,11 @@ import platformdirs
 from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from app.logsetup import configure_logging
-from app.settings import Settings, load_settings
 from app.settings.errors import SettingsError
-from app.settings.paths import APP_NAME, data_dir, journal_path, server_data_dir
-from app.ui.fallback_window import TRAY_WAIT
+from app.settings.model import Settings
+from app.settings.paths import APP_NAME, data_dir
 from app.ui.gc_trap import GuiThreadCollector
+from app.ui.launch import PRELOAD, PRELOAD_LOCAL, TRAY_WAIT, LaunchTray, import_all, pump_while
 from app.ui.single_instance import SingleInstance
 
 log = logging.getLogger("app.ui")
@@ -47,7 +51,6 @@ log = logging.getLogger("app.ui")
 LOG_FILE = "pacetray.log"
 LOG_DIR_ENV = "PACETRAY_LOG_DIR"
 TRAY_WAIT_ENV = "PACETRAY_TRAY_WAIT"  # seconds to wait for a tray (tests, odd desktops)
-LOCAL_PORT = 8765  # the embedded server's port when free (`pacetray status` finds it there)
 
 
 def log_path() -> Path:
@@ -66,6 +69,9 @@ class AppOptions:
     local: bool = False
     base_url: str | None = None  # the server to use (None in local mode)
     connection: Any = field(default=None, repr=False)  # app.commands.connection.Connection
+    # The saved account's credentials come from the keyring: looked up once the icon shows
+    # (off the GUI thread); returns (Connection or None, why not).
+    resolve: Callable[[], tuple[Any, str | None]] | None = field(default=None, repr=False)
     connection_problem: str | None = None  # why the configured account cannot be used
     tray_wait: float = TRAY_WAIT
     hotkeys: bool = True
@@ -85,7 +91,7 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     _tell_user(f"{kind.__name__}: {value}")
 
 
-def _loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+def _loop_exception_handler(loop: AbstractEventLoop, context: dict[str, Any]) -> None:
     exc = context.get("exception")
     message = context.get("message", "unhandled error in the event loop")
     if isinstance(exc, BaseException):
@@ -105,9 +111,14 @@ def _tell_user(what: str) -> None:
 
 
 def install_crash_logging(notify: Callable[[str], None] | None = None) -> None:
+    set_crash_notifier(notify)
+    sys.excepthook = _excepthook
+
+
+def set_crash_notifier(notify: Callable[[str], None] | None) -> None:
+    """Who tells the user about a bug (the Controller, once it exists)."""
     global _notify_crash
     _notify_crash = notify
-    sys.excepthook = _excepthook
 
 
 # --- signals -----------------------------------------------------------------------------------
@@ -146,186 +157,6 @@ class SignalWakeup(QObject):
         self._write.close()
 
 
-# --- the session -------------------------------------------------------------------------------
-
-
-class TraySession:
-    """Everything one running tray holds, built and torn down on the qasync loop."""
-
-    def __init__(
-        self,
-        options: AppOptions,
-        instance: SingleInstance,
-        on_ready: Callable[[], None] | None = None,
-    ) -> None:
-        self.options = options
-        self.instance = instance
-        self.on_ready = on_ready  # called once the tray is up (the GC trap settles then)
-        self.quit = asyncio.Event()
-        self.controller: Any = None
-        self.server_url: str | None = None
-        self._server_task: asyncio.Task[None] | None = None
-        self._closers: list[Callable[[], Any]] = []
-
-    async def _start_local_server(self) -> tuple[str, str]:
-        from app.server.config import ServerConfig
-        from app.server.runner import ServerConfigError, ServerInfo, serve
-
-        ready: asyncio.Future[ServerInfo] = asyncio.get_running_loop().create_future()
-
-        def on_ready(info: ServerInfo) -> None:
-            if not ready.done():
-                ready.set_result(info)
-
-        async def start(port: int) -> ServerInfo:
-            config = ServerConfig(host="127.0.0.1", port=port, data_dir=server_data_dir())
-            self._server_task = asyncio.ensure_future(serve(config, on_ready))
-            waits: set[asyncio.Future[Any]] = {self._server_task, ready}
-            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            if ready in done:
-                return ready.result()
-            self._server_task.result()  # raises why it failed
-            raise ServerConfigError("The local server stopped before it was ready.")
-
-        try:
-            info = await start(LOCAL_PORT)
-        except ServerConfigError as exc:
-            log.info("port %d is taken (%s): the local server picks a free port", LOCAL_PORT, exc)
-            info = await start(0)
-        log.info("local server listening on %s (data in %s)", info.url, server_data_dir())
-        return info.url, info.token
-
-    async def _activity(self) -> tuple[Any, Any]:
-        from app.activity.probe import probe
-
-        try:
-            result = await asyncio.to_thread(probe)
-        except Exception:
-            log.exception("probing activity sources failed")
-            return None, None
-        for line in result.describe():
-            log.info("activity: %s", line)
-        return result.chosen, result
-
-    async def run(self) -> int:
-        from app.api.client import TrackingClient
-        from app.tracking.journal import Journal
-        from app.tracking.options import TrackingSettings
-        from app.tracking.tracker import Tracker
-        from app.ui.bridge import TrackerBridge
-        from app.ui.controller import Controller
-
-        options = self.options
-        tasks: list[asyncio.Task[Any]] = []
-        client: TrackingClient | None = None
-        journal: Journal | None = None
-        bridge: TrackerBridge | None = None
-        source: Any = None
-        try:
-            if options.local:
-                url, token = await self._start_local_server()
-                self.server_url = url
-                client = TrackingClient(url, token=token)
-                journal = Journal(local_journal_path())
-            else:
-                assert options.base_url is not None
-                self.server_url = options.base_url
-                if options.connection is not None:
-                    client = options.connection.client()
-                else:
-                    client = TrackingClient(options.base_url)
-                journal = Journal(journal_path())
-            source, _probe = await self._activity()
-            settings = TrackingSettings.from_settings(options.settings)
-            detector = None
-            if source is not None:
-                from app.activity.detector import IdleDetector
-
-                detector = IdleDetector(float(options.settings.idle_threshold_seconds))
-            tracker = Tracker(
-                client, activity=source, detector=detector, journal=journal, settings=settings
-            )
-            bridge = TrackerBridge(tracker, client)
-            controller = Controller(
-                bridge,
-                settings=options.settings,
-                local_mode=options.local,
-                tray_wait=options.tray_wait,
-                hotkeys=options.hotkeys,
-            )
-            self.controller = controller
-            global _notify_crash
-            _notify_crash = lambda text: controller._on_error(text)  # noqa: E731
-            controller.quitRequested.connect(self.quit.set)
-            self.instance.popupRequested.connect(controller.open_popup)
-            bridge.start_polling()
-            controller.start()
-            if options.connection_problem:
-                bridge.error.emit(options.connection_problem)
-            if source is not None and detector is not None:
-                tasks.append(self._start_monitor(source, detector, tracker))
-            mode = "local mode" if options.local else f"server {options.base_url}"
-            log.info("Pacetray ready (%s)", mode)
-            if self.on_ready is not None:
-                self.on_ready()
-            await self.quit.wait()
-            log.info("quitting")
-            return 0
-        finally:
-            await self._shutdown(tasks, bridge, client, journal, source)
-
-    def _start_monitor(self, source: Any, detector: Any, tracker: Any) -> asyncio.Task[Any]:
-        from app.activity.monitor import ActivityMonitor
-
-        monitor = ActivityMonitor(source, detector, tracker.on_activity_event)
-        self._start_logind(monitor, tracker)
-        return asyncio.ensure_future(monitor.run())
-
-    def _start_logind(self, monitor: Any, tracker: Any) -> None:
-        from app.activity.logind import LogindWatcher
-
-        loop = asyncio.get_running_loop()
-
-        def on_event(event: Any) -> None:  # logind's thread
-            monitor.session_event(event)
-            loop.call_soon_threadsafe(tracker.on_session_event, event)
-
-        watcher = LogindWatcher(on_event)
-        if watcher.start():
-            self._closers.append(watcher.stop)
-        else:
-            log.info("lock/sleep events: %s", watcher.reason)
-
-    async def _shutdown(
-        self, tasks: list[asyncio.Task[Any]], bridge: Any, client: Any, journal: Any, source: Any
-    ) -> None:
-        global _notify_crash
-        _notify_crash = None
-        if self.controller is not None:
-            await self.controller.close()
-        if bridge is not None:
-            await bridge.close()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for close in (*self._closers, getattr(source, "close", None)):
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    close()
-        if client is not None:
-            with contextlib.suppress(Exception):
-                await client.aclose()
-        if journal is not None:
-            journal.close()
-        if self._server_task is not None:
-            self._server_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._server_task
-            log.info("local server stopped")
-        self.instance.close()
-        log.info("Pacetray stopped cleanly")
-
-
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -346,23 +177,51 @@ def tray_wait_from_env(default: float = TRAY_WAIT) -> float:
         return default
 
 
-def run(options: AppOptions) -> int:
-    """Runs the tray until Quit or SIGINT/SIGTERM; the process exit code."""
-    import qasync
-
-    configure_logging(logging.INFO, log_file=log_path())
+def run(make_options: Callable[[], AppOptions]) -> int:
+    """Runs the tray until Quit or SIGINT/SIGTERM; the process exit code. `make_options` runs
+    once the icon shows (settings, credentials); what it raises ends the run."""
     app = application()
     instance = SingleInstance()
     if not instance.acquire():
-        print("Pacetray is already running: its popup was opened.", flush=True)
+        if instance.answered:
+            print("Pacetray is already running: its popup was opened.", flush=True)
+        else:
+            print(
+                "Pacetray is already running but did not answer. If it hangs, end it "
+                f"(its log: {log_path()}) and start Pacetray again.",
+                flush=True,
+            )
         return 0
+    launch = LaunchTray()
     install_crash_logging()
+    collector = GuiThreadCollector()
+    collector.start()  # automatic GC off before the worker thread runs (launch.py)
+
+    def prepare() -> AppOptions:
+        from app.logsetup import configure_logging
+
+        configure_logging(logging.INFO, log_file=log_path())
+        options = make_options()
+        import_all(PRELOAD + (PRELOAD_LOCAL if options.local else ()))
+        return options
+
+    try:
+        options = pump_while(app, prepare)
+    except BaseException:
+        launch.icon.hide()
+        instance.close()
+        collector.stop()
+        raise
+    import asyncio  # imported by the worker just now: free here
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_exception_handler)
-    collector = GuiThreadCollector()
-    collector.start()
-    session = TraySession(options, instance, on_ready=collector.settle)
+    from app.ui.session import TraySession
+
+    session = TraySession(options, instance, on_ready=collector.settle, launch=launch)
     wakeup = SignalWakeup(lambda: loop.call_soon(session.quit.set))
     started = time.monotonic()
     try:
@@ -377,6 +236,8 @@ def run(options: AppOptions) -> int:
 
 def load_settings_or_default() -> tuple[Settings, str | None]:
     """The saved settings; a broken file means defaults plus a message (the tray still runs)."""
+    from app.settings.store import load_settings
+
     try:
         return load_settings(), None
     except SettingsError as exc:

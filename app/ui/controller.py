@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QSystemTrayIcon, QWidget
 
 from app.api.models import LatestWorkLog, SnoozeOption, StoppedTrackType, TrackingState
 from app.settings import Settings
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 ERROR_SHOW_MS = 15_000  # the error icon stays this long after the last error
 RECENT_COUNT = 10
+PREPARE_POPUP_MS = 200  # after start: the popup is built hidden then, not on the first click
 
 
 def optional_module(name: str) -> Any | None:
@@ -74,13 +75,14 @@ class Controller(QObject):
         tray_wait: float = TRAY_WAIT,
         hotkeys: bool = True,
         tray_probe: Callable[[], bool] | None = None,
+        tray_icon: QSystemTrayIcon | None = None,
     ) -> None:
         super().__init__()
         self.bridge = bridge
         self.settings = settings or Settings()
         self.local_mode = local_mode
         self.menu = TrayMenu()
-        self.tray = TrayIcon(self.menu)
+        self.tray = TrayIcon(self.menu, icon=tray_icon)
         self.tray.set_local_mode(local_mode)
         self.notifier = Notifier(self.tray.icon)
         watcher_args: dict[str, Any] = {"wait": tray_wait}
@@ -328,6 +330,18 @@ class Controller(QObject):
             popup.show()
             popup.raise_()
             popup.activateWindow()
+
+    def prepare_popup_soon(self) -> None:
+        """Builds the popup shortly after start-up (once the tray has settled), hidden."""
+        QTimer.singleShot(PREPARE_POPUP_MS, self.prepare_popup)
+
+    def prepare_popup(self) -> None:
+        """Builds the popup hidden, so the first click opens it at once (building it, its
+        clear-button icon and first layout take ~50 ms, felt as a stall on that click)."""
+        popup = self._popup()
+        if isinstance(popup, QWidget):
+            popup.ensurePolished()
+            popup.adjustSize()
 
     def _popup(self) -> Any:
         if self.popup is None:

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.launch import TRAY_WAIT
 from app.ui.notifications import Notification
 from app.ui.tray import TrayMenu
 
-TRAY_WAIT = 10.0  # seconds to wait for a tray before showing the window
+__all__ = ["TRAY_WAIT", "FallbackWindow", "TrayWatcher"]
 RECHECK_MS = 500
 
 

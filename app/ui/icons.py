@@ -1,4 +1,6 @@
-"""Tray icons per state, light and dark, rendered from SVG at several sizes (sharp on HiDPI).
+"""Tray icons per state, light and dark, drawn from SVG at whatever size the tray asks for
+(Qt's SVG icon engine renders on demand: sharp on HiDPI, and nothing rendered up front, which
+keeps start-up short).
 
 "light"/"dark" name the panel the icon sits on: dark ink for light panels and the reverse.
 The variant follows the application's colour scheme (or, when Qt cannot tell, its palette).
@@ -10,13 +12,10 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 
 ICON_DIR = Path(__file__).parent / "resources" / "icons"
-# Tray sizes in use (16-24 on X11/Windows, 32+ on HiDPI and macOS), times device pixel ratios.
-SIZES = (16, 20, 22, 24, 32, 40, 44, 48, 64, 96, 128)
 
 
 class TrayState(StrEnum):
@@ -31,8 +30,19 @@ def svg_path(state: TrayState, dark: bool) -> Path:
     return ICON_DIR / f"{state.value}-{'dark' if dark else 'light'}.svg"
 
 
+def palette_is_dark() -> bool:
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        return False
+    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def prefers_dark() -> bool:
     """Whether the desktop looks dark: the style hints' colour scheme, else the palette."""
+    # `Qt` is imported here, not at the top: its first use builds every enum of the Qt
+    # namespace (~40 ms), which the launch icon (palette_is_dark) does without.
+    from PySide6.QtCore import Qt
+
     app = QGuiApplication.instance()
     if not isinstance(app, QGuiApplication):
         return False
@@ -41,29 +51,15 @@ def prefers_dark() -> bool:
         return True
     if scheme == Qt.ColorScheme.Light:
         return False
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def render(path: Path, size: int) -> QPixmap:
-    renderer = QSvgRenderer(str(path))
-    if not renderer.isValid():
-        raise ValueError(f"the icon {path} is not a valid SVG file")
-    pixmap = QPixmap(QSize(size, size))
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, size, size))
-    painter.end()
-    return pixmap
+    return palette_is_dark()
 
 
 @cache
 def state_icon(state: TrayState, dark: bool) -> QIcon:
-    """A QIcon holding pre-rendered pixmaps at every common tray size (no blurry scaling)."""
     path = svg_path(state, dark)
-    icon = QIcon()
-    for size in SIZES:
-        icon.addPixmap(render(path, size))
+    icon = QIcon(str(path))
+    if icon.isNull() or icon.pixmap(QSize(22, 22)).isNull():
+        raise ValueError(f"the icon {path} cannot be drawn (missing file or SVG support)")
     return icon
 
 

@@ -1,26 +1,39 @@
-"""One tray per user: the first instance listens on a QLocalServer; a second launch connects,
-asks it to open its popup, and exits.
+"""One tray per user: the first instance holds a lock file and listens on a QLocalServer; a
+second launch finds the lock taken, asks the first to open its popup, and exits.
+
+The lock decides (cheap, at once, and released by the OS when a process dies, so a crash never
+blocks the next start); the socket only carries the request. That split lets the first instance
+show its tray icon before it pays for QtNetwork: it listens once the app is built, and a second
+launch during those moments retries until it is answered.
 
 The name is per user and per data dir, so test runs (their own data dir) never talk to the
-user's real tray. A stale socket left by a crash is removed when nobody answers on it.
+user's real tray.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QDir, QObject, Signal, Slot
 
 from app.settings.paths import data_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
 SHOW_POPUP = b"show-popup\n"
 CONNECT_MS = 500
 WRITE_MS = 1000
+ASK_WAIT = 10.0  # seconds a second launch keeps asking a first one that is still starting
+ASK_RETRY = 0.2
 
 
 def instance_name() -> str:
@@ -28,12 +41,36 @@ def instance_name() -> str:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "user"
-    where = hashlib.sha1(str(data_dir().resolve()).encode(), usedforsecurity=False).hexdigest()
-    return f"pacetray-{''.join(c for c in user if c.isalnum())[:32]}-{where[:10]}"
+    where = zlib.crc32(str(data_dir().resolve()).encode())  # short, and no hashlib to load
+    return f"pacetray-{''.join(c for c in user if c.isalnum())[:32]}-{where:08x}"
+
+
+def lock_path(name: str) -> Path:
+    return Path(QDir.tempPath()) / f"{name}.lock"
+
+
+def try_lock(path: Path) -> IO[bytes] | None:
+    """The open, exclusively locked file; None when another process holds the lock."""
+    handle = open(path, "a+b")  # noqa: SIM115 - held open for the life of the instance
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 def ask_running_instance(name: str, message: bytes = SHOW_POPUP) -> bool:
     """True when another instance listens on `name` and got `message`."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_MS):
@@ -49,36 +86,62 @@ def ask_running_instance(name: str, message: bytes = SHOW_POPUP) -> bool:
 
 
 class SingleInstance(QObject):
-    """`acquire()` -> True: we are the first (and now listen); False: another one runs and has
-    been asked to show its popup. `popupRequested` fires when a later launch asks us."""
+    """`acquire()` -> True: we are the first (call `listen()` once requests can be served);
+    False: another one runs (`answered` says whether it took the request to show its popup).
+    `popupRequested` fires when a later launch asks us."""
 
     popupRequested = Signal()
 
-    def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, parent: QObject | None = None, ask_wait: float = ASK_WAIT
+    ) -> None:
         super().__init__(parent)
         self.name = name or instance_name()
-        self.server = QLocalServer(self)
-        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self.server.newConnection.connect(self._accept)
+        self.server: QLocalServer | None = None
+        self.answered = False
+        self._ask_wait = ask_wait
+        self._lock: IO[bytes] | None = None
         self._clients: list[QLocalSocket] = []
 
     def acquire(self) -> bool:
-        if ask_running_instance(self.name):
+        self._lock = try_lock(lock_path(self.name))
+        if self._lock is not None:
+            return True
+        deadline = time.monotonic() + self._ask_wait
+        while not (answered := ask_running_instance(self.name)):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(ASK_RETRY)  # the first one is still starting: its socket comes soon
+        self.answered = answered
+        if answered:
             log.info("another Pacetray runs (%s): asked it to open its popup", self.name)
-            return False
-        if not self.server.listen(self.name):
-            # nobody answered, so the socket file is a crash's leftover
-            QLocalServer.removeServer(self.name)
-            if not self.server.listen(self.name):
-                log.warning(
-                    "cannot listen as %s (%s); a second launch will not find this one",
-                    self.name,
-                    self.server.errorString(),
-                )
-        return True
+        else:
+            log.warning("another Pacetray holds %s but did not answer", lock_path(self.name))
+        return False
+
+    def listen(self) -> bool:
+        """Starts taking requests from later launches; False (logged) when the socket fails."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.server is not None:
+            return self.server.isListening()
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.server.newConnection.connect(self._accept)
+        # We hold the lock, so a socket file by this name is a crashed instance's leftover.
+        QLocalServer.removeServer(self.name)
+        if self.server.listen(self.name):
+            return True
+        log.warning(
+            "cannot listen as %s (%s); a second launch will not reach this one",
+            self.name,
+            self.server.errorString(),
+        )
+        return False
 
     @Slot()
     def _accept(self) -> None:
+        assert self.server is not None
         while self.server.hasPendingConnections():
             client = self.server.nextPendingConnection()
             self._clients.append(client)
@@ -100,4 +163,8 @@ class SingleInstance(QObject):
         client.deleteLater()
 
     def close(self) -> None:
-        self.server.close()
+        if self.server is not None:
+            self.server.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the lock
+            self._lock = None

@@ -174,10 +174,16 @@ class TrayIcon(QObject):
 
     popupRequested = Signal()  # left click
 
-    def __init__(self, menu: TrayMenu, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        menu: TrayMenu,
+        monotonic: Callable[[], float] = time.monotonic,
+        icon: QSystemTrayIcon | None = None,
+    ) -> None:
         super().__init__()
         self.menu = menu
-        self.icon = QSystemTrayIcon()
+        # `icon`: the one shown at launch before the app was built (launch.py), adopted as is
+        self.icon = icon if icon is not None else QSystemTrayIcon()
         self.icon.setContextMenu(menu)
         self.icon.activated.connect(self._activated)
         self._monotonic = monotonic

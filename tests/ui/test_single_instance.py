@@ -1,8 +1,9 @@
-"""One tray per user: a second instance asks the first to open its popup; a stale socket left by
-a crash does not block the next start."""
+"""One tray per user: a second instance asks the first to open its popup (also while the first
+is still starting and not yet listening); a crash leaves nothing that blocks the next start."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -10,7 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QDir
 
-from app.ui.single_instance import SingleInstance, ask_running_instance, instance_name
+from app.ui.single_instance import (
+    SingleInstance,
+    ask_running_instance,
+    instance_name,
+    lock_path,
+    try_lock,
+)
 from tests.ui.conftest import wait_signal
 
 
@@ -20,17 +27,53 @@ def unique() -> str:
 
 async def test_the_second_instance_asks_the_first_to_open_its_popup() -> None:
     name = unique()
-    first, second = SingleInstance(name), SingleInstance(name)
+    first, second = SingleInstance(name), SingleInstance(name, ask_wait=5)
     try:
         assert first.acquire()
+        assert first.listen()
         results: list[bool] = []
         await wait_signal(first.popupRequested, trigger=lambda: results.append(second.acquire()))
         assert results == [False]
-        assert not second.server.isListening()
+        assert second.answered
+        assert second.server is None  # the second one never listens
     finally:
         first.close()
         second.close()
     assert not ask_running_instance(name)  # nobody listens any more
+
+
+async def test_a_launch_while_the_first_is_still_starting_is_answered_once_it_listens() -> None:
+    name = unique()
+    first, second = SingleInstance(name), SingleInstance(name, ask_wait=10)
+    try:
+        assert first.acquire()  # holds the lock, not listening yet: its icon is still coming up
+        asking = asyncio.ensure_future(asyncio.to_thread(second.acquire))
+        await asyncio.sleep(0.5)  # let the second launch fail to connect a few times first
+        assert not asking.done()
+        await wait_signal(first.popupRequested, trigger=first.listen)
+        assert await asking is False
+        assert second.answered
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_held_lock_without_an_answer_still_means_another_instance_runs() -> None:
+    name = unique()
+    held = try_lock(lock_path(name))
+    assert held is not None
+    second = SingleInstance(name, ask_wait=0.3)
+    try:
+        assert not second.acquire()
+        assert not second.answered
+    finally:
+        held.close()
+        second.close()
+    third = SingleInstance(name)
+    try:
+        assert third.acquire()  # the holder is gone: the lock is free again
+    finally:
+        third.close()
 
 
 async def test_a_stale_socket_from_a_crash_is_replaced() -> None:
@@ -43,7 +86,8 @@ async def test_a_stale_socket_from_a_crash_is_replaced() -> None:
     instance = SingleInstance(name)
     try:
         assert instance.acquire()
-        assert instance.server.isListening()
+        assert instance.listen()
+        assert instance.server is not None and instance.server.isListening()
     finally:
         instance.close()
         if path.exists():

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QObject, QSize, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
@@ -61,9 +61,12 @@ def test_every_state_has_its_own_icon_in_both_variants(_ui_app) -> None:
             for b in images[i + 1 :]:
                 assert a != b
     assert image(TrayState.IDLE, False) != image(TrayState.IDLE, True)
-    # HiDPI: real pixmaps at large sizes, not an upscaled 16 px one
-    sizes = {s.width() for s in icon_for(TrayState.TRACKING, False).availableSizes()}
-    assert {16, 32, 64, 128} <= sizes
+    # HiDPI: drawn at the size asked for (vector), not an upscaled small bitmap
+    icon = icon_for(TrayState.TRACKING, False)
+    big = icon.pixmap(QSize(128, 128))
+    assert (big.width(), big.height()) == (128, 128)
+    upscaled = icon.pixmap(QSize(16, 16)).scaled(128, 128)
+    assert big.toImage() != upscaled.toImage()
 
 
 async def test_start_stop_from_the_menu(

@@ -1,0 +1,116 @@
+"""The first moments of the tray: its icon shows before the rest of the app is imported.
+
+Why: a tray app is judged by how soon its icon appears, and importing the client stack
+(asyncio, httpx, pydantic, the tracking core, the Qt windows) takes about a second. So the
+icon is shown first, saying "starting…", while a worker thread imports those modules and the
+GUI thread keeps handling window-system events (the tray host embeds and paints the icon
+meanwhile). A click in that time is remembered and opens the popup once it exists.
+
+Importing in a worker thread is safe here: modules only define classes and functions (no
+QObject is created at import), and automatic GC is off (gc_trap.py), so no collection runs in
+that thread. This module itself imports only Qt and the icons, and does not touch the `Qt`
+namespace (see icons.prefers_dark).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Slot
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app.ui.icons import TrayState, icon_for, palette_is_dark
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TRAY_WAIT = 10.0  # seconds to wait for a tray before showing the fallback window
+STARTING_TEXT = "Pacetray — starting…"
+PUMP_MS = 10  # the GUI thread handles events at least this often while modules load
+
+# What the session builds on (app.py), in import order; the first ones are the slowest.
+PRELOAD = (
+    "asyncio",
+    "qasync",
+    "httpx",
+    "app.api.client",
+    "app.tracking.tracker",
+    "app.tracking.journal",
+    "app.tracking.options",
+    "app.activity.probe",
+    "app.activity.detector",
+    "app.activity.monitor",
+    "app.activity.logind",
+    "app.ui.bridge",
+    "app.ui.controller",
+    "app.ui.prompts",
+    "app.ui.popup",
+    "app.ui.hotkeys",
+)
+PRELOAD_LOCAL = ("app.server.config", "app.server.runner")
+
+
+class LaunchTray(QObject):
+    """The tray icon as soon as QApplication exists; the Controller adopts it later."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The palette decides light/dark here; the Controller's icon also asks the colour
+        # scheme (slower to ask: see icons.prefers_dark) and corrects it if need be.
+        self.icon = QSystemTrayIcon(icon_for(TrayState.IDLE, palette_is_dark()))
+        self.icon.setToolTip(STARTING_TEXT)
+        self.popup_wanted = False
+        self.icon.activated.connect(self._activated)
+        # Without a tray yet the Controller's TrayWatcher waits for one (and shows the
+        # fallback window after TRAY_WAIT): nothing to show here.
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.icon.show()
+
+    @Slot(QSystemTrayIcon.ActivationReason)
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.popup_wanted = True
+
+    def hand_over(self) -> QSystemTrayIcon:
+        """The icon, no longer listened to here (the new owner connects its own slots)."""
+        self.icon.activated.disconnect(self._activated)
+        return self.icon
+
+
+def import_all(modules: Iterable[str]) -> list[str]:
+    """Imports `modules`; returns the names that failed (logged: the real import later raises
+    where that failure is handled)."""
+    failed: list[str] = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.exception("preloading %s failed", name)
+            failed.append(name)
+    return failed
+
+
+def pump_while(app: QApplication, work: Callable[[], T]) -> T:
+    """`work()` in a worker thread while the GUI thread handles events; its result, or what
+    it raised."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=target, name="pacetray-start", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, PUMP_MS)
+        worker.join(PUMP_MS / 1000)
+    if errors:
+        raise errors[0]
+    return results[0]

@@ -1,0 +1,210 @@
+"""One running tray session, built on the qasync loop once the client stack is imported
+(app.py shows the icon first): client, journal, activity source and monitor, tracker, bridge,
+Controller; the embedded local server in local mode. Torn down in reverse on Quit or signal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from app.settings.paths import journal_path, server_data_dir
+from app.ui.app import AppOptions, local_journal_path, set_crash_notifier
+from app.ui.launch import LaunchTray
+from app.ui.single_instance import SingleInstance
+
+log = logging.getLogger("app.ui")
+LOCAL_PORT = 8765  # the embedded server's port when free (`pacetray status` finds it there)
+
+
+# --- the session -------------------------------------------------------------------------------
+
+
+class TraySession:
+    """Everything one running tray holds, built and torn down on the qasync loop."""
+
+    def __init__(
+        self,
+        options: AppOptions,
+        instance: SingleInstance,
+        on_ready: Callable[[], None] | None = None,
+        launch: LaunchTray | None = None,
+    ) -> None:
+        self.options = options
+        self.instance = instance
+        self.launch = launch  # the icon shown at launch, handed to the Controller
+        self.on_ready = on_ready  # called once the tray is up (the GC trap settles then)
+        self.quit = asyncio.Event()
+        self.controller: Any = None
+        self.server_url: str | None = None
+        self._server_task: asyncio.Task[None] | None = None
+        self._closers: list[Callable[[], Any]] = []
+
+    async def _start_local_server(self) -> tuple[str, str]:
+        from app.server.config import ServerConfig
+        from app.server.runner import ServerConfigError, ServerInfo, serve
+
+        ready: asyncio.Future[ServerInfo] = asyncio.get_running_loop().create_future()
+
+        def on_ready(info: ServerInfo) -> None:
+            if not ready.done():
+                ready.set_result(info)
+
+        async def start(port: int) -> ServerInfo:
+            config = ServerConfig(host="127.0.0.1", port=port, data_dir=server_data_dir())
+            self._server_task = asyncio.ensure_future(serve(config, on_ready))
+            waits: set[asyncio.Future[Any]] = {self._server_task, ready}
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            if ready in done:
+                return ready.result()
+            self._server_task.result()  # raises why it failed
+            raise ServerConfigError("The local server stopped before it was ready.")
+
+        try:
+            info = await start(LOCAL_PORT)
+        except ServerConfigError as exc:
+            log.info("port %d is taken (%s): the local server picks a free port", LOCAL_PORT, exc)
+            info = await start(0)
+        log.info("local server listening on %s (data in %s)", info.url, server_data_dir())
+        return info.url, info.token
+
+    async def _activity(self) -> tuple[Any, Any]:
+        from app.activity.probe import probe
+
+        try:
+            result = await asyncio.to_thread(probe)
+        except Exception:
+            log.exception("probing activity sources failed")
+            return None, None
+        for line in result.describe():
+            log.info("activity: %s", line)
+        return result.chosen, result
+
+    async def run(self) -> int:
+        from app.api.client import TrackingClient
+        from app.tracking.journal import Journal
+        from app.tracking.options import TrackingSettings
+        from app.tracking.tracker import Tracker
+        from app.ui.bridge import TrackerBridge
+        from app.ui.controller import Controller
+
+        options = self.options
+        tasks: list[asyncio.Task[Any]] = []
+        client: TrackingClient | None = None
+        journal: Journal | None = None
+        bridge: TrackerBridge | None = None
+        source: Any = None
+        problem = options.connection_problem
+        try:
+            if options.local:
+                url, token = await self._start_local_server()
+                self.server_url = url
+                client = TrackingClient(url, token=token)
+                journal = Journal(local_journal_path())
+            else:
+                assert options.base_url is not None
+                self.server_url = options.base_url
+                connection = options.connection
+                if connection is None and options.resolve is not None:
+                    connection, problem = await asyncio.to_thread(options.resolve)
+                if connection is not None:
+                    client = connection.client()
+                else:
+                    client = TrackingClient(options.base_url)
+                journal = Journal(journal_path())
+            source, _probe = await self._activity()
+            settings = TrackingSettings.from_settings(options.settings)
+            detector = None
+            if source is not None:
+                from app.activity.detector import IdleDetector
+
+                detector = IdleDetector(float(options.settings.idle_threshold_seconds))
+            tracker = Tracker(
+                client, activity=source, detector=detector, journal=journal, settings=settings
+            )
+            bridge = TrackerBridge(tracker, client)
+            controller = Controller(
+                bridge,
+                settings=options.settings,
+                local_mode=options.local,
+                tray_wait=options.tray_wait,
+                hotkeys=options.hotkeys,
+                tray_icon=self.launch.hand_over() if self.launch is not None else None,
+            )
+            self.controller = controller
+            set_crash_notifier(controller._on_error)
+            controller.quitRequested.connect(self.quit.set)
+            self.instance.popupRequested.connect(controller.open_popup)
+            bridge.start_polling()
+            controller.start()
+            self.instance.listen()
+            if self.launch is not None and self.launch.popup_wanted:
+                controller.open_popup()  # clicked while starting
+            else:
+                controller.prepare_popup_soon()
+            if problem:
+                bridge.error.emit(problem)
+            if source is not None and detector is not None:
+                tasks.append(self._start_monitor(source, detector, tracker))
+            mode = "local mode" if options.local else f"server {options.base_url}"
+            log.info("Pacetray ready (%s)", mode)
+            if self.on_ready is not None:
+                self.on_ready()
+            await self.quit.wait()
+            log.info("quitting")
+            return 0
+        finally:
+            await self._shutdown(tasks, bridge, client, journal, source)
+
+    def _start_monitor(self, source: Any, detector: Any, tracker: Any) -> asyncio.Task[Any]:
+        from app.activity.monitor import ActivityMonitor
+
+        monitor = ActivityMonitor(source, detector, tracker.on_activity_event)
+        self._start_logind(monitor, tracker)
+        return asyncio.ensure_future(monitor.run())
+
+    def _start_logind(self, monitor: Any, tracker: Any) -> None:
+        from app.activity.logind import LogindWatcher
+
+        loop = asyncio.get_running_loop()
+
+        def on_event(event: Any) -> None:  # logind's thread
+            monitor.session_event(event)
+            loop.call_soon_threadsafe(tracker.on_session_event, event)
+
+        watcher = LogindWatcher(on_event)
+        if watcher.start():
+            self._closers.append(watcher.stop)
+        else:
+            log.info("lock/sleep events: %s", watcher.reason)
+
+    async def _shutdown(
+        self, tasks: list[asyncio.Task[Any]], bridge: Any, client: Any, journal: Any, source: Any
+    ) -> None:
+        set_crash_notifier(None)
+        if self.controller is not None:
+            await self.controller.close()
+        if bridge is not None:
+            await bridge.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for close in (*self._closers, getattr(source, "close", None)):
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close()
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.aclose()
+        if journal is not None:
+            journal.close()
+        if self._server_task is not None:
+            self._server_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._server_task
+            log.info("local server stopped")
+        self.instance.close()
+        log.info("Pacetray stopped cleanly")
