@@ -11,19 +11,23 @@ from app.settings.errors import (
     SettingsFileError,
     SettingValueError,
 )
-from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
 
 if TYPE_CHECKING:
+    from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
     from app.settings.store import load_settings, save_settings
 else:
 
     def __getattr__(name: str) -> object:
-        # The TOML store loads on first use: the tray imports this package before its icon
-        # shows and reads the file only afterwards (app/ui/launch.py).
+        # The model and the TOML store load on first use: the tray imports this package
+        # (paths, errors) before its icon shows and reads settings only afterwards.
         if name in ("load_settings", "save_settings"):
             from app.settings import store
 
             return getattr(store, name)
+        if name in ("AuthMethod", "Hotkeys", "IdlePolicy", "Settings"):
+            from app.settings import model
+
+            return getattr(model, name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "pacetray"
 SETTINGS_FILE = "settings.toml"
 JOURNAL_FILE = "journal.sqlite"
@@ -22,6 +20,8 @@ def config_dir() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
     if override:
         return Path(override)
+    import platformdirs  # here, not at the top: the tray imports this module before its icon
+
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
 
 
@@ -30,6 +30,8 @@ def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override)
+    import platformdirs
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 

@@ -20,27 +20,25 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
 
+    from app.settings.model import Settings
+
 os.environ.setdefault("QT_API", "pyside6")
 
-import platformdirs
 from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from app.settings.errors import SettingsError
-from app.settings.model import Settings
 from app.settings.paths import APP_NAME, data_dir
 from app.ui.gc_trap import GuiThreadCollector
 from app.ui.launch import PRELOAD, PRELOAD_LOCAL, TRAY_WAIT, LaunchTray, import_all, pump_while
@@ -55,7 +53,11 @@ TRAY_WAIT_ENV = "PACETRAY_TRAY_WAIT"  # seconds to wait for a tray (tests, odd d
 
 def log_path() -> Path:
     override = os.environ.get(LOG_DIR_ENV)
-    folder = Path(override) if override else platformdirs.user_log_path(APP_NAME, appauthor=False)
+    if override:
+        return Path(override) / LOG_FILE
+    import platformdirs  # not before the icon shows (~13 ms)
+
+    folder = platformdirs.user_log_path(APP_NAME, appauthor=False)
     return folder / LOG_FILE
 
 
@@ -64,18 +66,18 @@ def local_journal_path() -> Path:
     return data_dir() / "journal-local.sqlite"
 
 
-@dataclass(frozen=True)
-class AppOptions:
+class AppOptions(NamedTuple):
+    # A NamedTuple, not a dataclass: `dataclasses` costs ~7 ms before the icon shows.
+    settings: Settings
     local: bool = False
     base_url: str | None = None  # the server to use (None in local mode)
-    connection: Any = field(default=None, repr=False)  # app.commands.connection.Connection
+    connection: Any = None  # app.commands.connection.Connection (its repr hides the token)
     # The saved account's credentials come from the keyring: looked up once the icon shows
     # (off the GUI thread); returns (Connection or None, why not).
-    resolve: Callable[[], tuple[Any, str | None]] | None = field(default=None, repr=False)
+    resolve: Callable[[], tuple[Any, str | None]] | None = None
     connection_problem: str | None = None  # why the configured account cannot be used
     tray_wait: float = TRAY_WAIT
     hotkeys: bool = True
-    settings: Settings = field(default_factory=Settings)
 
 
 # --- crash reporting ---------------------------------------------------------------------------
@@ -130,6 +132,8 @@ class SignalWakeup(QObject):
 
     def __init__(self, handler: Callable[[], None]) -> None:
         super().__init__()
+        import socket  # not before the icon shows (~10 ms)
+
         self._handler = handler
         self._read, self._write = socket.socketpair()
         self._read.setblocking(False)
@@ -236,6 +240,7 @@ def run(make_options: Callable[[], AppOptions]) -> int:
 
 def load_settings_or_default() -> tuple[Settings, str | None]:
     """The saved settings; a broken file means defaults plus a message (the tray still runs)."""
+    from app.settings.model import Settings
     from app.settings.store import load_settings
 
     try:

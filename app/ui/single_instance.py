@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import sys
 import time
 import zlib
@@ -22,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QObject, Signal, Slot
 
-from app.settings.paths import data_dir
+from app.settings.paths import DATA_DIR_ENV
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -41,7 +42,11 @@ def instance_name() -> str:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "user"
-    where = zlib.crc32(str(data_dir().resolve()).encode())  # short, and no hashlib to load
+    # Keyed by what picks the data dir (the override, else the home and XDG data dir), not by
+    # data_dir() itself: resolving that loads platformdirs (~13 ms) before the icon shows.
+    override = os.environ.get(DATA_DIR_ENV)
+    what = override or f"{Path.home()}|{os.environ.get('XDG_DATA_HOME', '')}"
+    where = zlib.crc32(what.encode())  # short, and no hashlib to load
     return f"pacetray-{''.join(c for c in user if c.isalnum())[:32]}-{where:08x}"
 
 

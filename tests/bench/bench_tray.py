@@ -3,6 +3,8 @@
 1. Launch to tray icon visible, and steady memory, of the real app (`python -m app tray
    --server URL --token T`) against a bare PySide6 program with one tray icon
    (tests/bench/tray_baseline.py), launched alternately, N times each; medians and ratios.
+   A third program, the "floor", is the baseline plus asyncio, qasync and one httpx client
+   (`tray_baseline --stack`): what the prescribed libraries cost before any app code.
    "Visible" is measured the same way for both: from just before the process is spawned until
    trayer holds a mapped icon window whose pixels on the screen differ from the panel's
    background (polled straight from the X server). "Steady" RSS is VmRSS read SETTLE seconds
@@ -150,7 +152,7 @@ def launches(desk: object, tmp: Path) -> None:
     assert isinstance(desk, Desktop)
     base = [sys.executable, "-m", "tests.bench.tray_baseline"]
     server: LocalServer | None = None
-    programs: dict[str, list[str]] = {"baseline": base}
+    programs: dict[str, list[str]] = {"baseline": base, "floor": [*base, "--stack"]}
     if app_available():
         server = LocalServer(tmp / "server-launch")
         programs["app"] = [
@@ -186,6 +188,11 @@ def launches(desk: object, tmp: Path) -> None:
         memory_ratio = medians["app"][1] / medians["baseline"][1]
         print(f"launch ratio app/baseline: {launch_ratio:.2f}x (aim <= 1.5x)")
         print(f"memory ratio app/baseline: {memory_ratio:.2f}x (aim <= 1.3x)")
+    floor_ratio = medians["floor"][1] / medians["baseline"][1]
+    print(
+        f"memory ratio floor/baseline: {floor_ratio:.2f}x (the prescribed stack alone: "
+        "PySide6 tray + asyncio + qasync + httpx, no app code)"
+    )
 
 
 def stall(desk: object, tmp: Path) -> None:

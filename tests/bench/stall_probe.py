@@ -113,6 +113,7 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     bridge.start_polling()
     if controller is not None:
         controller.start()
+        controller.prepare_popup_soon()  # as app/ui/session.py does after start
     await wait_until(lambda: bridge.state is not None, 30, "the first tracking state")
     marks["open popup"] = time.perf_counter()
     popup = None
@@ -195,8 +196,14 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
         f"{parts['source_desc']}: first state, typing {SEARCH_TEXT!r} "
         f"({parts['driver']}), start, stop):"
     )
+    aim_from = marks["open popup"]  # the aim's span: popup open, search typing, start/stop
+    in_aim = [late for late, at in zip(probe.lates, probe.at, strict=True) if at > aim_from]
     print(
-        f"  max stall {lates[-1] * 1000:.1f} ms (aim <= 25 ms); p99 "
+        f"  max stall while opening the popup, typing and starting/stopping: "
+        f"{max(in_aim) * 1000:.1f} ms (aim <= 25 ms)"
+    )
+    print(
+        f"  whole run including launch: max stall {lates[-1] * 1000:.1f} ms; p99 "
         f"{lates[int(len(lates) * 0.99)] * 1000:.1f} ms; median "
         f"{statistics.median(lates) * 1000:.2f} ms; ticks > 25 ms late: "
         f"{sum(1 for x in lates if x > 0.025)}"

@@ -4,6 +4,11 @@
 app. With `--report` it also prints, one per line, what the e2e tests check about the tray host:
 `available True|False`, `geometry X Y W H` once the icon is embedded, and `activated REASON`
 for every click (Trigger, Context, DoubleClick, MiddleClick).
+
+With `--stack` it is the floor of the stack the mission prescribes, with no app code: the same
+icon, then asyncio + qasync + httpx imported, one httpx.AsyncClient, run on a qasync loop.
+bench_tray.py prints its figures beside the app's, so the memory aim can be read against what
+the prescribed libraries alone cost.
 """
 
 from __future__ import annotations
@@ -40,7 +45,26 @@ def main(argv: list[str]) -> int:
 
         QTimer.singleShot(0, report_geometry)
     tray.show()
+    if "--stack" in argv:
+        return stack_floor(app)
     return app.exec()
+
+
+def stack_floor(app: QApplication) -> int:
+    import asyncio
+
+    import httpx
+    import qasync
+
+    async def idle() -> None:
+        async with httpx.AsyncClient():
+            await asyncio.Event().wait()  # until the bench terminates the process
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(idle())
+    return 0
 
 
 if __name__ == "__main__":
