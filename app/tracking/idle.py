@@ -69,8 +69,8 @@ def choice_for_policy(policy: IdlePolicy) -> IdleChoice | None:
 
 @dataclass(frozen=True)
 class AwayBooking:
-    """How much of an away period is booked to the track that ran when it began: [start, end]
-    in epoch seconds (like IdlePeriod); end == start when nothing is."""
+    """How much of an away period is booked to the track that ran during it: [start, end] in
+    epoch seconds (like IdlePeriod); under a second counts as nothing."""
 
     start: float
     end: float
@@ -83,7 +83,7 @@ class AwayBooking:
 
     @property
     def nothing(self) -> bool:
-        return self.end <= self.start
+        return self.end - self.start < 1.0  # 7pace books whole seconds
 
     @property
     def duration(self) -> float:
@@ -96,17 +96,13 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.astimezone()
 
 
-def track_ended(state: TrackingState | None, since: datetime) -> tuple[datetime, bool] | None:
-    """When the track that ran at `since` ended, and whether the server ended it, as `state`
-    (newer than `since`) tells; None while it runs on, or when the state does not say."""
-    if state is None:
+def track_ended(state: TrackingState | None) -> tuple[datetime, datetime | None, bool] | None:
+    """(end, start, stopped by the server) of the last track when `state` shows it stopped;
+    None while a track runs, or when the state does not say when it ended."""
+    if state is None or is_running(state):
         return None
     track = state.track
     started = _aware(track.current_track_started_date_time)
-    if started is not None and started > since:
-        return started, False  # a newer track: the one of `since` had ended by its start
-    if is_running(state):
-        return None
     by_server = (
         track.tracking_state is TrackingStateKind.CLIENT_INPUT_REQUIRED
         and track.stopped_track_type in SERVER_STOP_TYPES
@@ -114,18 +110,21 @@ def track_ended(state: TrackingState | None, since: datetime) -> tuple[datetime,
     if started is not None and track.current_track_length is not None:
         # The log's own end: after an unanswered check the server closes it at the check's
         # start, while the status changes when the check's waiting time is over.
-        return started + timedelta(seconds=track.current_track_length), by_server
+        return started + timedelta(seconds=track.current_track_length), started, by_server
     changed = _aware(track.track_status_change_date)
-    return None if changed is None else (changed, by_server)
+    return None if changed is None else (changed, started, by_server)
 
 
 def away_booking(period: IdlePeriod, state: TrackingState | None) -> AwayBooking:
-    """What of `period` is booked, given the newest tracking `state`."""
-    ended = track_ended(state, period.start_at)
+    """What of `period` is booked to the track that ran then, given the newest `state` (taken
+    after the period began). A running track ran through it; a stopped one booked the part
+    of the period from its start (the last input may come just before the start) to its end."""
+    ended = track_ended(state)
     if ended is None or ended[0].timestamp() >= period.end:
         return AwayBooking(period.start, period.end, None, False)
-    moment = ended[0].timestamp()
-    return AwayBooking(period.start, max(period.start, moment), moment, ended[1])
+    end, started, by_server = ended[0].timestamp(), ended[1], ended[2]
+    begin = period.start if started is None else max(period.start, started.timestamp())
+    return AwayBooking(begin, max(begin, end), end, by_server)
 
 
 def _track_facts(track: Track) -> tuple[str, datetime]:

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import SnoozeOption, WorkItem
+from app.api.models import SnoozeOption, TrackingState, WorkItem
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt, IdlePrompt
 from app.tracking.idle import AwayBooking, IdleChoice, away_booking
-from app.tracking.state import check_running
+from app.tracking.state import check_running, is_running
 from app.tracking.tracker import CheckAnswer
 from app.ui.bridge import TrackerBridge, parse_work_item_id
 
@@ -427,7 +427,9 @@ class IdlePromptDialog(_PromptDialog):
 
     @Slot(object)
     def _on_state(self, state: object) -> None:
-        if self.prompt is not None:
+        # A stop seen after the prompt opened (a poll that came late) narrows what is booked;
+        # a track started since (e.g. the tray's Restart) changes nothing of the away time.
+        if self.prompt is not None and isinstance(state, TrackingState) and not is_running(state):
             self._describe_booking()
 
     def reopen(self) -> bool:

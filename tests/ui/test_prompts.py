@@ -361,22 +361,28 @@ def idle_buttons(dialog: IdlePromptDialog) -> list[str]:
 
 
 @pytest.mark.server(speed=200.0, activity_check_interval=600.0, activity_check_wait=120.0)
+@pytest.mark.parametrize(
+    ("idle_from", "booked"),
+    [(120, "8 min"), (-60, "10 min")],  # the last input before the start: booked from the start
+)
 async def test_idle_prompt_names_the_part_booked_before_the_server_stopped_the_track(
     prompts: Prompts,
     bridge: TrackerBridge,
     tracker: Tracker,
     activity: ScriptedActivity,
     server: LiveServer,
+    idle_from: int,
+    booked: str,
 ) -> None:
-    """Away from +120 s to +900 s; nobody answers the check at +600 s, so the server stops the
-    track at the check's start: only 120..600 s (8 min) of the away time is booked."""
+    """Away from `idle_from` s to +900 s; nobody answers the check at +600 s, so the server
+    stops the track at the check's start: only the away time up to +600 s is booked."""
     activity.away()
     assert await bridge.start(WORK_ITEM, "stopped by the server")
     assert tracker.state is not None
     work_log = tracker.state.track.work_log_id
     started = tracker.state.track.current_track_started_date_time
     assert work_log and started is not None
-    since = started + timedelta(seconds=120)
+    since = started + timedelta(seconds=idle_from)
     tracker.on_activity_event(BecameIdle(since.timestamp(), "input"))
     await wait_until(
         lambda: not is_running(tracker.state), timeout=15, what="the server's stop reaching us"
@@ -395,10 +401,11 @@ async def test_idle_prompt_names_the_part_booked_before_the_server_stopped_the_t
     length = (await log_by_id(server, work_log)).length
     assert length == 600  # closed at the check's start
     end = (started + timedelta(seconds=length)).timestamp()
+    begin = max(since, started).timestamp()
     assert dialog.detail.text() == (
         f"The server stopped tracking #{WORK_ITEM} {stopped.work_item.title} at "
-        f"{format_clock(end)}: {format_clock(since.timestamp())}\u2013{format_clock(end)} "
-        "(8 min) is booked to it. What should happen to that time?"
+        f"{format_clock(end)}: {format_clock(begin)}\u2013{format_clock(end)} "
+        f"({booked}) is booked to it. What should happen to that time?"
     )
     assert idle_buttons(dialog) == [
         "&Keep",
@@ -406,7 +413,7 @@ async def test_idle_prompt_names_the_part_booked_before_the_server_stopped_the_t
         "Discard and &continue",
         "&Book to another work item…",
     ]
-    save_artifact(dialog, "idle-prompt-server-stopped.png")
+    save_artifact(dialog, f"idle-prompt-server-stopped-{idle_from}.png")
     dialog.keep_button.click()
     await wait_until(lambda: not dialog.isVisible(), timeout=10, what="the idle prompt closing")
     assert (await log_by_id(server, work_log)).length == length
