@@ -127,6 +127,17 @@ def away_booking(period: IdlePeriod, state: TrackingState | None) -> AwayBooking
     return AwayBooking(begin, max(begin, end), end, by_server)
 
 
+def idle_track_end(track_before: Track, state: TrackingState | None) -> datetime | None:
+    """When the track of an idle period (`track_before`) ended, if `state` shows its work log
+    stopped; None while it runs or when the state is about another track."""
+    ended = track_ended(state)
+    if ended is None or state is None or not track_before.work_log_id:
+        return None
+    if (state.track.work_log_id or "").lower() != track_before.work_log_id.lower():
+        return None
+    return ended[0]
+
+
 def _track_facts(track: Track) -> tuple[str, datetime]:
     work_log_id = track.work_log_id
     started = track.current_track_started_date_time
@@ -147,18 +158,23 @@ def plan_idle(
     other_work_item: int | None = None,
     other_remark: str | None = None,
     other_activity_type_id: str | None = None,
+    ended_at: datetime | None = None,
 ) -> list[Command]:
     """The commands that carry out `choice` for `period` of the track `track_before` (the
-    track as it was when the user went idle), decided at `at`."""
+    track as it was when the user went idle), decided at `at`. `ended_at`: when that track
+    already ended (`idle_track_end`, e.g. the server's stop at an unanswered check): the
+    trim then removes all of the booked away time, not less by the minutes the user took
+    to answer after coming back."""
     if choice is IdleChoice.KEEP:
         return []
     if choice is IdleChoice.BOOK_TO_OTHER and other_work_item is None and not other_remark:
         raise CommandError("Choose the work item to book the idle time to.")
     work_log_id, started = _track_facts(track_before)
     idle_start, idle_end = period.start_at, min(period.end_at, at)
+    end = at if ended_at is None else max(started, min(ended_at, at))
     plan = [
         cmd.stop(at, StopReason.MACHINE, expect_work_log_id=work_log_id, only_if_running=True),
-        cmd.trim_idle(at, work_log_id, started, at, idle_start, idle_end),
+        cmd.trim_idle(at, work_log_id, started, end, idle_start, idle_end),
     ]
     if choice is IdleChoice.DISCARD:
         return plan
@@ -232,6 +248,7 @@ async def resolve_idle(
     on_conflict: ConflictCallback | None = None,
     other_remark: str | None = None,
     other_activity_type_id: str | None = None,
+    ended_at: datetime | None = None,
 ) -> list[Command]:
     """Plans `choice` and carries it out (see `run_commands`); returns the commands."""
     plan = plan_idle(
@@ -242,6 +259,7 @@ async def resolve_idle(
         other_work_item=other_work_item,
         other_remark=other_remark,
         other_activity_type_id=other_activity_type_id,
+        ended_at=ended_at,
     )
     if plan:
         await run_commands(client, plan, journal=journal, on_conflict=on_conflict, now=now)

@@ -260,3 +260,50 @@ async def test_an_idle_decision_taken_offline_lands_the_same_way(
         (WORK_ITEM, 0, True),  # ... and live from now on
     ]
     assert local_start(logs[2]) == t0 + timedelta(minutes=40)
+
+
+async def test_discard_answered_late_after_the_server_stop_removes_all_the_booked_time(
+    restartable: Make, journal: Journal
+) -> None:
+    """Away from 20 to 50 min; the server closed the log at its check (30 min); the user
+    answers Discard at 55 min. Told when the track ended, the log keeps just its 20 min before
+    the away time (without `ended_at` the trim would end at the answer: 25 min stay)."""
+    server = restartable(activity_check_interval=30 * MIN, activity_check_wait=60)
+    t0 = server.now()
+    async with server.client() as client:
+        track = (await client.start_tracking(WORK_ITEM)).track
+        server.clock.advance(55 * MIN)
+        state = await client.current()
+        ended = idle.idle_track_end(track, state)
+        assert track.current_track_started_date_time is not None
+        assert ended == track.current_track_started_date_time + timedelta(minutes=30)
+        await idle.resolve_idle(
+            client,
+            IdleChoice.DISCARD,
+            period(t0, 20, 50),
+            track,
+            now=server.now,
+            journal=journal,
+            ended_at=ended,
+        )
+    assert shape(server.work_logs()) == [(WORK_ITEM, 20 * MIN, True)]
+
+
+async def test_idle_track_end_only_for_the_same_stopped_work_log(restartable: Make) -> None:
+    server = restartable(activity_check_interval=10 * MIN, activity_check_wait=60)
+    async with server.client() as client:
+        first = (await client.start_tracking(WORK_ITEM)).track
+        server.clock.advance(5 * MIN)
+        assert idle.idle_track_end(first, await client.current()) is None  # it runs
+        second = (await client.start_tracking(OTHER_ITEM)).track  # replaces `first`
+        server.clock.advance(15 * MIN)  # the check at +10 min expires unanswered
+        stopped = await client.current()
+        assert idle.idle_track_end(first, stopped) is None  # the state is about `second`
+        end = idle.idle_track_end(second, stopped)
+        assert second.current_track_started_date_time is not None
+        assert end == second.current_track_started_date_time + timedelta(minutes=10)
+        await client.start_tracking(WORK_ITEM)
+        server.clock.advance(MIN)
+        by_user = await client.stop_tracking()
+    # A user's stop leaves no work log in the state: the track cannot be told, so None.
+    assert idle.idle_track_end(second, by_user) is None
