@@ -66,7 +66,13 @@ from app.tracking.events import (
     StoppedElsewhere,
     TrackerEvent,
 )
-from app.tracking.idle import IdleChoice, IdlePolicy, plan_idle, plan_stop_when_idle
+from app.tracking.idle import (
+    IdleChoice,
+    IdlePolicy,
+    idle_track_end,
+    plan_idle,
+    plan_stop_when_idle,
+)
 from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
 from app.tracking.schedule import Bounds, Learned, PollInputs, next_delay, snooze_until
@@ -746,6 +752,9 @@ class Tracker:
                 at=self._now(),
                 other_work_item=other_work_item,
                 other_remark=other_remark,
+                # stopped meanwhile (e.g. by the server): the booked time ends there, not at
+                # the answer, or a slow answer would leave part of the away time booked
+                ended_at=idle_track_end(track, self.state),
             )
         except CommandError as exc:
             self._emit(CommandFailed(f"idle:{choice.value}", exc.message))

@@ -583,6 +583,31 @@ async def test_idle_time_before_a_server_stop_can_still_be_discarded(
     assert not h.of(JournalConflict)
 
 
+async def test_a_late_answer_after_a_server_stop_still_discards_all_the_booked_away_time(
+    harness, server: LiveServer
+) -> None:
+    """As above, but the user reads the prompt for a while before answering: the booked
+    part ended at the server's stop, so the wait after coming back changes nothing."""
+    h: Harness = await harness(settings=TrackingSettings(idle_threshold=20))
+    h.activity.away()
+    assert await h.tracker.start(WORK_ITEM, "away, answered late")
+    first_log = h.tracker.state.track.work_log_id
+    started = h.tracker.state.track.current_track_started_date_time
+    idle_from = started + timedelta(seconds=10)
+    h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
+    await h.next(ServerStopped)
+    back = server.now()
+    h.tracker.on_activity_event(
+        BecameActive(IdlePeriod(idle_from.timestamp(), back.timestamp(), "input"))
+    )
+    await h.next(IdlePrompt)
+    await server.sleep(45)  # server time: longer than the whole booked track
+    assert await h.tracker.answer_idle(IdleChoice.DISCARD)
+    logs = {w.id: w for w in await h.client.work_logs(count=50)}
+    assert abs(logs[first_log].length - 10) <= 2
+    assert not h.of(JournalConflict)
+
+
 async def test_a_refused_token_is_reported_once(harness, server: LiveServer) -> None:
     h: Harness = await harness()
     bad = TrackingClient(server.url, token="revoked-token-0123456789", retry=NO_429_RETRY)
