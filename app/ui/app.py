@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import logging
 import os
 import signal
@@ -41,7 +42,15 @@ from PySide6.QtWidgets import QApplication
 from app.settings.errors import SettingsError
 from app.settings.paths import APP_NAME, data_dir
 from app.ui.gc_trap import GuiThreadCollector
-from app.ui.launch import PRELOAD, PRELOAD_LOCAL, TRAY_WAIT, LaunchTray, import_all, pump_while
+from app.ui.launch import (
+    PRELOAD,
+    PRELOAD_LOCAL,
+    TRAY_WAIT,
+    LaunchTray,
+    import_all,
+    lighter_import_hook,
+    pump_while,
+)
 from app.ui.single_instance import SingleInstance
 
 log = logging.getLogger("app.ui")
@@ -197,6 +206,7 @@ def run(make_options: Callable[[], AppOptions]) -> int:
             )
         return 0
     launch = LaunchTray()
+    lighter_import_hook()
     install_crash_logging()
     collector = GuiThreadCollector()
     collector.start()  # automatic GC off before the worker thread runs (launch.py)
@@ -225,7 +235,14 @@ def run(make_options: Callable[[], AppOptions]) -> int:
     loop.set_exception_handler(_loop_exception_handler)
     from app.ui.session import TraySession
 
-    session = TraySession(options, instance, on_ready=collector.settle, launch=launch)
+    def settle() -> None:
+        # PySide6 reads the whole source of every module imported after it (PYSIDE-2029: its
+        # import hook searches it for "PySide6") and linecache keeps it: ~13 MiB of text by
+        # the time the tray is up. A traceback reads what it needs again.
+        linecache.clearcache()
+        collector.settle()
+
+    session = TraySession(options, instance, on_ready=settle, launch=launch)
     wakeup = SignalWakeup(lambda: loop.call_soon(session.quit.set))
     started = time.monotonic()
     try:

@@ -15,7 +15,9 @@ namespace (see icons.prefers_dark).
 from __future__ import annotations
 
 import importlib
+import linecache
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -91,7 +93,33 @@ def import_all(modules: Iterable[str]) -> list[str]:
         except Exception:
             log.exception("preloading %s failed", name)
             failed.append(name)
+        # PySide6's import hook reads the whole source of every module imported after it
+        # (PYSIDE-2029: it searches it for "PySide6") and linecache keeps that text, ~13 MiB
+        # by the time the tray is up. Dropped after each module, the space is reused by the
+        # next import instead of staying in the heap. A traceback reads what it needs again.
+        linecache.clearcache()
     return failed
+
+
+def _uses_pyside_uncached(module: object) -> bool:
+    """PySide6's test (does the module's source mention PySide6?) without keeping the text."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return False
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
+
+
+def lighter_import_hook() -> None:
+    """PySide6's import hook reads each new module's source through linecache, which keeps
+    it (PYSIDE-2029): ~13 MiB of text once the tray is up. Its check, done the same way
+    without the cache. Without that private function (another PySide6), nothing changes."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = _uses_pyside_uncached  # type: ignore[attr-defined]
 
 
 def pump_while(app: QApplication, work: Callable[[], T]) -> T:

@@ -11,7 +11,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.cli import COMMAND_MODULES, TRAY_MODULE, modules_for
-from app.ui.launch import STARTING_TEXT, LaunchTray, import_all, pump_while
+from app.ui.launch import (
+    STARTING_TEXT,
+    LaunchTray,
+    import_all,
+    lighter_import_hook,
+    pump_while,
+)
 
 
 def test_the_gui_thread_handles_events_while_the_work_runs(_ui_app: QApplication) -> None:
@@ -40,10 +46,21 @@ def test_what_the_work_raises_reaches_the_caller(_ui_app: QApplication) -> None:
 
 
 def test_failed_imports_are_named_and_the_rest_still_load() -> None:
-    sys.modules.pop("json.tool", None)
+    sys.modules.pop("colorsys", None)
     failed = import_all(["app.no_such_module", "json.tool"])
     assert failed == ["app.no_such_module"]
     assert "json.tool" in sys.modules
+
+
+def test_the_lighter_import_hook_keeps_no_module_source(_ui_app) -> None:
+    import linecache
+
+    lighter_import_hook()
+    linecache.clearcache()
+    sys.modules.pop("colorsys", None)
+    __import__("colorsys")  # an import after PySide6: its hook reads the source
+    assert "colorsys" in sys.modules
+    assert not [f for f in linecache.cache if f.endswith("colorsys.py")]
 
 
 def test_the_launch_icon_says_it_is_starting_and_remembers_a_click(_ui_app) -> None:
