@@ -5,8 +5,9 @@ app. With `--report` it also prints, one per line, what the e2e tests check abou
 `available True|False`, `geometry X Y W H` once the icon is embedded, and `activated REASON`
 for every click (Trigger, Context, DoubleClick, MiddleClick).
 
-With `--stack` it is the floor of the stack the mission prescribes, with no app code: the same
-icon, then asyncio + qasync + httpx imported, one httpx.AsyncClient, run on a qasync loop.
+With `--stack` it is the floor of the stack the mission prescribes, with no app code, at its
+lowest: asyncio + httpx (without its CLI) imported first, the same icon, qasync, one
+httpx.AsyncClient, run on a qasync loop.
 bench_tray.py prints its figures beside the app's, so the memory aim can be read against what
 the prescribed libraries alone cost.
 """
@@ -14,6 +15,14 @@ the prescribed libraries alone cost.
 from __future__ import annotations
 
 import sys
+
+if "--stack" in sys.argv:
+    # The floor at its lowest: httpx without its CLI (click), and the stack imported before
+    # PySide6, whose import hook would otherwise read (and linecache keep) every source file.
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    import asyncio  # noqa: F401
+
+    import httpx  # noqa: F401
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
