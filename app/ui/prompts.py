@@ -74,18 +74,27 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def format_clock(moment: float, now: datetime | None = None) -> str:
-    """10:32 in local time; a day other than today is named: Mon 23:50."""
+def format_clock(moment: float, now: datetime | None = None, seconds: bool = False) -> str:
+    """10:32 in local time (10:32:05 with `seconds`); a day other than today is named:
+    Mon 23:50."""
     local = datetime.fromtimestamp(moment).astimezone()
     today = (now or datetime.now().astimezone()).date()
-    text = local.strftime("%H:%M")
+    text = local.strftime("%H:%M:%S" if seconds else "%H:%M")
     return text if local.date() == today else f"{local.strftime('%a')} {text}"
+
+
+def format_clocks(start: float, end: float, now: datetime | None = None) -> tuple[str, str]:
+    """Both ends of a span; with seconds when minutes alone would read "10:32 to 10:32"."""
+    begin, until = format_clock(start, now), format_clock(end, now)
+    if begin == until and start != end:
+        begin, until = format_clock(start, now, True), format_clock(end, now, True)
+    return begin, until
 
 
 def format_away(start: float, end: float, now: datetime | None = None) -> str:
     """The sentence "You were away from 10:32 to 11:07 (35 min)", in local time; a day
     other than today is named ("from Mon 23:50 to Tue 00:20")."""
-    begin, until = format_clock(start, now), format_clock(end, now)
+    begin, until = format_clocks(start, end, now)
     return f"You were away from {begin} to {until} ({format_duration(end - start)})"
 
 
@@ -102,7 +111,7 @@ def format_booking(booking: AwayBooking, what: str, now: datetime | None = None)
     )
     if booking.nothing:
         return f"{how}, before you went away: none of that time is booked."
-    span = format_clock(booking.start, now) + EN_DASH + format_clock(booking.end, now)
+    span = EN_DASH.join(format_clocks(booking.start, booking.end, now))
     return (
         f"{how}: {span} ({format_duration(booking.duration)}) is booked to it. "
         "What should happen to that time?"

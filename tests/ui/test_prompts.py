@@ -92,6 +92,9 @@ def test_formatting() -> None:
     assert text == "You were away from 10:32 to 11:07 (35 min)"
     other_day = format_away(start.timestamp(), end.timestamp(), now=start + timedelta(days=1))
     assert other_day == "You were away from Mon 10:32 to Mon 11:07 (35 min)"
+    brief = start + timedelta(seconds=5)  # within one minute: seconds tell the ends apart
+    text = format_away(brief.timestamp(), brief.timestamp() + 10, now=start)
+    assert text == "You were away from 10:32:05 to 10:32:15 (10 s)"
 
 
 @CHECKS
