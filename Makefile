@@ -16,6 +16,8 @@ APT_PACKAGES := libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreety
 .PHONY: run test lint pytest bench system-deps venv clean
 
 run: system-deps venv
+	@# bytecode up front (an editable install has none; PYTHONDONTWRITEBYTECODE keeps it so)
+	@$(PY) -m compileall -q app
 	@if $(PY) -m app tray --help >/dev/null 2>&1; then \
 		exec $(PY) -m app tray --local; \
 	else \

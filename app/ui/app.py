@@ -226,6 +226,11 @@ def run(make_options: Callable[[], AppOptions]) -> int:
         instance.close()
         collector.stop()
         raise
+    # What is alive now lives as long as the app: collected and frozen here, while only the
+    # "starting…" icon shows, so no later pass walks it (and no stall once the app is up).
+    # linecache: what PySide6's import hook left there (see launch.lighter_import_hook).
+    linecache.clearcache()
+    collector.settle()
     import asyncio  # imported by the worker just now: free here
 
     import qasync
@@ -235,14 +240,8 @@ def run(make_options: Callable[[], AppOptions]) -> int:
     loop.set_exception_handler(_loop_exception_handler)
     from app.ui.session import TraySession
 
-    def settle() -> None:
-        # PySide6 reads the whole source of every module imported after it (PYSIDE-2029: its
-        # import hook searches it for "PySide6") and linecache keeps it: ~13 MiB of text by
-        # the time the tray is up. A traceback reads what it needs again.
-        linecache.clearcache()
-        collector.settle()
-
-    session = TraySession(options, instance, on_ready=settle, launch=launch)
+    # Settled again once the tray is up: that pass walks only what start-up built since.
+    session = TraySession(options, instance, launch=launch, on_ready=collector.settle)
     wakeup = SignalWakeup(lambda: loop.call_soon(session.quit.set))
     started = time.monotonic()
     try:

@@ -39,6 +39,9 @@ PRELOAD = (
     "asyncio",
     "qasync",
     "httpx",
+    # httpx's first request picks its async backend and imports it (~70 modules): not then
+    "httpcore._backends.anyio",
+    "anyio._backends._asyncio",
     "app.api.client",
     "app.tracking.tracker",
     "app.tracking.journal",

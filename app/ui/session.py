@@ -30,13 +30,13 @@ class TraySession:
         self,
         options: AppOptions,
         instance: SingleInstance,
-        on_ready: Callable[[], None] | None = None,
         launch: LaunchTray | None = None,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         self.options = options
         self.instance = instance
+        self.on_ready = on_ready  # called once the tray is up (the GC trap settles again)
         self.launch = launch  # the icon shown at launch, handed to the Controller
-        self.on_ready = on_ready  # called once the tray is up (the GC trap settles then)
         self.quit = asyncio.Event()
         self.controller: Any = None
         self.server_url: str | None = None
@@ -149,10 +149,10 @@ class TraySession:
                 bridge.error.emit(problem)
             if source is not None and detector is not None:
                 tasks.append(self._start_monitor(source, detector, tracker))
-            mode = "local mode" if options.local else f"server {options.base_url}"
-            log.info("Pacetray ready (%s)", mode)
             if self.on_ready is not None:
                 self.on_ready()
+            mode = "local mode" if options.local else f"server {options.base_url}"
+            log.info("Pacetray ready (%s)", mode)
             await self.quit.wait()
             log.info("quitting")
             return 0

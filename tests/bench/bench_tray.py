@@ -23,6 +23,7 @@ measured stall worker (internal).
 
 from __future__ import annotations
 
+import compileall
 import importlib.util
 import statistics
 import subprocess
@@ -150,6 +151,10 @@ def launches(desk: object, tmp: Path) -> None:
     from tests.e2e.desktop import Desktop
 
     assert isinstance(desk, Desktop)
+    # Bytecode first, as an installed app has it (an editable install does not, and with
+    # PYTHONDONTWRITEBYTECODE every launch would compile the app's sources again).
+    for folder in ("app", "tests/bench"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
     base = [sys.executable, "-m", "tests.bench.tray_baseline"]
     server: LocalServer | None = None
     programs: dict[str, list[str]] = {"baseline": base, "floor": [*base, "--stack"]}

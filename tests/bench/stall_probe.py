@@ -96,7 +96,12 @@ async def _build(url: str, token: str, home: Path) -> dict[str, Any]:
         from app.ui.controller import Controller
     except ImportError:
         return parts
-    parts["controller"] = Controller(bridge, local_mode=False, hotkeys=False)
+    from app.ui.launch import LaunchTray
+
+    launch = LaunchTray()  # the icon the app shows before its loop starts, then hands over
+    parts["controller"] = Controller(
+        bridge, local_mode=False, hotkeys=False, tray_icon=launch.hand_over()
+    )
     return parts
 
 
@@ -113,6 +118,7 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     bridge.start_polling()
     if controller is not None:
         controller.start()
+        parts["settle"]()
         controller.prepare_popup_soon()  # as app/ui/session.py does after start
     await wait_until(lambda: bridge.state is not None, 30, "the first tracking state")
     marks["open popup"] = time.perf_counter()
@@ -172,8 +178,17 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
     parts: dict[str, Any] = {}
 
     async def main() -> None:
+        # As the app starts (app/ui/app.py): modules imported, then the GC trap settles
+        # (collect and freeze), then the objects are built.
+        try:
+            from app.ui.launch import PRELOAD, import_all
+
+            import_all(PRELOAD)
+        except ImportError:
+            pass
+        collector.settle()
         parts.update(await _build(url, token, home))
-        collector.settle()  # the app does this once its tray is up
+        parts["settle"] = collector.settle  # again once the tray is up, as the app does
         try:
             await _session(parts, probe, marks)
         finally:
@@ -208,6 +223,13 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
         f"{statistics.median(lates) * 1000:.2f} ms; ticks > 25 ms late: "
         f"{sum(1 for x in lates if x > 0.025)}"
     )
+    big = [
+        f"{late * 1000:.0f} ms at +{at - marks['launch']:.2f} s"
+        for late, at in zip(probe.lates, probe.at, strict=True)
+        if late > 0.025
+    ]
+    if big:
+        print(f"  stalls > 25 ms (time after launch): {', '.join(big)}")
     if collections:
         print(
             f"  GC passes on the GUI thread (the app's GC trap, every {interval_ms} ms): "
