@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from app.cli import UserError
@@ -39,11 +40,28 @@ def register(sub: Any) -> None:
 def run_tray(args: argparse.Namespace) -> int:
     if args.local and (args.server or args.token):
         raise UserError("--local runs the embedded server: leave out --server and --token")
+    problem = no_display()
+    if problem:
+        raise UserError(problem, exit_code=1)
     from app.ui.app import run
 
     # Settings and credentials are read once the icon shows (app.run calls this then); an
     # error in them ends the run with its one-line message, the icon gone at once.
     return run(lambda: tray_options(args))
+
+
+def no_display() -> str | None:
+    """Why no window can show here (Linux without X11 or Wayland), else None. Without it Qt
+    aborts with advice about reinstalling and missing libraries, which misleads."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no graphical session here (DISPLAY and WAYLAND_DISPLAY are not set): start Pacetray "
+        "from your desktop session; in a terminal, the commands work without one "
+        "(`pacetray status`, `pacetray start --work-item N`, `pacetray stop`)"
+    )
 
 
 def tray_options(args: argparse.Namespace) -> AppOptions:

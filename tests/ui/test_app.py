@@ -134,6 +134,23 @@ def test_bad_server_is_one_line_and_exit_code(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--local" in result.stderr
 
 
+def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    env.pop("QT_QPA_PLATFORM")  # as on a machine without a desktop (env_for drops DISPLAY)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "tray", "--local"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no graphical session" in lines[0], result.stderr
+    assert "DISPLAY" in lines[0] and "pacetray status" in lines[0]
+
+
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "crash.log"
