@@ -558,19 +558,25 @@ async def test_push_replaces_polling(harness, other_client) -> None:
     assert h.tracker.state.track.tfs_id == WORK_ITEM  # the older state was dropped
 
 
+async def idle_until_the_server_stops(h: Harness, remark: str) -> tuple[str, datetime]:
+    """Tracking, then idle from 10 s in, until the server stops the track after its
+    unanswered check; (the work log's id, when idle began)."""
+    h.activity.away()
+    assert await h.tracker.start(WORK_ITEM, remark)
+    work_log = h.tracker.state.track.work_log_id
+    idle_from = h.tracker.state.track.current_track_started_date_time + timedelta(seconds=10)
+    h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
+    await h.next(ServerStopped)
+    return work_log, idle_from
+
+
 async def test_idle_time_before_a_server_stop_can_still_be_discarded(
     harness, server: LiveServer
 ) -> None:
     """Away so long that the server stopped the track after an unanswered check: the idle
     part before the stop was tracked, and the user may still discard it."""
     h: Harness = await harness(settings=TrackingSettings(idle_threshold=20))
-    h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, "away")
-    first_log = h.tracker.state.track.work_log_id
-    started = h.tracker.state.track.current_track_started_date_time
-    idle_from = started + timedelta(seconds=10)
-    h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
-    await h.next(ServerStopped)
+    first_log, idle_from = await idle_until_the_server_stops(h, "away")
     h.tracker.on_activity_event(
         BecameActive(IdlePeriod(idle_from.timestamp(), server.now().timestamp(), "input"))
     )
@@ -589,13 +595,7 @@ async def test_a_late_answer_after_a_server_stop_still_discards_all_the_booked_a
     """As above, but the user reads the prompt for a while before answering: the booked
     part ended at the server's stop, so the wait after coming back changes nothing."""
     h: Harness = await harness(settings=TrackingSettings(idle_threshold=20))
-    h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, "away, answered late")
-    first_log = h.tracker.state.track.work_log_id
-    started = h.tracker.state.track.current_track_started_date_time
-    idle_from = started + timedelta(seconds=10)
-    h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
-    await h.next(ServerStopped)
+    first_log, idle_from = await idle_until_the_server_stops(h, "away, answered late")
     back = server.now()
     h.tracker.on_activity_event(
         BecameActive(IdlePeriod(idle_from.timestamp(), back.timestamp(), "input"))
