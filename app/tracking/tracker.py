@@ -314,14 +314,7 @@ class Tracker:
             self._set_online(False)
         elif error is not None:
             log.info("journal replay stopped: %s", error.message)
-        state: TrackingState | None = None
-        try:
-            async with self._io:
-                state = await self._client.current()
-        except ApiError as exc:
-            self._poll_failed(exc)
-        else:
-            await self._accept(state, "replay")
+        state = await self._reread("replay")
         for command, reason in conflicts:
             self._maybe_sent_commands.pop(command.id, None)
             before = self._maybe_sent.pop(command.id, None)
@@ -486,10 +479,8 @@ class Tracker:
             return False
         sent = self._now()
         try:
-            async with self._io:
-                state = await cmd.apply(self._client, command)
-        except RateLimitedError as exc:
-            self._pause(exc)
+            state = await self._send(command)
+        except RateLimitedError:
             return False
         except ApiError as exc:
             # Not journaled: an answer only means something while the check runs. It is
@@ -598,10 +589,8 @@ class Tracker:
             return False
         sent = self._now()
         try:
-            async with self._io:
-                state = await cmd.apply(self._client, command)
-        except RateLimitedError as exc:
-            self._pause(exc)
+            state = await self._send(command)
+        except RateLimitedError:
             self._journal_it(command)
             return False
         except (ConnectionFailed, RequestTimeout) as exc:
@@ -627,15 +616,26 @@ class Tracker:
         self._journal.append(command)
         self._emit(ConnectivityChanged(self._online, self._journal.count()))
 
-    async def _reread(self) -> TrackingState | None:
+    async def _reread(self, source: Source = "command") -> TrackingState | None:
+        """GET current after a change (a failure counts as a failed poll)."""
         try:
             async with self._io:
                 state = await self._client.current()
         except ApiError as exc:
             self._poll_failed(exc)
             return None
-        await self._accept(state, "command")
+        await self._accept(state, source)
         return state
+
+    async def _send(self, command: Command) -> TrackingState | None:
+        """One command to the server under the I/O lock; a 429 pauses every call, then
+        raises on (the caller decides whether the command is journaled)."""
+        try:
+            async with self._io:
+                return await cmd.apply(self._client, command)
+        except RateLimitedError as exc:
+            self._pause(exc)
+            raise
 
     async def _settle_unknown(self, command: Command, before: TrackingState | None) -> bool:
         """The answer was lost: did the server apply it? Decide from a fresh `current`."""
