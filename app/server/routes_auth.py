@@ -9,13 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.api.models import PinCreateResponse, PinStatusResponse, TokenResponse
-from app.server.auth import OAuthError
+from app.server.auth import CLIENT_ID, OAuthError
 from app.server.endpoints import Endpoint, Services
 from app.server.errors import bad_request
 from app.server.parsing import MAX_BODY, json_body
 
 TAG = "auth"
-CLIENT_ID = "OpenApi"
 
 
 async def pin_create(request: Request, s: Services) -> PinCreateResponse:

@@ -110,9 +110,9 @@ ENDPOINTS: list[Endpoint] = [
         "GET",
         "current",
         "expand",
-        QueryParam("$expand", "boolean", "true adds `settings`"),
+        QueryParam("$expand", "boolean", "accepted; `settings` is always sent"),
         current,
-        "The tracking state; $expand=true adds settings.",
+        "The tracking state, with settings.",
         response=TrackingState,
     ),
     *_pair(

@@ -25,8 +25,8 @@ from app.api.models import (
 )
 from app.server.endpoints import Services
 from app.server.engine import UNSET
-from app.server.errors import bad_request
-from app.server.parsing import parse_bool, parse_int, validate
+from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, ApiProblem, bad_request
+from app.server.parsing import bind, field_value, parse_bool, parse_int, with_field
 
 LATEST_DEFAULT, LATEST_MAX = 10, 500
 MAX_QUERY = 500
@@ -36,6 +36,8 @@ START_EXAMPLE = '{"timeZone": 60, "tfsId": 1201, "remark": "text"}'
 ADJUST_EXAMPLE = '{"remark": "text", "activityTypeId": "guid"}'
 QUERY_EXAMPLE = '{"query": "checkout"}'
 SEARCH_EXAMPLE = "1201"
+# What the REST family calls the tracking bodies' fields: sent here, they would be lost.
+REST_NAMES = {"workItemId": "tfsId", "comment": "remark"}
 
 
 def scalar_text(value: Any, name: str) -> str | None:
@@ -54,14 +56,17 @@ def scalar_text(value: Any, name: str) -> str | None:
 
 
 def current(s: Services, expand: Any = None) -> TrackingState:
-    flag = parse_bool(scalar_text(expand, "$expand"), "$expand")
-    return s.engine.tracking_state(expand=bool(flag))
+    # `settings` comes with every `current`, expanded or not: a client used against the live
+    # service reads `settings.activityType` after `current/false` [community, §7]. `$expand`
+    # is still checked, so a wrong value is a clear 400.
+    parse_bool(scalar_text(expand, "$expand"), "$expand")
+    return s.engine.tracking_state(expand=True)
 
 
 def selected(s: Services, body: Any) -> Track:
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {SELECT_EXAMPLE}.")
-    request = validate(SelectRequest, body, SELECT_EXAMPLE)
+    request, _ = bind(SelectRequest, body, SELECT_EXAMPLE, "selected", other_names=REST_NAMES)
     return s.engine.select(
         request.tfs_id, request.remark, request.activity_type_id, request.calculate_totals
     )
@@ -74,10 +79,27 @@ def latest(s: Services, count: Any = None) -> LatestResult:
 
 def start_tracking(s: Services, body: Any = None) -> TrackingState:
     data = {} if body is None else body
-    zone_given = not (isinstance(data, dict) and data.get("timeZone") is None)
+    zone_given = not (isinstance(data, dict) and field_value(data, "timeZone") is None)
     if not zone_given:  # absent: the zone of the last track (placeholder only for validation)
-        data = {**data, "timeZone": 0}
-    request = validate(StartRequest, data, START_EXAMPLE)
+        data = with_field(data, "timeZone", 0)
+    request, unknown = bind(
+        StartRequest,
+        data,
+        START_EXAMPLE,
+        "startTracking",
+        other_names=REST_NAMES,
+        require_known=False,
+    )
+    if unknown and request.tfs_id is None and not (request.remark or "").strip():
+        # Without tfsId and remark the selection is tracked; a body that meant something else
+        # (fields this API does not define) must not silently start a track on it.
+        raise ApiProblem(
+            400,
+            WORK_ITEM_OR_COMMENT_REQUIRED,
+            f"startTracking needs tfsId or remark; {', '.join(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} not a field of this API, e.g. "
+            f"{START_EXAMPLE}.",
+        )
     return s.engine.start(
         request.time_zone if zone_given else None,
         request.tfs_id,
@@ -111,7 +133,7 @@ def activity_check(s: Services) -> TrackingState:
 def adjust(s: Services, body: Any) -> TrackingState:
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {ADJUST_EXAMPLE}.")
-    request = validate(AdjustRequest, body, ADJUST_EXAMPLE)
+    request, _ = bind(AdjustRequest, body, ADJUST_EXAMPLE, "adjust", other_names=REST_NAMES)
     present = request.model_fields_set
     if not present & {"remark", "activity_type_id"}:
         raise bad_request(f"adjust needs remark and/or activityTypeId, e.g. {ADJUST_EXAMPLE}.")
@@ -135,7 +157,7 @@ def search_by_query(s: Services, body: Any) -> SearchResult:
         body = {"query": body}
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {QUERY_EXAMPLE}.")
-    request = validate(SearchByQueryRequest, body, QUERY_EXAMPLE)
+    request, _ = bind(SearchByQueryRequest, body, QUERY_EXAMPLE, "searchByQuery")
     if len(request.query) > MAX_QUERY:
         raise bad_request(f"query is longer than {MAX_QUERY} characters.")
     return s.engine.search_by_query(request.query)
