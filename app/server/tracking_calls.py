@@ -8,6 +8,7 @@ body) and call these, so both paths validate identically (tracking-api.md §2, �
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,7 @@ SELECT_EXAMPLE = '{"tfsId": 1201, "remark": "text", "activityTypeId": "guid"}'
 START_EXAMPLE = '{"timeZone": 60, "tfsId": 1201, "remark": "text"}'
 ADJUST_EXAMPLE = '{"remark": "text", "activityTypeId": "guid"}'
 QUERY_EXAMPLE = '{"query": "checkout"}'
-SEARCH_EXAMPLE = "1201"
+SEARCH_EXAMPLE = '1201 (a work item id; to search by title, use searchByQuery {"query": "…"})'
 # What the REST family calls the tracking bodies' fields: sent here, they would be lost.
 REST_NAMES = {"workItemId": "tfsId", "comment": "remark"}
 
@@ -147,6 +148,12 @@ def search(s: Services, work_item_id: Any) -> SearchResult:
     if isinstance(work_item_id, bool) or not isinstance(work_item_id, int | str):
         raise bad_request('search needs the work item id as the body: 1201 or "1201".')
     text = str(work_item_id).strip().removeprefix("#")
+    if isinstance(work_item_id, str) and not text.lstrip("+-").isdigit():
+        # Community clients send titles here too; 7pace documents search by id only.
+        raise bad_request(
+            f'search takes a work item id (1201 or "1201"), not {work_item_id!r}; to find '
+            f'work items by title, use searchByQuery with {{"query": {json.dumps(text)}}}.'
+        )
     item_id = parse_int(text, "work item id", low=1, high=2**31 - 1)
     assert item_id is not None
     return s.engine.search(item_id)
