@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.server.config import HubConfig
-from app.server.endpoints import Services, dump
+from app.server.endpoints import Services
 
 log = logging.getLogger("app.server.hub")
 
@@ -105,6 +105,7 @@ class Connection:
 class HubRegistry:
     services: Services
     config: HubConfig
+    current: Callable[[], Any]  # the state to push: what `current` answers, JSON-ready
     clock: Callable[[], float] = time.monotonic
     connections: dict[str, Connection] = field(default_factory=dict)
     negotiations: dict[str, Negotiation] = field(default_factory=dict)
@@ -203,7 +204,7 @@ class HubRegistry:
     def _on_change(self) -> None:
         if not self.connections:
             return
-        state = dump(self.services.engine.tracking_state())
+        state = self.current()
         loop = self._loop
         if loop is None or loop.is_closed():
             return
