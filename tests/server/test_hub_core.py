@@ -371,3 +371,13 @@ async def test_a_slow_consumer_is_dropped_without_delaying_the_others(
     assert registry.count() == 1, "the slow consumer was not dropped"
     await fast.close()
     await slow_ws.close()
+
+
+async def test_a_change_made_outside_the_servers_loop_is_pushed(server_factory: Factory) -> None:
+    # The engine calls its listeners in the thread of the change; here the test's thread.
+    server = server_factory()
+    client = await CoreClient.open(server)
+    engine = hub_of(server.app).services.engine
+    started = await asyncio.to_thread(engine.start, 0, 1201, None, None, None)
+    assert (await client.push())["timestamp"] == started.timestamp
+    await client.close()

@@ -162,7 +162,6 @@ async def _transport(hub: Hub, ws: WebSocket, *, reconnect: bool) -> None:
     except LimitReached as limit:
         await deny(ws, 429, QUOTA_EXCEEDED, str(limit), {"Retry-After": str(RETRY_AFTER)})
         return
-    connection.token = link.negotiation.token
     link.connection, link.dropped_at = connection, None
     await ws.accept()
     try:
@@ -182,7 +181,6 @@ async def start(hub: Hub, request: Request) -> Response:
         return error_response(
             400, API_VERSION_ERROR, "start needs the connection's transport to be connected first."
         )
-    link.started = True
     return JSONResponse({"Response": "started"})
 
 

@@ -66,7 +66,6 @@ class Connection:
         self.closed = asyncio.Event()
         self.close_reason = ""
         self.last_sent = time.monotonic()
-        self.token: str = ""  # classic: the connection token it may reconnect with
 
     def offer(self, frame: str) -> None:
         """Queues a frame without waiting; a full queue marks a slow consumer and ends it."""
@@ -148,11 +147,10 @@ class HubRegistry:
         `same_id`: Core negotiateVersion 0, where the connection id is the token."""
         self._expire()
         self._check_room(user)
-        pending = sum(1 for n in self.negotiations.values() if n.user == user)
-        if len(self.negotiations) >= self.config.max_negotiations or (
-            pending >= self.config.max_negotiations
-        ):
-            raise LimitReached("Too many negotiations are waiting for their connection.")
+        if len(self.negotiations) >= self.config.max_negotiations:
+            raise LimitReached(
+                "Too many negotiations are waiting for their connection; retry later."
+            )
         token = secrets.token_urlsafe(24)
         connection_id = token if same_id else str(uuid.uuid4())
         negotiation = Negotiation(
@@ -204,7 +202,11 @@ class HubRegistry:
     def _on_change(self) -> None:
         if not self.connections:
             return
-        state = self.current()
+        try:
+            state = self.current()
+        except Exception:  # the hub must never fail the REST call or clock tick that changed
+            log.exception("hub: the changed state could not be read for its push")
+            return
         loop = self._loop
         if loop is None or loop.is_closed():
             return
