@@ -148,14 +148,15 @@ async def _transport(hub: Hub, ws: WebSocket, *, reconnect: bool) -> None:
                     "negotiate again."
                 )
             link = Link(negotiation)
-            links.purge()
-            links.links[negotiation.token] = link
         names = _hub_names(ws)
         if names[0].lower() != link.negotiation.hub_name.lower():
             raise bad_request("connectionData differs from the one negotiated.")
         connection = hub.registry.open(
             link.negotiation.connection_id, user, "classic", _renderer(link)
         )
+        if not reconnect:  # kept only once connected: a refused connect leaves nothing behind
+            links.purge()
+            links.links[link.negotiation.token] = link
     except ApiProblem as problem:
         await deny(ws, problem.status, problem.code, problem.message, problem.headers)
         return

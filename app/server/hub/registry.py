@@ -36,7 +36,7 @@ class LimitReached(Exception):
 
 @dataclass
 class Negotiation:
-    """A negotiated connection token not yet (or, classic, no longer) connected."""
+    """A negotiated connection token, waiting for its connection."""
 
     token: str
     connection_id: str
@@ -116,14 +116,6 @@ class HubRegistry:
 
     # --- who may connect ---------------------------------------------------------------------
 
-    def user_of(self, token: str) -> str:
-        """The user a valid token belongs to (raises ApiProblem 401 otherwise).
-
-        The local server has one user; every valid token (the server token, a paired access
-        token) is that user's, but connections are kept per user as 7pace does."""
-        self.services.auth.require_user(f"Bearer {token}")
-        return self.services.engine.org.user.id
-
     def _expire(self) -> None:
         now = self.clock()
         for token, negotiation in list(self.negotiations.items()):
@@ -142,7 +134,7 @@ class HubRegistry:
             )
 
     def negotiate(self, user: str, protocol: Protocol, *, same_id: bool = False) -> Negotiation:
-        """A new connection token (single use for Core; classic keeps it for reconnects).
+        """A new connection token, single use (classic links keep theirs for reconnects).
 
         `same_id`: Core negotiateVersion 0, where the connection id is the token."""
         self._expire()
@@ -168,11 +160,6 @@ class HubRegistry:
         del self.negotiations[token]
         return negotiation
 
-    def keep(self, negotiation: Negotiation, ttl: float) -> None:
-        """Classic: after its connection drops, the token may reconnect within `ttl`."""
-        negotiation.expires = self.clock() + ttl
-        self.negotiations[negotiation.token] = negotiation
-
     def open(
         self,
         connection_id: str,
@@ -182,9 +169,10 @@ class HubRegistry:
     ) -> Connection:
         """Registers a connection; raises LimitReached when there is no room."""
         self._loop = asyncio.get_running_loop()
-        self._check_room(user)
         old = self.connections.get(connection_id)
-        if old is not None:  # a reconnect replaces the transport the server still holds
+        if old is None:
+            self._check_room(user)
+        else:  # a reconnect replaces the transport the server still holds: no more room needed
             old.close("replaced by a reconnect")
         connection = Connection(self, connection_id, user, protocol, render)
         self.connections[connection_id] = connection
