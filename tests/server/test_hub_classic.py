@@ -295,3 +295,28 @@ async def test_a_slow_consumer_is_dropped_without_delaying_the_others(
     assert registry.count() == 1, "the slow consumer was not dropped"
     await fast.close()
     await slow.close()
+
+
+async def test_the_method_and_query_tell_the_protocols_apart(server_factory: Factory) -> None:
+    server = server_factory()
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers) as http:
+        core = await http.post(HUB + "/negotiate", params={"negotiateVersion": "1"})
+        assert "connectionToken" in core.json()
+        classic = await http.get(
+            HUB + "/negotiate", params={"clientProtocol": "1.5", "connectionData": CONNECTION_DATA}
+        )
+        assert "ConnectionToken" in classic.json()
+        no_version = await http.get(HUB + "/negotiate", params={"connectionData": CONNECTION_DATA})
+        assert no_version.status_code == 400
+        assert no_version.json()["error"]["errorCode"] == "ApiVersionError"
+        assert (await http.post("/signalr/negotiate")).status_code == 405  # Core: hub path only
+        assert (await http.get("/signalr/ping")).json() == {"Response": "pong"}
+    # A classic token does not open a Core connection, nor the other way round.
+    with pytest.raises(InvalidStatus):
+        await connect(
+            f"{ws_url(server.url)}{HUB}?id={classic.json()['ConnectionToken']}",
+            additional_headers=headers,
+        )
+    with pytest.raises(InvalidStatus):
+        await ClassicClient.connect_ws(server, core.json()["connectionToken"])
