@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import secrets
 import socket
 import time
@@ -380,4 +381,21 @@ async def test_a_change_made_outside_the_servers_loop_is_pushed(server_factory: 
     engine = hub_of(server.app).services.engine
     started = await asyncio.to_thread(engine.start, 0, 1201, None, None, None)
     assert (await client.push())["timestamp"] == started.timestamp
+    await client.close()
+
+
+async def test_many_calls_at_once_are_all_answered(server_factory: Factory) -> None:
+    # Replies wait for room in the connection's queue (the client is slowed, not dropped);
+    # calls sent with the handshake in the same frame count too.
+    server = server_factory(hub=HubConfig(send_queue=16))
+    client = await CoreClient.open(server, handshake=False)
+    calls = "".join(
+        json.dumps({"type": 1, "invocationId": str(n), "target": "ping", "arguments": []}) + RS
+        for n in range(200)
+    )
+    await client.ws.send('{"protocol":"json","version":1}' + RS + calls)
+    assert await client.record() == {}
+    answered = [await client.message() for _ in range(200)]
+    assert [a["invocationId"] for a in answered] == [str(n) for n in range(200)]
+    assert all(a["result"] == "pong" for a in answered)
     await client.close()

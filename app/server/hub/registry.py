@@ -68,7 +68,8 @@ class Connection:
         self.last_sent = time.monotonic()
 
     def offer(self, frame: str) -> None:
-        """Queues a frame without waiting; a full queue marks a slow consumer and ends it."""
+        """Queues a push or keep-alive without waiting; a full queue marks a slow consumer,
+        which is dropped: nothing the server sends on its own may wait for one client."""
         if self.closed.is_set():
             return
         try:
@@ -76,6 +77,12 @@ class Connection:
         except asyncio.QueueFull:
             log.warning("hub connection %s does not read its messages: dropped", self.id)
             self.close("slow consumer: it did not read its messages")
+
+    async def answer(self, frame: str) -> None:
+        """Queues a reply to the client's own call, waiting for room: a client that calls
+        faster than it reads is slowed down (its next message is read later), not dropped."""
+        if not self.closed.is_set():
+            await self._queue.put(frame)
 
     def push(self, state_json: str) -> None:
         self.offer(self._render(state_json))
