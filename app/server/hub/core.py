@@ -173,6 +173,7 @@ class CoreSession(Session):
                 )
             if record.strip():
                 await self._on_record(record)
+                await asyncio.sleep(0)  # a frame of many calls must not hold the loop
 
     async def _on_record(self, record: str) -> None:
         try:
