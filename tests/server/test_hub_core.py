@@ -385,17 +385,28 @@ async def test_a_change_made_outside_the_servers_loop_is_pushed(server_factory: 
 
 
 async def test_many_calls_at_once_are_all_answered(server_factory: Factory) -> None:
-    # Replies wait for room in the connection's queue (the client is slowed, not dropped);
-    # calls sent with the handshake in the same frame count too.
+    # Replies wait for room in the connection's queue (the client is slowed, not dropped) and
+    # leave room for the pushes the calls cause; calls sent with the handshake count too.
     server = server_factory(hub=HubConfig(send_queue=16))
+    await rest(server, "POST", "startTracking", json={"timeZone": 0, "remark": "start"})
     client = await CoreClient.open(server, handshake=False)
     calls = "".join(
-        json.dumps({"type": 1, "invocationId": str(n), "target": "ping", "arguments": []}) + RS
-        for n in range(200)
+        json.dumps(
+            {
+                "type": 1,
+                "invocationId": str(n),
+                "target": "adjust",
+                "arguments": [{"remark": f"{n}"}],
+            }
+        )
+        + RS
+        for n in range(100)
     )
     await client.ws.send('{"protocol":"json","version":1}' + RS + calls)
     assert await client.record() == {}
     answered = [await client.message() for _ in range(200)]
-    assert [a["invocationId"] for a in answered] == [str(n) for n in range(200)]
-    assert all(a["result"] == "pong" for a in answered)
+    completions = [a for a in answered if a["type"] == 3]
+    assert [c["invocationId"] for c in completions] == [str(n) for n in range(100)]
+    assert [p["track"]["remark"] for p in client.pushes] == [str(n) for n in range(100)]
+    assert hub_of(server.app).registry.count() == 1
     await client.close()
