@@ -254,6 +254,8 @@ class HubClient:
                 failures = 0
             except ApiError as exc:
                 log.info("hub: %s", exc.message)
+            except Exception:  # a bug here must not end the push channel for good
+                log.exception("hub: the connection failed unexpectedly")
             if self._closed:
                 return
             failures += 1
