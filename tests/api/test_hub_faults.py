@@ -133,6 +133,19 @@ async def test_reconnect_delays_grow_jittered_and_capped() -> None:
     assert listener.unavailable == [] and listener.connections == []
 
 
+async def test_a_rate_limited_negotiate_waits_as_long_as_the_server_asks() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"error": {"statusCode": 429, "errorCode": "QuoteExceededError"}}
+        return httpx.Response(429, json=body, headers={"Retry-After": "45"})
+
+    listener, gate = Listener(), GateSleep(calls=3)
+    async with mock_tracking(handler) as client:
+        hub = HubClient(client, sleep=gate, rng=random.Random(1))
+        await run_until(hub, listener, gate)
+        await hub.aclose()
+    assert gate.delays == [45.0, 45.0, 45.0]  # more than the backoff's 1, 2, 4 s
+
+
 async def test_invoking_without_a_connection_raises_hub_not_connected() -> None:
     async with mock_tracking(lambda r: httpx.Response(500)) as client:
         hub = HubClient(client)

@@ -110,16 +110,19 @@ async def test_every_method(server: ServerThread, protocol: str) -> None:
         assert (await hub.activity_check()).track.tracking_state is TrackingStateKind.TRACKING
         snoozed = await hub.idle_check(SnoozeOption.ONE_HOUR)
         assert snoozed.track.tracking_state is TrackingStateKind.TRACKING
-        selected = await hub.invoke("selected", {"tfsId": 1201, "remark": "next"})
-        assert selected["tfsId"] == 1201
-        found = await hub.invoke("search", 1201)
-        assert found["workItems"][0]["workItem"]["id"] == 1201
-        by_query = await hub.invoke("searchByQuery", {"query": "card vault"})
-        assert by_query["count"] >= 1
+        selected = await hub.selected(tfs_id=1201, remark="next")
+        assert selected.tfs_id == 1201  # while tracking: the running track
+        found = await hub.search(1201)
+        assert found.work_items[0].work_item.id == 1201
+        by_query = await hub.search_by_query("card vault")
+        assert by_query.count >= 1
+        assert (await hub.invoke("searchByQuery", {"query": "card vault"}))["count"] >= 1
         stopped = await hub.stop_tracking(StopReason.USER)
         assert stopped.track.tracking_state is TrackingStateKind.IDLE
-        latest = await hub.invoke("latest", 2)
-        assert latest["workLogs"][0]["workItem"]["id"] == 1201
+        latest = await hub.latest(2)
+        assert latest.work_logs[0].work_item is not None
+        assert latest.work_logs[0].work_item.id == 1201
+        assert (await hub.invoke("latest", 1))["count"] == 1
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
