@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from httpx_ws import aconnect_ws
+from httpx_ws.transport import ASGIWebSocketTransport
 
 from app.api import redact
 from app.api.auth import OAuthTokens, RefreshingAuth, pair_with_pin
@@ -26,6 +27,7 @@ from app.api.errors import ClientRequestError, NotFoundError
 from app.api.hub import HubClient
 from app.api.models import SnoozeOption, StoppedTrackType, StopReason, TrackingStateKind
 from app.api.session import local_now
+from app.server.app import create_app
 from app.server.runner import ServerThread
 from tests.api.conftest import TOKEN, RecordingTransport, server_config
 from tests.api.hub_fakes import GateSleep, Listener
@@ -137,6 +139,23 @@ async def test_hub_errors_raise_the_rest_error_classes(server: ServerThread, pro
             await hub.invoke("latest", "many")
         assert bad.value.error_code == "ApiVersionError" and bad.value.status == 400
         assert await hub.ping() == "pong"  # errors leave the connection up
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_in_process_over_asgi(tmp_path: Path, protocol: str) -> None:
+    """The same client on the server app in-process (httpx-ws's ASGI transport): how the
+    tracker's tests can run the hub without a socket."""
+    app = create_app(server_config(tmp_path))
+    async with (
+        ASGIWebSocketTransport(app) as transport,
+        TrackingClient("http://127.0.0.1", token=TOKEN, transport=transport) as client,
+        hub_on(client, protocol) as (hub, listener),
+    ):
+        assert hub.protocol == protocol
+        assert await hub.ping() == "pong"
+        started = await client.start_tracking(remark="in process")
+        pushed = await listener.wait_state(lambda s: s.timestamp >= started.timestamp)
+        assert pushed.track.remark == "in process"
 
 
 # --- pushes -----------------------------------------------------------------------------------
