@@ -19,11 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from app.api.models import (
-    LatestResult,
-    SearchResult,
     StoppedTrackType,
-    Track,
-    TrackingState,
     TrackingStateKind,
 )
 from app.server.app import hub_of
@@ -31,28 +27,21 @@ from app.server.config import HubConfig
 from app.server.runner import ServerThread
 
 from .conftest import TOKEN
-from .hubkit import HUB, RS, WAIT, CoreClient, rest, ws_url
+from .hubkit import (
+    EVERY_CALL,
+    HUB,
+    RS,
+    WAIT,
+    CoreClient,
+    check_every_result,
+    kind,
+    rest,
+    state,
+    until,
+    ws_url,
+)
 
 Factory = Callable[..., ServerThread]
-EVERY_CALL = [
-    ("current", [True]),
-    ("selected", [{"tfsId": 1201, "remark": "hub"}]),
-    ("latest", [5]),
-    ("startTracking", [{"timeZone": 60, "tfsId": 1201}]),
-    ("adjust", [{"remark": "via the hub"}]),
-    ("search", [1201]),
-    ("searchByQuery", [{"query": "login"}]),
-    ("stopTracking", [0]),
-    ("ping", []),
-]
-
-
-def state(data: Any) -> TrackingState:
-    return TrackingState.model_validate(data)
-
-
-def kind(data: Any) -> TrackingStateKind:
-    return state(data).track.tracking_state
 
 
 @contextlib.asynccontextmanager
@@ -96,15 +85,6 @@ async def call(client: SignalRClient, method: str, arguments: list[Any]) -> Comp
     return await asyncio.wait_for(done, WAIT)
 
 
-async def until(probe: Callable[[], Any], timeout: float = WAIT) -> Any:
-    """Awaits a condition that the client's own task fulfils (pysignalr has no queue)."""
-    deadline = time.monotonic() + timeout
-    while not (value := probe()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
-    return value
-
-
 # --- interop: pysignalr -------------------------------------------------------------------------
 
 
@@ -117,18 +97,7 @@ async def test_pysignalr_invokes_every_method_and_receives_pushes(server_factory
             completion = await call(client, method, arguments)
             assert completion.error is None, (method, completion.error)
             results[method] = completion.result
-        assert state(results["current"]).settings is not None  # current(true) expands
-        assert Track.model_validate(results["selected"]).tfs_id == 1201
-        LatestResult.model_validate(results["latest"])
-        started = state(results["startTracking"])
-        assert started.track.tracking_state is TrackingStateKind.TRACKING
-        assert started.track.tfs_id == 1201
-        assert state(results["adjust"]).track.remark == "via the hub"
-        [hit] = SearchResult.model_validate(results["search"]).work_items
-        assert hit.work_item.id == 1201
-        assert SearchResult.model_validate(results["searchByQuery"]).count >= 1
-        assert kind(results["stopTracking"]) is TrackingStateKind.IDLE
-        assert results["ping"] == "pong"
+        check_every_result(results)
         # Method names match ignoring case, as in ASP.NET Core.
         assert (await call(client, "CURRENT", [])).error is None
         # Every change made through the hub was pushed, in timestamp order.

@@ -14,10 +14,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from app.server.hub import core
+from app.server.hub import classic, core
 from app.server.hub.service import Hub
 
 HUB_PATH = "/signalr/trackingHub/v3.2"
+CLASSIC_PREFIXES = (HUB_PATH, "/signalr")  # the second: classic clients' default URL
 TAG = "signalr"
 
 HttpHandler = Callable[[Hub, Request], Awaitable[Response]]
@@ -34,6 +35,45 @@ HTTP: list[tuple[str, str, HttpHandler, str]] = [
     ),
 ]
 WEBSOCKETS: list[tuple[str, WsHandler]] = [(HUB_PATH, core.connect)]
+for _prefix in CLASSIC_PREFIXES:
+    HTTP += [
+        (
+            "GET",
+            _prefix + "/negotiate",
+            classic.negotiate,
+            "Classic ASP.NET SignalR negotiate (?clientProtocol=1.5&connectionData="
+            '[{"name":"trackinghub"}]): a connection token for connect.',
+        ),
+        (
+            "GET",
+            _prefix + "/start",
+            classic.start,
+            'Classic SignalR start (?connectionToken=…): {"Response":"started"}.',
+        ),
+        ("POST", _prefix + "/abort", classic.abort, "Classic SignalR abort: ends the connection."),
+        ("GET", _prefix + "/ping", classic.ping, 'Classic SignalR ping: {"Response":"pong"}.'),
+    ]
+    HTTP += [
+        (
+            method,
+            _prefix + "/" + name,
+            classic.other_transport,
+            "Classic SignalR HTTP transports: not offered (400); use the webSockets transport.",
+        )
+        for name, method in (("connect", "GET"), ("reconnect", "GET"), ("poll", "POST"))
+    ]
+    HTTP.append(
+        (
+            "POST",
+            _prefix + "/send",
+            classic.other_transport,
+            "Classic SignalR send (HTTP transports): not offered (400).",
+        )
+    )
+    WEBSOCKETS += [
+        (_prefix + "/connect", classic.connect),
+        (_prefix + "/reconnect", classic.reconnect),
+    ]
 
 
 def hub_routes(hub: Hub) -> list[BaseRoute]:

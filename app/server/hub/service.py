@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from app.server.endpoints import Services
 from app.server.errors import QUOTA_EXCEEDED, error_response
 from app.server.hub.dispatch import Dispatcher
+from app.server.hub.links import ClassicLinks
 from app.server.hub.registry import HubRegistry
 
 RETRY_AFTER = 5  # seconds a client refused for a limit should wait
@@ -23,6 +24,7 @@ class Hub:
         self.config = services.config.hub
         self.registry = HubRegistry(services, self.config)
         self.dispatcher = Dispatcher(services, calls)
+        self.classic = ClassicLinks(self.config)
 
     @staticmethod
     def new_connection_id() -> str:
