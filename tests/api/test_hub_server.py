@@ -32,9 +32,7 @@ from app.server.runner import ServerThread
 from tests.api.conftest import TOKEN, RecordingTransport, server_config
 from tests.api.hub_fakes import GateSleep, Listener
 
-# The classic hub lands on branch hubsrv after the Core one; until then its cases may fail.
-CLASSIC_PENDING = pytest.mark.xfail(reason="classic hub not merged yet")
-PROTOCOLS = ["core", pytest.param("classic", marks=CLASSIC_PENDING)]
+PROTOCOLS = ["core", "classic"]
 HUB = "/signalr/trackingHub/v3.2"
 
 
@@ -213,7 +211,6 @@ async def test_the_token_goes_in_the_header_not_the_url(
             assert server.token not in str(request.url)
 
 
-@CLASSIC_PENDING
 async def test_classic_calls_start_and_aborts_on_close(server: ServerThread) -> None:
     recorder = RecordingTransport(httpx.AsyncHTTPTransport())
     async with TrackingClient(server.url, token=server.token, transport=recorder) as client:
