@@ -154,6 +154,32 @@ async def test_in_process_over_asgi(tmp_path: Path, protocol: str) -> None:
         assert pushed.track.remark == "in process"
 
 
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_concurrent_calls_are_matched_to_their_answers(
+    server: ServerThread, protocol: str
+) -> None:
+    async with connected(server, protocol) as (hub, _, _):
+        counts = list(range(1, 11))
+        answers = await asyncio.gather(*(hub.invoke("latest", n) for n in counts))
+        pongs = await asyncio.gather(*(hub.ping() for _ in range(10)))
+        assert [a["count"] <= n for a, n in zip(answers, counts, strict=True)] == [True] * 10
+        assert pongs == ["pong"] * 10
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_a_server_silent_for_twice_the_keepalive_is_taken_for_dead(
+    server: ServerThread, protocol: str
+) -> None:
+    # The server's keep-alives come every 10-15 s; with keepalive=0.2 the client gives up
+    # after 0.4 s of silence, then reconnects.
+    async with connected(server, protocol, keepalive=0.2) as (hub, listener, _):
+        async with asyncio.timeout(10):
+            await listener.down.wait()
+            await listener.up.wait()
+        assert listener.connections[:3] == [(True, protocol), (False, None), (True, protocol)]
+        assert hub.protocol == protocol
+
+
 # --- pushes -----------------------------------------------------------------------------------
 
 
