@@ -97,6 +97,19 @@ class _Ended(Exception):
 
 
 class HubClient:
+    """The tracking hub, either protocol, on `client`'s session.
+
+    - `sleep`, `rng`: injected for tests; `sleep` waits out reconnect and unavailable delays.
+    - `keepalive`: Core sends `{"type":6}` this often (default 15 s). A connection without any
+      message from the server for twice that is dead; classic uses the server's
+      `KeepAliveTimeout` instead unless `keepalive` is given.
+    - `reconnect_max`: cap of the jittered exponential reconnect delay (1 s, 2 s, 4 s, …;
+      each delay drawn from [half, all] of its step). A 429 waits its Retry-After.
+    - `unavailable_retry`: after `hub_unavailable`, the next negotiate comes this much later.
+    - `invoke_timeout`: the default deadline of every `invoke`.
+    - `max_message`: a larger server message closes the connection (then reconnects).
+    """
+
     def __init__(
         self,
         client: TrackingClient,
@@ -162,15 +175,14 @@ class HubClient:
         link.pending[invocation_id] = (method, answer)
         deadline = self._invoke_timeout if timeout is None else timeout
         try:
-            await send_text(link.ws, text)
-            try:
-                async with asyncio.timeout(deadline):
-                    return await answer
-            except TimeoutError:
-                raise RequestTimeout(
-                    f"hub call {method}: no answer within {deadline:g} s. It may still have "
-                    "taken effect: re-read the current state."
-                ) from None
+            async with asyncio.timeout(deadline):  # a stuck send counts against it too
+                await send_text(link.ws, text)
+                return await answer
+        except TimeoutError:
+            raise RequestTimeout(
+                f"hub call {method}: no answer within {deadline:g} s. It may still have "
+                "taken effect: re-read the current state."
+            ) from None
         finally:
             link.pending.pop(invocation_id, None)
 
