@@ -96,9 +96,10 @@ async def test_every_method(server: ServerThread, protocol: str) -> None:
         await hub.stop_tracking()
         idle = await hub.current()
         assert idle.track.tracking_state is TrackingStateKind.IDLE
-        assert idle.settings is None
+        # `current` always carries `settings` (tracking-api.md §2), expanded or not.
+        assert idle.settings is not None and idle.settings.activity_type is not None
         expanded = await hub.current(expand=True)
-        assert expanded.settings is not None and expanded.settings.activity_type is not None
+        assert expanded.settings == idle.settings
         started = await hub.start_tracking(tfs_id=1201, remark=f"via {protocol}")
         assert started.track.tracking_state is TrackingStateKind.TRACKING
         assert started.track.tfs_id == 1201
