@@ -109,6 +109,11 @@ class TrackingClient:
     def base_url(self) -> str:
         return self._session.base_url
 
+    @property
+    def session(self) -> ApiSession:
+        """The session (and its one httpx client) this client sends through; the hub shares it."""
+        return self._session
+
     async def __aenter__(self) -> Self:
         return self
 

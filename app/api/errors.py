@@ -116,3 +116,14 @@ class SoftError(ApiError):
     def __init__(self, message: str, state: TrackingState) -> None:
         super().__init__(message)
         self.state = state
+
+
+class HubNotConnected(ConnectionFailed):
+    """A hub call while the hub is not connected; nothing was sent: use REST instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, sent=False)
+
+
+class HubUnavailable(ApiError):
+    """The server has no SignalR hub (negotiate answered 404 for both protocols)."""

@@ -82,6 +82,11 @@ class ApiSession:
             trust_env=False,
         )
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The one client (base URL, auth, transport, TLS, proxies), for the hub's WebSocket."""
+        return self._http
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -95,8 +100,10 @@ class ApiSession:
         content_type: str | None = None,
         idempotent: bool,
         authenticate: bool = True,
+        retry: RetryPolicy | None = None,
     ) -> httpx.Response:
-        """Send with retries; a 2xx response or an ApiError."""
+        """Send with retries (`retry` overrides the session's policy); a 2xx or an ApiError."""
+        policy = self.retry if retry is None else retry
         attempt = 1
         while True:
             request = self._http.build_request(
@@ -110,7 +117,7 @@ class ApiSession:
                 raise_for_status(response, self.now)
                 return response
             except ApiError as exc:
-                delay = self.retry.delay(attempt, exc, idempotent=idempotent)
+                delay = policy.delay(attempt, exc, idempotent=idempotent)
                 if delay is None:
                     raise
                 log.info(
@@ -132,34 +139,35 @@ class ApiSession:
                 response = await self._http.send(request)
             else:
                 response = await self._http.send(request, auth=None)
-        except httpx.ConnectTimeout:
-            raise RequestTimeout(
-                f"{what}: could not connect to {self.base_url} in time. "
-                "Check your network and the server address.",
-                sent=False,
-            ) from None
-        except httpx.TimeoutException:
-            raise RequestTimeout(
-                f"{what}: {self.base_url} did not answer in time; try again later."
-            ) from None
-        except httpx.ConnectError as exc:
-            raise ConnectionFailed(
-                f"{what}: cannot connect to {self.base_url} ({_reason(exc)}). "
-                "Check the server address and that the server is running.",
-                sent=False,
-            ) from None
-        except httpx.TransportError as exc:  # read/write errors, dropped connections, proxies
-            raise ConnectionFailed(
-                f"{what}: the connection to {self.base_url} broke ({_reason(exc)}); try again."
-            ) from None
         except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
-            raise ProtocolError(
-                f"{what}: the answer from {self.base_url} could not be read ({_reason(exc)})."
-            ) from None
+            raise wrap_http_error(exc, what, self.base_url) from None
         log.debug(
             "%s -> %d in %.1f ms", what, response.status_code, (time.perf_counter() - started) * 1e3
         )
         return response
+
+
+def wrap_http_error(exc: Exception, what: str, base_url: str) -> ApiError:
+    """The ApiError an httpx exception stands for (also used for the hub's WebSocket)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return RequestTimeout(
+            f"{what}: could not connect to {base_url} in time. "
+            "Check your network and the server address.",
+            sent=False,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(f"{what}: {base_url} did not answer in time; try again later.")
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectionFailed(
+            f"{what}: cannot connect to {base_url} ({_reason(exc)}). "
+            "Check the server address and that the server is running.",
+            sent=False,
+        )
+    if isinstance(exc, httpx.TransportError):  # read/write errors, dropped connections, proxies
+        return ConnectionFailed(
+            f"{what}: the connection to {base_url} broke ({_reason(exc)}); try again."
+        )
+    return ProtocolError(f"{what}: the answer from {base_url} could not be read ({_reason(exc)}).")
 
 
 def _reason(exc: Exception) -> str:
