@@ -146,6 +146,9 @@ class Tracker:
         self._rate_until: datetime | None = None
         self._push_connected = False
         self._answerer: CheckAnswerer | None = None
+        # commands sent and not yet answered: a push of their effect is ours, not another's
+        self._in_flight: list[Command] = []
+        self._answering = False
         # activity checks
         self._check_key: str | None = None  # the running check already handled
         self._prompt_open = False
@@ -432,7 +435,7 @@ class Tracker:
         if not transition.changed:
             return transition
         after = transition.after
-        if transition.check_gone and self._prompt_open:
+        if transition.check_gone and self._prompt_open and not self._answering:
             self._prompt_open = False
             self._answer_due = None
             self._emit(ActivityCheckAnswered("elsewhere"))
@@ -457,7 +460,10 @@ class Tracker:
         return transition
 
     def _own_stop_outstanding(self) -> bool:
-        """A stop of ours whose answer was lost (it may arrive late) or that waits to be sent."""
+        """A stop of ours on its way (its push may come before its answer), whose answer was
+        lost (it may arrive late) or that waits to be sent."""
+        if any(c.kind is CommandKind.STOP for c in self._in_flight):
+            return True
         if any(c.kind is CommandKind.STOP for c in self._maybe_sent_commands.values()):
             return True
         return any(c.kind is CommandKind.STOP for c in self._journal.pending())
@@ -548,6 +554,7 @@ class Tracker:
         if self._rate_limited():
             return False
         sent = self._now()
+        self._answering = True
         try:
             state = await self._send(command)
         except RateLimitedError:
@@ -560,6 +567,8 @@ class Tracker:
             log.info("answering the activity check failed: %s", exc.message)
             self._last_seen = self._now()
             return False
+        finally:
+            self._answering = False
         assert state is not None
         self._answer_due = None
         self._prompt_open = False
@@ -567,7 +576,8 @@ class Tracker:
         if option is not None:
             snoozed = snooze_until(self._now(), int(option), state.track.track_time_zone)
         answered = Bounds(sent, self._now()).narrowed(state.track.track_status_change_date)
-        if check_running(self.state) and not check_running(state):
+        # (the check ran when this was sent; its end may be known already from a push)
+        if not check_running(state):
             self.checks_answered += 1
             self.learned = self.learned.check_answered(answered, snoozed)
         await self._accept(state, "command", sent)
@@ -657,6 +667,13 @@ class Tracker:
         if not self._online or self._rate_limited() or self._journal.count() > 0:
             self._journal_it(command)
             return False
+        self._in_flight.append(command)
+        try:
+            return await self._send_and_settle(command, before)
+        finally:
+            self._in_flight.remove(command)
+
+    async def _send_and_settle(self, command: Command, before: TrackingState | None) -> bool:
         sent = self._now()
         try:
             state = await self._send(command)
