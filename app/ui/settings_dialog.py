@@ -226,7 +226,15 @@ class SettingsDialog(QDialog):
         test_row.addStretch(1)
         form.addRow("", test_row)
         form.addRow("", self.test_result)
+        self.live_label = QLabel("Live updates: —")
+        self.live_label.setWordWrap(True)
+        self.live_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Status:", self.live_label)
         return tab
+
+    def show_live(self, text: str) -> None:
+        """The running tray's live-updates line (`Live updates: connected (...)`)."""
+        self.live_label.setText(text)
 
     def _tracking_tab(self) -> QWidget:
         tab = QWidget()
