@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from app.server import routes_admin, routes_auth, routes_rest, routes_tracking
@@ -32,6 +32,10 @@ from app.server.endpoints import Endpoint, Services, route
 from app.server.engine import Engine, EngineSettings
 from app.server.errors import ENTITY_NOT_FOUND, UNEXPECTED, error_response
 from app.server.faults import FaultMiddleware, FaultState
+from app.server.hub.interim_calls import CALLS
+from app.server.hub.routes import hub_routes
+from app.server.hub.routes import openapi_paths as hub_openapi_paths
+from app.server.hub.service import Hub
 from app.server.openapi import build_openapi
 from app.server.store import Store
 
@@ -48,7 +52,9 @@ ENDPOINTS: list[Endpoint] = [
 
 @functools.cache
 def _openapi() -> dict[str, Any]:
-    return build_openapi(ENDPOINTS)
+    document = build_openapi(ENDPOINTS)
+    document["paths"].update(hub_openapi_paths())
+    return document
 
 
 def resolve_data_dir(config: ServerConfig) -> Path:
@@ -130,6 +136,7 @@ def create_app(config: ServerConfig, *, clock: Clock | None = None) -> Starlette
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(_openapi())
 
+    hub = Hub(services, CALLS)
     tick = max(0.01, config.tick_interval / max(clock.speed, 1.0))
 
     @contextlib.asynccontextmanager
@@ -138,21 +145,29 @@ def create_app(config: ServerConfig, *, clock: Clock | None = None) -> Starlette
         try:
             yield
         finally:
+            hub.registry.close_all("the server is stopping")
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    routes = [route(ep) for ep in ENDPOINTS]
+    routes: list[BaseRoute] = [route(ep) for ep in ENDPOINTS]
     routes.append(Route("/api/openapi.json", openapi_json, methods=["GET"]))
+    routes.extend(hub_routes(hub))
     app = PacetrayApp(
         routes=routes,
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.hub = hub
     return app
 
 
 def services_of(app: Starlette) -> Services:
     services: Services = app.state.services
     return services
+
+
+def hub_of(app: Starlette) -> Hub:
+    hub: Hub = app.state.hub
+    return hub

@@ -20,6 +20,23 @@ class FaultConfig:
 
 
 @dataclass(frozen=True)
+class HubConfig:
+    """The SignalR hub's timings and limits (both protocols); tests shorten them."""
+
+    keep_alive_interval: float = 15.0  # Core: server ping when nothing else was sent
+    client_timeout: float = 30.0  # Core: close a connection the client left silent this long
+    handshake_timeout: float = 5.0  # Core: the handshake must arrive this soon after connecting
+    classic_keep_alive: float = 10.0  # classic: `{}` this often; KeepAliveTimeout is twice it
+    classic_disconnect_timeout: float = 30.0  # classic: a dropped connection may reconnect
+    negotiate_ttl: float = 30.0  # an unused negotiation (its connection token) expires
+    max_connections: int = 200  # open hub connections, all users
+    max_connections_per_user: int = 100
+    max_negotiations: int = 200  # negotiated but not (yet) connected
+    max_message_size: int = 64 * 1024  # one hub message (record) from a client, in bytes
+    send_queue: int = 256  # frames queued for one connection; beyond: a slow consumer, dropped
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8765
@@ -37,3 +54,4 @@ class ServerConfig:
     refresh_token_ttl: float = 30 * 86400.0  # seconds a refresh token stays usable
     pin_ttl: float = 60.0  # seconds a pairing PIN stays valid (7pace: one minute)
     tick_interval: float = 0.2  # real seconds between clock ticks (divided by clock_speed)
+    hub: HubConfig = field(default_factory=HubConfig)

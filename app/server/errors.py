@@ -7,7 +7,8 @@ Codes follow tracking-api.md §3. Decisions of this server where 7pace documents
 - Unknown work items, activity types, work logs and routes answer 404 `EntityNotFound`.
 - A wrong method answers 405 `UnexpectedError` naming the allowed methods.
 - PATCHing the length of a work log that is still being tracked answers 409 `WorkLogIsRunning`.
-- `/token` uses the same body with OAuth error names as codes (`invalid_grant`, ...).
+- `/token` answers refusals as OWIN's token endpoint does: 400 with the OAuth error body
+  `{"error": "invalid_grant", "error_description": "…"}` (RFC 6749 §5.2).
 """
 
 from __future__ import annotations

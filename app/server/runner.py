@@ -123,6 +123,10 @@ async def serve(
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=5,
+            ws="websockets-sansio",
+            # The hub checks each message against max_message_size itself (to answer with a
+            # protocol close message); this ceiling bounds a frame holding several of them.
+            ws_max_size=4 * config.hub.max_message_size,
         )
     )
     loop = asyncio.get_running_loop()
