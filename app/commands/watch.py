@@ -122,17 +122,16 @@ class Watcher:
     async def poll(self) -> None:
         """Reads `current` every `interval` while the hub is not connected."""
         while True:
-            if self.connected:
-                self._connected_changed.clear()
-                await self._connected_changed.wait()
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._connected_changed.wait(), self.interval)
-            self._connected_changed.clear()
-            if not self.connected:
-                await self.read()
             if self.failed is not None:
                 raise self.failed
+            self._connected_changed.clear()
+            if self.connected:
+                await self._connected_changed.wait()
+                continue
+            try:
+                await asyncio.wait_for(self._connected_changed.wait(), self.interval)
+            except TimeoutError:
+                await self.read()
 
     # --- HubListener -------------------------------------------------------------------------
 

@@ -21,7 +21,17 @@ import pytest
 from app.server.app import create_app, hub_of
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
-from tests.cli.conftest import ROOT, SERVER_TOKEN, Home, api, client_env, pacetray, wait_for
+from tests.cli.conftest import (
+    ROOT,
+    SERVER_TOKEN,
+    Home,
+    api,
+    assert_one_line_error,
+    client_env,
+    free_port,
+    pacetray,
+    wait_for,
+)
 from tests.support.hubgate import HubGate
 
 
@@ -160,3 +170,15 @@ def test_watch_without_a_hub_polls_with_a_notice(hubless: ServerThread, watch: A
     assert "polled" in w.line_with("Tracking", timeout=5)
     code, stderr = w.interrupt()
     assert code == 0 and "Traceback" not in stderr
+
+
+def test_watch_with_a_refused_token_or_no_server_is_one_line(
+    home: Home, server: ServerThread
+) -> None:
+    refused = pacetray(client_env(home, server, token="not-the-token"), "status", "--watch")
+    assert_one_line_error(refused, "rejected the token")
+    assert refused.returncode == 1
+    gone = Home(home.root, dict(home.env, PACETRAY_SERVER=f"http://127.0.0.1:{free_port()}"))
+    unreachable = pacetray(gone, "status", "--watch", "--token", "t")
+    assert_one_line_error(unreachable, "cannot reach")
+    assert unreachable.returncode == 1
