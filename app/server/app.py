@@ -32,12 +32,12 @@ from app.server.endpoints import Endpoint, Services, route
 from app.server.engine import Engine, EngineSettings
 from app.server.errors import ENTITY_NOT_FOUND, UNEXPECTED, error_response
 from app.server.faults import FaultMiddleware, FaultState
-from app.server.hub.interim_calls import CALLS
 from app.server.hub.routes import hub_routes
 from app.server.hub.routes import openapi_paths as hub_openapi_paths
 from app.server.hub.service import Hub
 from app.server.openapi import build_openapi
 from app.server.store import Store
+from app.server.tracking_calls import CALLS
 
 log = logging.getLogger("app.server")
 DB_NAME = "server.sqlite3"

@@ -54,6 +54,18 @@ def kind(data: Any) -> TrackingStateKind:
     return state(data).track.tracking_state
 
 
+def same_state(pushed: dict[str, Any], answered: dict[str, Any]) -> bool:
+    """A push carries what `current` answers (with `settings`); a call's answer is the same
+    state, perhaps without them. Lengths are left out: each is computed at its own instant."""
+
+    def fixed(track: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in track.items() if not k.endswith("Length")}
+
+    return pushed["timestamp"] == answered["timestamp"] and fixed(pushed["track"]) == fixed(
+        answered["track"]
+    )
+
+
 def check_every_result(results: dict[str, Any]) -> None:
     """The answers to EVERY_CALL mean what the REST answers mean."""
     assert state(results["current"]).settings is not None  # current(true) expands

@@ -148,21 +148,21 @@ async def _transport(hub: Hub, ws: WebSocket, *, reconnect: bool) -> None:
                     "negotiate again."
                 )
             link = Link(negotiation)
-            links.purge()
-            links.links[negotiation.token] = link
         names = _hub_names(ws)
         if names[0].lower() != link.negotiation.hub_name.lower():
             raise bad_request("connectionData differs from the one negotiated.")
         connection = hub.registry.open(
             link.negotiation.connection_id, user, "classic", _renderer(link)
         )
+        if not reconnect:  # kept only once connected: a refused connect leaves nothing behind
+            links.purge()
+            links.links[link.negotiation.token] = link
     except ApiProblem as problem:
         await deny(ws, problem.status, problem.code, problem.message, problem.headers)
         return
     except LimitReached as limit:
         await deny(ws, 429, QUOTA_EXCEEDED, str(limit), {"Retry-After": str(RETRY_AFTER)})
         return
-    connection.token = link.negotiation.token
     link.connection, link.dropped_at = connection, None
     await ws.accept()
     try:
@@ -182,7 +182,6 @@ async def start(hub: Hub, request: Request) -> Response:
         return error_response(
             400, API_VERSION_ERROR, "start needs the connection's transport to be connected first."
         )
-    link.started = True
     return JSONResponse({"Response": "started"})
 
 

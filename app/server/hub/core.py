@@ -26,7 +26,7 @@ from app.server.errors import (
 )
 from app.server.hub.access import authenticate, deny
 from app.server.hub.dispatch import HubError
-from app.server.hub.registry import PUSH_METHOD, LimitReached
+from app.server.hub.registry import PUSH_METHOD, Connection, LimitReached
 from app.server.hub.service import RETRY_AFTER, Hub, limit_response
 from app.server.hub.session import CLOSE_POLICY, CLOSE_TOO_BIG, Closing, Session
 
@@ -105,7 +105,7 @@ async def connect(hub: Hub, ws: WebSocket) -> None:
 
 
 class CoreSession(Session):
-    def __init__(self, ws: WebSocket, connection: Any, hub: Hub) -> None:
+    def __init__(self, ws: WebSocket, connection: Connection, hub: Hub) -> None:
         config = hub.config
         super().__init__(ws, connection, hub.dispatcher, config.max_message_size)
         self.keep_alive = config.keep_alive_interval

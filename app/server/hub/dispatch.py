@@ -47,6 +47,21 @@ def _ping(services: Services) -> str:
     return PONG
 
 
+def _arity(signature: inspect.Signature) -> str:
+    """ "1 argument", "0 or 1 arguments": what a method takes besides the services."""
+    params = list(signature.parameters.values())[1:]
+    most = len(params)
+    least = sum(1 for p in params if p.default is inspect.Parameter.empty)
+    counted = (
+        f"{least}"
+        if least == most
+        else f"{least} or {most}"
+        if most - least == 1
+        else f"{least} to {most}"
+    )
+    return f"{counted} argument{'' if most == 1 and least == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class _Method:
     name: str
@@ -80,10 +95,8 @@ class Dispatcher:
             try:
                 method.signature.bind(self._services, *arguments)
             except TypeError:
-                takes = len(method.signature.parameters) - 1
                 raise bad_request(
-                    f"{method.name} takes at most {takes} argument{'s' * (takes != 1)}, "
-                    f"not {len(arguments)}."
+                    f"{method.name} takes {_arity(method.signature)}, not {len(arguments)}."
                 ) from None
             self._services.engine.advance()  # lazy clock, as REST's endpoints.wrap does
             return dump(method.fn(self._services, *arguments))

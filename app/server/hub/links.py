@@ -18,7 +18,6 @@ class Link:
     negotiation: Negotiation
     connection: Connection | None = None
     dropped_at: float | None = None  # monotonic
-    started: bool = False
     cursor: int = 0
 
 

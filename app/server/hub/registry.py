@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.server.config import HubConfig
-from app.server.endpoints import Services, dump
+from app.server.endpoints import Services
 
 log = logging.getLogger("app.server.hub")
 
@@ -36,7 +36,7 @@ class LimitReached(Exception):
 
 @dataclass
 class Negotiation:
-    """A negotiated connection token not yet (or, classic, no longer) connected."""
+    """A negotiated connection token, waiting for its connection."""
 
     token: str
     connection_id: str
@@ -66,7 +66,6 @@ class Connection:
         self.closed = asyncio.Event()
         self.close_reason = ""
         self.last_sent = time.monotonic()
-        self.token: str = ""  # classic: the connection token it may reconnect with
 
     def offer(self, frame: str) -> None:
         """Queues a frame without waiting; a full queue marks a slow consumer and ends it."""
@@ -105,6 +104,7 @@ class Connection:
 class HubRegistry:
     services: Services
     config: HubConfig
+    current: Callable[[], Any]  # the state to push: what `current` answers, JSON-ready
     clock: Callable[[], float] = time.monotonic
     connections: dict[str, Connection] = field(default_factory=dict)
     negotiations: dict[str, Negotiation] = field(default_factory=dict)
@@ -115,14 +115,6 @@ class HubRegistry:
         self.services.engine.add_listener(self._on_change)
 
     # --- who may connect ---------------------------------------------------------------------
-
-    def user_of(self, token: str) -> str:
-        """The user a valid token belongs to (raises ApiProblem 401 otherwise).
-
-        The local server has one user; every valid token (the server token, a paired access
-        token) is that user's, but connections are kept per user as 7pace does."""
-        self.services.auth.require_user(f"Bearer {token}")
-        return self.services.engine.org.user.id
 
     def _expire(self) -> None:
         now = self.clock()
@@ -142,16 +134,15 @@ class HubRegistry:
             )
 
     def negotiate(self, user: str, protocol: Protocol, *, same_id: bool = False) -> Negotiation:
-        """A new connection token (single use for Core; classic keeps it for reconnects).
+        """A new connection token, single use (classic links keep theirs for reconnects).
 
         `same_id`: Core negotiateVersion 0, where the connection id is the token."""
         self._expire()
         self._check_room(user)
-        pending = sum(1 for n in self.negotiations.values() if n.user == user)
-        if len(self.negotiations) >= self.config.max_negotiations or (
-            pending >= self.config.max_negotiations
-        ):
-            raise LimitReached("Too many negotiations are waiting for their connection.")
+        if len(self.negotiations) >= self.config.max_negotiations:
+            raise LimitReached(
+                "Too many negotiations are waiting for their connection; retry later."
+            )
         token = secrets.token_urlsafe(24)
         connection_id = token if same_id else str(uuid.uuid4())
         negotiation = Negotiation(
@@ -169,11 +160,6 @@ class HubRegistry:
         del self.negotiations[token]
         return negotiation
 
-    def keep(self, negotiation: Negotiation, ttl: float) -> None:
-        """Classic: after its connection drops, the token may reconnect within `ttl`."""
-        negotiation.expires = self.clock() + ttl
-        self.negotiations[negotiation.token] = negotiation
-
     def open(
         self,
         connection_id: str,
@@ -183,9 +169,10 @@ class HubRegistry:
     ) -> Connection:
         """Registers a connection; raises LimitReached when there is no room."""
         self._loop = asyncio.get_running_loop()
-        self._check_room(user)
         old = self.connections.get(connection_id)
-        if old is not None:  # a reconnect replaces the transport the server still holds
+        if old is None:
+            self._check_room(user)
+        else:  # a reconnect replaces the transport the server still holds: no more room needed
             old.close("replaced by a reconnect")
         connection = Connection(self, connection_id, user, protocol, render)
         self.connections[connection_id] = connection
@@ -203,7 +190,11 @@ class HubRegistry:
     def _on_change(self) -> None:
         if not self.connections:
             return
-        state = dump(self.services.engine.tracking_state())
+        try:
+            state = self.current()
+        except Exception:  # the hub must never fail the REST call or clock tick that changed
+            log.exception("hub: the changed state could not be read for its push")
+            return
         loop = self._loop
         if loop is None or loop.is_closed():
             return

@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from app.server.endpoints import Services
+from app.server.endpoints import Services, dump
 from app.server.errors import QUOTA_EXCEEDED, error_response
 from app.server.hub.dispatch import Dispatcher
 from app.server.hub.links import ClassicLinks
@@ -22,8 +22,9 @@ class Hub:
     def __init__(self, services: Services, calls: Mapping[str, Callable[..., Any]]) -> None:
         self.services = services
         self.config = services.config.hub
-        self.registry = HubRegistry(services, self.config)
         self.dispatcher = Dispatcher(services, calls)
+        # Pushes carry what `current` answers, so a pushed state can replace a read one.
+        self.registry = HubRegistry(services, self.config, lambda: dump(calls["current"](services)))
         self.classic = ClassicLinks(self.config)
 
     @staticmethod

@@ -140,8 +140,9 @@ class Session(ABC):
                 if isinstance(problem, Closing):
                     code, error = problem.code, problem.error
                 elif isinstance(problem, WebSocketDisconnect | OSError):
-                    writer.cancel()
-                    return  # the client went away: nothing left to say
+                    writer.cancel()  # the client went away: nothing left to say
+                    await asyncio.gather(writer, return_exceptions=True)
+                    return
                 elif problem is not None:
                     log.error("hub connection %s failed", connection.id, exc_info=problem)
                     code, error = 1011, "The server failed unexpectedly."
