@@ -17,7 +17,7 @@ MASK = "[REDACTED]"
 
 _FIELDS = (
     r"access_token|refresh_token|id_token|client_secret|secret|password|token|code|"
-    r"accessToken|refreshToken|apiToken|api_token"
+    r"accessToken|refreshToken|apiToken|api_token|connectionToken"
 )
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Authorization: Bearer xyz / 'authorization': 'Basic xyz' / (b'Authorization', b'…')

@@ -138,3 +138,61 @@ class Listener:
                         return state
                 self.state_event.clear()
                 await self.state_event.wait()
+
+
+@dataclass
+class FakeClassicHub:
+    """A minimal classic SignalR 2.x hub: negotiate, connect (init message), start, abort.
+    `on_invoke(message)` returns the WebSocket messages to send back (None: a plain result)."""
+
+    keep_alive_timeout: float | None = 20.0
+    on_invoke: Callable[[dict[str, Any]], list[str] | None] | None = None
+    aborts: int = 0
+    connections: int = 0
+    sockets: list[WebSocket] = field(default_factory=list)
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route(f"{HUB}/negotiate", self._negotiate, methods=["GET"]),
+                Route(f"{HUB}/start", self._start, methods=["GET"]),
+                Route(f"{HUB}/abort", self._abort, methods=["POST"]),
+                WebSocketRoute(f"{HUB}/connect", self._socket),
+            ]
+        )
+
+    async def _negotiate(self, request: Request) -> Response:
+        return JSONResponse(
+            {
+                "Url": "/signalr",
+                "ConnectionToken": "classic-token",
+                "ConnectionId": "c1",
+                "KeepAliveTimeout": self.keep_alive_timeout,
+                "DisconnectTimeout": 30.0,
+                "TryWebSockets": True,
+                "ProtocolVersion": "1.5",
+            }
+        )
+
+    async def _start(self, request: Request) -> Response:
+        return JSONResponse({"Response": "started"})
+
+    async def _abort(self, request: Request) -> Response:
+        self.aborts += 1
+        return Response(status_code=200)
+
+    async def _socket(self, ws: WebSocket) -> None:
+        await ws.accept()
+        self.connections += 1
+        self.sockets.append(ws)
+        try:
+            await ws.send_text('{"C":"d-1","S":1,"M":[]}')
+            while True:
+                message = json.loads(await ws.receive_text())
+                replies = self.on_invoke(message) if self.on_invoke else None
+                if replies is None:
+                    replies = [json.dumps({"I": message["I"], "R": message["M"]})]
+                for reply in replies:
+                    await ws.send_text(reply)
+        except WebSocketDisconnect:
+            pass

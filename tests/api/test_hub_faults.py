@@ -18,7 +18,7 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from app.api.client import TrackingClient
 from app.api.errors import ConnectionFailed, HubNotConnected, RequestTimeout
 from app.api.hub import HubClient
-from tests.api.hub_fakes import RS, FakeCoreHub, GateSleep, Listener
+from tests.api.hub_fakes import RS, FakeClassicHub, FakeCoreHub, GateSleep, Listener
 
 TOKEN = "fake-token-0123456789"
 
@@ -131,6 +131,19 @@ async def test_reconnect_delays_grow_jittered_and_capped() -> None:
     assert max(gate.delays) <= 20.0
     assert len(set(gate.delays[-5:])) == 5  # jittered: capped delays still differ
     assert listener.unavailable == [] and listener.connections == []
+
+
+async def test_a_rate_limited_negotiate_waits_as_long_as_the_server_asks() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"error": {"statusCode": 429, "errorCode": "QuoteExceededError"}}
+        return httpx.Response(429, json=body, headers={"Retry-After": "45"})
+
+    listener, gate = Listener(), GateSleep(calls=3)
+    async with mock_tracking(handler) as client:
+        hub = HubClient(client, sleep=gate, rng=random.Random(1))
+        await run_until(hub, listener, gate)
+        await hub.aclose()
+    assert gate.delays == [45.0, 45.0, 45.0]  # more than the backoff's 1, 2, 4 s
 
 
 async def test_invoking_without_a_connection_raises_hub_not_connected() -> None:
@@ -307,3 +320,68 @@ async def test_cancelling_run_propagates() -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
         assert listener.connections == [(True, "core"), (False, None)]
+
+
+# --- a live fake classic hub ------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def classic_hub(
+    **kwargs: Any,
+) -> AsyncIterator[tuple[FakeClassicHub, TrackingClient]]:
+    hub = FakeClassicHub(**kwargs)
+    async with (
+        ASGIWebSocketTransport(hub.app()) as transport,
+        TrackingClient(LOOPBACK, token=TOKEN, transport=transport) as client,
+    ):
+        yield hub, client
+
+
+async def test_classic_pushes_for_other_hubs_or_unreadable_states_are_messages() -> None:
+    pushes = {
+        "C": "d-2",
+        "M": [
+            {"H": "TrackingHub", "M": "trackingStateChanged", "A": [{"timestamp": 9}]},
+            {"H": "TrackingHub", "M": "trackingStateChanged", "A": [{"track": "x"}]},
+            {"H": "otherHub", "M": "hello", "A": [1]},
+            {"H": "trackinghub", "M": "somethingNew", "A": []},
+        ],
+    }
+    async with classic_hub() as (server, client):
+        server.on_invoke = lambda m: (
+            [json.dumps(pushes), json.dumps({"I": m["I"], "R": 1})] if m["M"] == "push" else None
+        )
+        hub, listener, _ = await start(client, protocol="classic")
+        assert await hub.invoke("push") == 1
+        assert [s.timestamp for s in listener.states] == [9]
+        assert listener.messages == [
+            ("trackingStateChanged", [{"track": "x"}]),
+            ("otherHub.hello", [1]),
+            ("somethingNew", []),
+        ]
+        await hub.aclose()
+        assert server.aborts == 1  # we closed: the server is told
+
+
+async def test_a_classic_disconnect_message_ends_the_connection_without_abort() -> None:
+    async with classic_hub() as (server, client):
+        server.on_invoke = lambda m: ['{"D":1}'] if m["M"] == "bye" else None
+        hub, _listener, gate = await start(client, protocol="classic")
+        with pytest.raises(ConnectionFailed, match="server ended the hub connection"):
+            await hub.invoke("bye")
+        async with asyncio.timeout(5):
+            while server.connections < 2 or not hub.connected:
+                await asyncio.sleep(0.01)
+        assert server.aborts == 0
+        assert 0.5 <= gate.delays[0] <= 1.0
+        await hub.aclose()
+
+
+async def test_classic_silence_past_keep_alive_timeout_is_a_dead_connection() -> None:
+    async with classic_hub(keep_alive_timeout=0.2) as (server, client):
+        hub, listener, _ = await start(client, protocol="classic")
+        async with asyncio.timeout(5):
+            await listener.down.wait()
+            await listener.up.wait()
+        assert server.aborts >= 1  # the client gave up on it: abort, as the JS client does
+        await hub.aclose()

@@ -28,6 +28,9 @@ from app.logsetup import configure_logging
         ("client_id=OpenApi&grant_type=authorization_code&code=SECRET-CODE-1", "SECRET-CODE-1"),
         ("grant_type=refresh_token&refresh_token=RT-abcdef&x=1", "RT-abcdef"),
         ("url ...?token=querytok1&a=b", "querytok1"),
+        ("GET /signalr/trackingHub/v3.2?id=c1&access_token=hubQueryTok1", "hubQueryTok1"),
+        ("GET /signalr/x/start?transport=webSockets&connectionToken=cT%2Fab12", "cT%2Fab12"),
+        ('{"ConnectionToken": "classicTok7", "KeepAliveTimeout": 20.0}', "classicTok7"),
     ],
 )
 def test_redact_masks_every_form(text: str, secret: str) -> None:

@@ -34,6 +34,7 @@ from app.api.errors import (
     HubUnavailable,
     NotFoundError,
     ProtocolError,
+    RateLimitedError,
     RequestTimeout,
 )
 from app.api.hub import classic, core
@@ -41,9 +42,14 @@ from app.api.hub.completion import hub_error
 from app.api.hub.websocket import connect, receive_text, send_text
 from app.api.models import (
     AdjustRequest,
+    LatestResult,
+    SearchByQueryRequest,
+    SearchResult,
+    SelectRequest,
     SnoozeOption,
     StartRequest,
     StopReason,
+    Track,
     TrackingState,
 )
 from app.api.responses import read_json, validate
@@ -91,6 +97,19 @@ class _Ended(Exception):
 
 
 class HubClient:
+    """The tracking hub, either protocol, on `client`'s session.
+
+    - `sleep`, `rng`: injected for tests; `sleep` waits out reconnect and unavailable delays.
+    - `keepalive`: Core sends `{"type":6}` this often (default 15 s). A connection without any
+      message from the server for twice that is dead; classic uses the server's
+      `KeepAliveTimeout` instead unless `keepalive` is given.
+    - `reconnect_max`: cap of the jittered exponential reconnect delay (1 s, 2 s, 4 s, …;
+      each delay drawn from [half, all] of its step). A 429 waits its Retry-After.
+    - `unavailable_retry`: after `hub_unavailable`, the next negotiate comes this much later.
+    - `invoke_timeout`: the default deadline of every `invoke`.
+    - `max_message`: a larger server message closes the connection (then reconnects).
+    """
+
     def __init__(
         self,
         client: TrackingClient,
@@ -108,6 +127,7 @@ class HubClient:
             raise ValueError(f"protocol must be auto, core or classic, not {protocol!r}")
         self._session = client.session
         self._choice: HubProtocol = protocol
+        self._learned: Literal["core", "classic"] | None = None
         self._sleep = sleep
         chance: Callable[[], float] = (rng or random.Random()).random
         self._backoff = RetryPolicy(
@@ -155,15 +175,14 @@ class HubClient:
         link.pending[invocation_id] = (method, answer)
         deadline = self._invoke_timeout if timeout is None else timeout
         try:
-            await send_text(link.ws, text)
-            try:
-                async with asyncio.timeout(deadline):
-                    return await answer
-            except TimeoutError:
-                raise RequestTimeout(
-                    f"hub call {method}: no answer within {deadline:g} s. It may still have "
-                    "taken effect: re-read the current state."
-                ) from None
+            async with asyncio.timeout(deadline):  # a stuck send counts against it too
+                await send_text(link.ws, text)
+                return await answer
+        except TimeoutError:
+            raise RequestTimeout(
+                f"hub call {method}: no answer within {deadline:g} s. It may still have "
+                "taken effect: re-read the current state."
+            ) from None
         finally:
             link.pending.pop(invocation_id, None)
 
@@ -211,6 +230,40 @@ class HubClient:
         body = AdjustRequest(remark=remark, activity_type_id=activity_type_id).to_wire()
         return await self._state("adjust", body)
 
+    async def selected(
+        self,
+        tfs_id: int | None = None,
+        remark: str | None = None,
+        activity_type_id: str | None = None,
+        calculate_totals: bool | None = None,
+    ) -> Track:
+        body = SelectRequest(
+            tfs_id=tfs_id,
+            remark=remark,
+            activity_type_id=activity_type_id,
+            calculate_totals=calculate_totals,
+        ).to_wire()
+        payload = await self.invoke("selected", body)
+        if isinstance(payload, dict) and isinstance(payload.get("track"), dict):
+            state = validate("TrackingState", payload, TrackingState.model_validate)
+            return _check_soft_error(state).track
+        return validate("Track", payload, Track.model_validate)
+
+    async def latest(self, count: int | None = None) -> LatestResult:
+        payload = await (self.invoke("latest") if count is None else self.invoke("latest", count))
+        return validate("LatestResult", payload, LatestResult.model_validate)
+
+    async def search(self, work_item_id: int) -> SearchResult:
+        if isinstance(work_item_id, bool) or not isinstance(work_item_id, int):
+            raise TypeError("work_item_id must be an int")
+        payload = await self.invoke("search", work_item_id)
+        return validate("SearchResult", payload, SearchResult.model_validate)
+
+    async def search_by_query(self, query: str) -> SearchResult:
+        body = SearchByQueryRequest(query=query).to_wire()
+        payload = await self.invoke("searchByQuery", body)
+        return validate("SearchResult", payload, SearchResult.model_validate)
+
     # --- life cycle ----------------------------------------------------------------------
 
     async def aclose(self) -> None:
@@ -241,9 +294,14 @@ class HubClient:
         failures = 0
         while not self._closed:
             await asyncio.sleep(0)  # an injected sleep may not yield; aclose() must get in
+            at_least = 0.0
             try:
                 await self._connect_once(listener)
             except HubUnavailable as exc:
+                if self._learned is not None:  # the server changed: try both protocols again
+                    log.info("hub: %s Trying both protocols again.", exc.message)
+                    self._learned = None
+                    continue
                 log.warning("hub: %s Next try in %.0f s.", exc.message, self._unavailable_retry)
                 _notify(listener.hub_unavailable, exc.message)
                 failures = 0
@@ -252,12 +310,17 @@ class HubClient:
             except _Ended as exc:
                 log.info("hub: %s", exc)
                 failures = 0
+            except RateLimitedError as exc:
+                log.info("hub: %s", exc.message)
+                at_least = min(exc.retry_after or 0.0, self._unavailable_retry)
             except ApiError as exc:
                 log.info("hub: %s", exc.message)
+            except Exception:  # a bug here must not end the push channel for good
+                log.exception("hub: the connection failed unexpectedly")
             if self._closed:
                 return
             failures += 1
-            delay = self._backoff.backoff(failures)
+            delay = max(self._backoff.backoff(failures), at_least)
             log.info("hub: reconnecting in %.1f s (attempt %d)", delay, failures)
             await self._sleep(delay)
 
@@ -272,7 +335,9 @@ class HubClient:
     # --- negotiate -----------------------------------------------------------------------
 
     async def _negotiate(self) -> tuple[str, core.Negotiation | classic.Negotiation]:
-        if self._choice in ("auto", "core"):
+        # Once a protocol worked, reconnects go straight to it (one request less each time).
+        choice = self._learned or self._choice
+        if choice in ("auto", "core"):
             try:
                 response = await self._session.request(
                     "POST",
@@ -284,7 +349,7 @@ class HubClient:
             except (NotFoundError, ClientRequestError) as exc:
                 if not _absent(exc):
                     raise
-                if self._choice == "core":
+                if choice == "core":
                     raise HubUnavailable(
                         "The server has no ASP.NET Core SignalR hub (negotiate answered "
                         f"{exc.status})."
@@ -299,7 +364,7 @@ class HubClient:
                     if not negotiation.websockets:
                         raise HubUnavailable("The hub offers no WebSocket transport.")
                     return "core", negotiation
-                if self._choice == "core":
+                if choice == "core":
                     raise ProtocolError("The hub answered negotiate as classic SignalR does.")
         try:
             response = await self._session.request(
@@ -312,7 +377,7 @@ class HubClient:
         except (NotFoundError, ClientRequestError) as exc:
             if not _absent(exc):
                 raise
-            which = "either SignalR protocol" if self._choice == "auto" else "classic SignalR"
+            which = "either SignalR protocol" if choice == "auto" else "classic SignalR"
             raise HubUnavailable(
                 f"The server has no tracking hub for {which} (negotiate answered {exc.status})."
             ) from None
@@ -454,6 +519,8 @@ class HubClient:
 
     def _up(self, link: _Link, listener: HubListener) -> None:
         self._link = link
+        if self._choice == "auto":
+            self._learned = link.protocol
         log.info("hub: connected (%s)", link.protocol)
         _notify(listener.hub_connected, True, link.protocol)
 
