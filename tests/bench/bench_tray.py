@@ -125,6 +125,12 @@ def _write_settings(env: dict[str, str], settings: dict[str, object] | None) -> 
         path.write_text(tomli_w.dumps(settings))
 
 
+def _live_connected(env: dict[str, str]) -> bool:
+    """Did this launch of the app connect live updates (its log says so)?"""
+    log = Path(env["XDG_STATE_HOME"]) / "pacetray" / "log" / "pacetray.log"
+    return log.exists() and "Live updates: connected" in log.read_text(errors="replace")
+
+
 def launch_once(desk: object, args: list[str], env: dict[str, str]) -> tuple[float, int]:
     """(seconds to a visible tray icon, steady RSS in KiB) of one launch of `args`."""
     from tests.e2e.desktop import Desktop
@@ -181,6 +187,7 @@ def launches(desk: object, tmp: Path) -> None:
     else:
         print("app: `pacetray tray` (app/commands/tray.py) does not exist yet; baseline only")
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in programs}
+    live_launches = 0
     try:
         # One warm-up launch each (page cache, .pyc files), then alternate.
         for name, args in programs.items():
@@ -192,6 +199,8 @@ def launches(desk: object, tmp: Path) -> None:
                 env = _home_env(desk.env(), tmp / f"home-{name}-{i}")
                 _write_settings(env, settings.get(name))
                 results[name].append(launch_once(desk, args, env))
+                if name == "app" and _live_connected(env):
+                    live_launches += 1
     finally:
         if server is not None:
             server.stop()
@@ -215,7 +224,8 @@ def launches(desk: object, tmp: Path) -> None:
         print(
             f"live updates: app (hub connected) {medians['app'][1] / 1024:.1f} MiB vs "
             f"app-poll (live_updates = false) {medians['app-poll'][1] / 1024:.1f} MiB: "
-            f"{hub_cost:+.1f} MiB (aim <= +3 MiB)"
+            f"{hub_cost:+.1f} MiB (aim <= +3 MiB); the hub was connected in {live_launches} "
+            f"of {LAUNCHES} measured app launches (the app's log)"
         )
     floor_ratio = medians["floor"][1] / medians["baseline"][1]
     print(
