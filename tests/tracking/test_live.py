@@ -18,7 +18,7 @@ import pytest
 
 from app.api.client import TrackingClient
 from app.api.hub import HubClient, HubNotConnected
-from app.api.models import TrackingStateKind
+from app.api.models import StoppedTrackType, TrackingStateKind
 from app.server.app import create_app, hub_of, services_of
 from app.server.clock import ScaledClock
 from app.server.config import ServerConfig
@@ -26,6 +26,7 @@ from app.server.runner import ServerThread
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
+    ServerStopped,
     StateChanged,
     StoppedElsewhere,
 )
@@ -193,10 +194,11 @@ async def test_a_change_made_elsewhere_arrives_by_push_without_polling(
     assert h.rest("GET", "/current") == reads, "a push, not a poll, brought the change"
 
 
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 async def test_an_unknown_message_costs_one_rest_read_per_burst(
-    live_harness,
+    live_harness, protocol: str
 ) -> None:
-    h: Live = await live_harness("core")
+    h: Live = await live_harness(protocol)
     await h.connected()
     await wait_until(lambda: h.rest("GET", "/current") >= 2, 5, "the re-read on connect")
     pushes_on = without_pushes(h)
@@ -367,3 +369,22 @@ async def test_own_commands_pushed_before_their_answer_are_not_reported_as_elsew
     assert h.live is not None
     await wait_until(lambda: h.live.pushes >= 6, 5, "the pushes of all six commands")
     assert not h.of(StoppedElsewhere)
+
+
+async def test_a_lost_push_at_the_end_of_a_check_is_made_up_by_one_read(live_harness) -> None:
+    """Hub connected, prompt open, and the push that ends the check never comes: one REST
+    read once the check must have ended shows the server's stop."""
+    h: Live = await live_harness("core")
+    await h.connected()
+    h.activity.away()
+    assert await h.tracker.start(WORK_ITEM, "lost push")
+    await h.next(ActivityCheckPrompt, timeout=10)
+    reads = h.rest("GET", "/current")
+    pushes_on = without_pushes(h)
+    try:
+        stopped = await h.next(ServerStopped, timeout=10)
+    finally:
+        pushes_on()
+    assert stopped.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
+    assert h.rest("GET", "/current") == reads + 1
+    assert h.tracker.next_delay() == float("inf")
