@@ -231,7 +231,7 @@ class Tracker:
                 task.cancel()
 
     def next_delay(self) -> float:
-        """Seconds until the next poll (infinite while a push source is connected)."""
+        """Seconds until the next poll (while a push source is connected: `_push_delay`)."""
         if self._poll_now and not self._rate_limited():
             return 0.0
         if self._push_connected and self._online and self._journal.count() == 0:
