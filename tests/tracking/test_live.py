@@ -26,6 +26,7 @@ from app.server.runner import ServerThread
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
+    RateLimited,
     ServerStopped,
     StateChanged,
     StoppedElsewhere,
@@ -387,4 +388,25 @@ async def test_a_lost_push_at_the_end_of_a_check_is_made_up_by_one_read(live_har
         pushes_on()
     assert stopped.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
     assert h.rest("GET", "/current") == reads + 1
+    assert h.tracker.next_delay() == float("inf")
+
+
+async def test_a_429_pause_with_the_hub_connected_ends_with_the_journal_sent(
+    live_harness,
+) -> None:
+    h: Live = await live_harness("core")
+    await h.connected()
+    assert await h.tracker.start(WORK_ITEM, "paused")
+    h.server.set_faults(rate_limit_rate=1.0, retry_after=60)
+    await h.tracker.refresh()
+    limited = await h.next(RateLimited)
+    h.server.set_faults()
+    first_429 = len(h.transport.sent)
+    assert not await h.tracker.stop()  # written ahead during the pause
+    assert h.journal.count() == 1
+    await wait_until(lambda: h.journal.count() == 0, 15, "the replay after the pause")
+    later = [(at, m, p) for at, m, p in h.transport.sent[first_429:] if "/signalr/" not in p]
+    assert later and all(at >= limited.until for at, _, _ in later), later[:3]
+    assert h.tracker.push_connected
+    await wait_until(lambda: not h.tracker.state.track.is_tracking, 5)
     assert h.tracker.next_delay() == float("inf")
