@@ -78,7 +78,7 @@ class TrackerBridge(QObject):
     error = Signal(str)
     busyChanged = Signal(bool)
     snoozePendingChanged = Signal(object)  # SnoozeOption | None: a snooze waiting for a check
-    liveChanged = Signal(object)  # LiveStatus: live updates (the hub) connected or not
+    liveChanged = Signal(object)  # LiveStatus, None when turned off: live updates (the hub)
 
     def __init__(
         self, tracker: Tracker, client: TrackingClient, parent: QObject | None = None
@@ -132,6 +132,15 @@ class TrackerBridge(QObject):
         self.live = live
         self._unsubscribe_live = live.subscribe(self._on_live)
         live.start()
+
+    async def stop_live(self) -> None:
+        """Live updates off: the hub closed, the tracker polls again."""
+        live, self.live = self.live, None
+        if live is None:
+            return
+        self._unsubscribe_live()
+        await live.aclose()
+        self.liveChanged.emit(None)
 
     def _on_live(self, status: LiveStatus) -> None:
         if threading.get_ident() != self._thread and self._loop is not None:

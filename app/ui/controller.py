@@ -218,6 +218,21 @@ class Controller(QObject):
 
         return describe_live(self.bridge.live_status, is_running(self.bridge.state))
 
+    def set_live_updates(self, on: bool) -> None:
+        """Turns live updates (the hub, over the tracker's client) on or off now."""
+        if not on:
+            self.bridge.run(self.bridge.stop_live())
+            return
+        try:
+            from app.api.hub import HubClient
+            from app.tracking.live import LiveUpdates
+
+            client = self.bridge.client
+            self.bridge.start_live(LiveUpdates(self.bridge.tracker, HubClient(client), client))
+        except Exception:  # the tray keeps polling
+            log.exception("live updates could not be started")
+            self._on_error("Live updates could not be started (details in the log file).")
+
     @Slot(object)
     def _on_live(self, _status: object) -> None:
         log.info("%s", self.live_text())
@@ -482,6 +497,8 @@ class Controller(QObject):
         self.bridge.tracker.settings = TrackingSettings.from_settings(settings)
         if self.hotkeys is not None and self.settings_dialog is None:
             self.hotkeys.apply(settings.hotkeys)
+        if settings.live_updates != old.live_updates:
+            self.set_live_updates(settings.live_updates)
         if (old.server_url, old.auth_method) != (settings.server_url, settings.auth_method):
             self.notifier.notify(
                 "Settings saved", "Quit and start Pacetray again to use the new server."

@@ -164,3 +164,42 @@ async def make_bridge(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
         bridge.deleteLater()
         await client.aclose()
         journal.close()
+
+
+async def test_live_updates_turned_off_and_on_in_settings_take_effect_at_once(
+    server: LiveServer,
+    controller: Controller,
+    bridge: TrackerBridge,
+    tracker: Tracker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataclasses import replace
+
+    # Save writes settings.toml (and the autostart entry): into tmp, never the user's.
+    monkeypatch.setenv("PACETRAY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+    registry = hub_of(server.thread.app).registry
+    await wait_signal(
+        bridge.liveChanged,
+        check=lambda s: s is not None and s.connected,
+        trigger=lambda: with_live(bridge, tracker, bridge.client, server.sleep),
+    )
+    controller.menu.settings.trigger()
+    dialog = await wait_until(lambda: controller.settings_dialog, what="the settings dialog")
+    assert dialog.live_updates.isChecked()
+    dialog.live_updates.setChecked(False)
+    await wait_signal(bridge.liveChanged, check=lambda s: s is None, trigger=dialog.save)
+    assert "live_updates = false" in (tmp_path / "config" / "settings.toml").read_text()
+    await wait_until(lambda: registry.count() == 0, what="the hub connection closed")
+    assert bridge.live is None and not tracker.push_connected
+    assert tracker.next_delay() < float("inf")  # polling again
+    assert controller.live_text().startswith("Live updates: turned off in the settings")
+
+    await wait_signal(
+        bridge.liveChanged,
+        check=lambda s: s is not None and s.connected,
+        trigger=lambda: controller.apply_settings(replace(controller.settings, live_updates=True)),
+    )
+    assert registry.count() == 1 and tracker.push_connected
