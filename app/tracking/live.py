@@ -112,6 +112,11 @@ class LiveUpdates:
     def hub(self) -> HubClient:
         return self._hub
 
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        """The running `start()` task, if any."""
+        return self._task
+
     def subscribe(self, callback: Callable[[LiveStatus], None]) -> Callable[[], None]:
         self._subscribers.append(callback)
 

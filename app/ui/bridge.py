@@ -156,7 +156,10 @@ class TrackerBridge(QObject):
     async def close(self) -> None:
         """Cancels the poll loop and every task started through `run`, and waits for them."""
         self._unsubscribe()
-        tasks = [t for t in (self._run_task, *self._tasks) if t is not None and not t.done()]
+        live_task = self.live.task if self.live is not None else None  # no pushes from now on
+        tasks = [
+            t for t in (self._run_task, live_task, *self._tasks) if t is not None and not t.done()
+        ]
         for task in tasks:
             task.cancel()
         if tasks:
@@ -164,7 +167,7 @@ class TrackerBridge(QObject):
         self._tasks.clear()
         if self.live is not None:  # after the ui's tasks: they may touch closed widgets
             self._unsubscribe_live()
-            await self.live.aclose()  # the hub task cancelled, its connection closed
+            await self.live.aclose()  # the hub's connection closed
 
     def run(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Schedules `coro` as a task on the loop and keeps a reference until it is done."""
