@@ -1,8 +1,9 @@
 """Wire models of the 7pace Tracking API 3.2, shared by the client and the local server.
 
-Tolerant by design (see shared/reference/tracking-api.md §3): unknown fields are kept,
+Answers are read tolerantly (see shared/reference/tracking-api.md §3): unknown fields are kept,
 optional fields may be missing, enums arrive as numbers, camelCase or PascalCase, and dates
-carry up to 7 fractional digits with or without an offset.
+carry up to 7 fractional digits with or without an offset (none: UTC for tracking times).
+Request bodies are strict: a field the API does not define cannot be sent (`RequestModel`).
 """
 
 from __future__ import annotations
@@ -267,7 +268,7 @@ class RequestModel(WireModel):
     """A request body: only the fields the API defines. 7pace ignores unknown fields, so a
     misspelled one (`workItemId` for `tfsId`) would be silently dropped: our client refuses to
     build it (`extra="forbid"`); the server strips such fields with a warning before it
-    validates (app/server/parsing.py `known_fields`)."""
+    validates (app/server/parsing.py `bind`)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -33,7 +33,7 @@ class HubConfig:
     max_connections_per_user: int = 100
     max_negotiations: int = 200  # negotiated but not (yet) connected
     max_message_size: int = 64 * 1024  # one hub message (record) from a client, in bytes
-    send_queue: int = 256  # frames queued for one connection; beyond: a slow consumer, dropped
+    send_queue: int = 64  # frames queued for one connection; beyond: a slow consumer, dropped
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,10 @@ Decisions where 7pace documents nothing:
   formed, and a client racing the server's clock (the check expired a moment ago) should show a
   message, not fail.
 - `startTracking` with neither `tfsId` nor `remark` in its body uses the values set by
-  `selected`; with either in the body, the body's values are used as they are.
+  `selected`; with either in the body, the body's values are used as they are. (A body that
+  carries fields the API does not define instead is refused before it gets here.)
+- `selected` answers the selection while no track runs (idle, clientInputRequired: the state
+  fields stay as they are, the current-track fields are null), the running track while one runs.
 - `timestamp` = max(previous + 1, now in epoch milliseconds): strictly increasing on every
   change (clock-driven ones included), also across restarts.
 

@@ -188,8 +188,9 @@ def bind(
             known[alias] = value
     for name in unknown:
         _warn_unknown(call, name, aliases)
+    others = {key.lower(): meant for key, meant in (other_names or {}).items()}
     for name in unknown:
-        meant = (other_names or {}).get(name)
+        meant = others.get(name.lower())
         if meant is not None and meant not in known:
             raise bad_request(
                 f"{name} is not a field of {call}: this API calls it {meant}, e.g. {example}."

@@ -14,7 +14,12 @@ from app.api.models import (
     RestWorkLogPatch,
 )
 from app.server.endpoints import Endpoint, QueryParam, Services
-from app.server.errors import bad_request, not_found
+from app.server.errors import (
+    WORK_ITEM_OR_COMMENT_REQUIRED,
+    ApiProblem,
+    bad_request,
+    not_found,
+)
 from app.server.parsing import (
     bind,
     field_value,
@@ -59,13 +64,21 @@ async def create_work_log(request: Request, s: Services) -> RestWorkLog:
         raise bad_request(f"timestamp (the start) is required, e.g. {CREATE_EXAMPLE}.")
     length = field_value(data, "length")
     length_given = length is not None  # absent or null: LengthIsRequired
-    body, _ = bind(
+    body, unknown = bind(
         RestWorkLogCreate,
         with_field(data, "length", length if length_given else 0),
         CREATE_EXAMPLE,
         "POST workLogs",
         other_names=TRACKING_NAMES,
     )
+    if unknown and body.work_item_id is None and not (body.comment or "").strip():
+        # Name what was sent instead: the caller meant something by it.
+        raise ApiProblem(
+            400,
+            WORK_ITEM_OR_COMMENT_REQUIRED,
+            f"A work log needs a workItemId or a comment; {', '.join(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} not a work log field.",
+        )
     return s.engine.create_work_log(
         body.timestamp,
         body.length if length_given else None,

@@ -121,7 +121,8 @@ ENDPOINTS: list[Endpoint] = [
         None,
         None,
         selected,
-        "Sets what the next start uses, without starting; answers the track part.",
+        "Sets what the next start uses, without starting; answers the selection "
+        "(the running track while one runs).",
         body=SelectRequest,
         body_required=True,
         response=Track,

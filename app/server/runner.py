@@ -124,6 +124,9 @@ async def serve(
             access_log=False,
             timeout_graceful_shutdown=5,
             ws="websockets-sansio",
+            # Hub states are a few KiB on loopback: compressing each push once per connection
+            # cost more CPU (and half the push latency in bench_hub) than it saves.
+            ws_per_message_deflate=False,
             # The hub checks each message against max_message_size itself (to answer with a
             # protocol close message); this ceiling bounds a frame holding several of them.
             ws_max_size=4 * config.hub.max_message_size,

@@ -4,6 +4,7 @@ bytes), recorded on its way into the real server's ASGI app, which must also acc
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -22,6 +23,7 @@ from app.api.models import (
     StopReason,
     TrackingStateKind,
 )
+from tests import contract
 from tests.api.conftest import LOOPBACK, TOKEN, RecordingTransport, SleepRecorder, server_config
 
 SUMMER = datetime(2026, 7, 1, 9, 30, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -233,6 +235,22 @@ async def test_wire_form(
         assert request.content == body
         assert request.headers["content-type"] == JSON
         assert request.headers["content-length"] == str(len(body))
+
+
+def form_key(method: str, target: str) -> tuple[str, str, frozenset[str]]:
+    """A request's form: method, path with its path argument generalised, query names."""
+    url = httpx.URL(target)
+    path = re.sub(r"/(\d+|true|false|[0-9a-fA-F-]{36}|\{work_log_id\})$", "/{arg}", url.path)
+    return method, path, frozenset(name for name, _ in url.params.multi_items())
+
+
+ACCEPTED = {form_key(c.method, f.target) for c in contract.CALLS.values() for f in c.forms}
+
+
+@pytest.mark.parametrize(("name", "method", "target"), [(c[0], c[3], c[4]) for c in CASES])
+def test_every_form_the_client_sends_is_in_the_contract(name: str, method: str, target: str):
+    # tests/contract.py lists what the server must accept; the client sends nothing else.
+    assert form_key(method, target) in ACCEPTED
 
 
 async def test_patch_work_log_wire_form(client: TrackingClient, recorder: RecordingTransport):

@@ -225,7 +225,7 @@ async def test_the_servers_clock_pushes_the_check_and_the_stop(server_factory: F
 
 
 async def test_a_live_connection_outlasts_its_expired_token(server_factory: Factory) -> None:
-    server = server_factory(approve_pins=True, access_token_ttl=0.3)
+    server = server_factory(approve_pins=True, access_token_ttl=1.0)
     async with httpx.AsyncClient(base_url=server.url) as anonymous:
         pin = (await anonymous.post("/api/pin/create", params={"api-version": "3.2"})).json()
         form = {"client_id": "OpenApi", "grant_type": "authorization_code", "code": pin["secret"]}
@@ -233,7 +233,7 @@ async def test_a_live_connection_outlasts_its_expired_token(server_factory: Fact
     client = await ClassicClient.open(server, access, via="query")
     loop = asyncio.get_running_loop()
     issued = loop.time()
-    await until(lambda: loop.time() > issued + 0.5)
+    await until(lambda: loop.time() > issued + 1.1)
     assert (await rest(server, "GET", "current", token=access)).status_code == 401
     assert (await ClassicClient.negotiate(server, access)).status_code == 401
     started = await client.result("startTracking", {"timeZone": 0, "remark": "still mine"})
@@ -295,3 +295,28 @@ async def test_a_slow_consumer_is_dropped_without_delaying_the_others(
     assert registry.count() == 1, "the slow consumer was not dropped"
     await fast.close()
     await slow.close()
+
+
+async def test_the_method_and_query_tell_the_protocols_apart(server_factory: Factory) -> None:
+    server = server_factory()
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers) as http:
+        core = await http.post(HUB + "/negotiate", params={"negotiateVersion": "1"})
+        assert "connectionToken" in core.json()
+        classic = await http.get(
+            HUB + "/negotiate", params={"clientProtocol": "1.5", "connectionData": CONNECTION_DATA}
+        )
+        assert "ConnectionToken" in classic.json()
+        no_version = await http.get(HUB + "/negotiate", params={"connectionData": CONNECTION_DATA})
+        assert no_version.status_code == 400
+        assert no_version.json()["error"]["errorCode"] == "ApiVersionError"
+        assert (await http.post("/signalr/negotiate")).status_code == 405  # Core: hub path only
+        assert (await http.get("/signalr/ping")).json() == {"Response": "pong"}
+    # A classic token does not open a Core connection, nor the other way round.
+    with pytest.raises(InvalidStatus):
+        await connect(
+            f"{ws_url(server.url)}{HUB}?id={classic.json()['ConnectionToken']}",
+            additional_headers=headers,
+        )
+    with pytest.raises(InvalidStatus):
+        await ClassicClient.connect_ws(server, core.json()["connectionToken"])

@@ -179,6 +179,7 @@ async def test_tracking_bodies_with_rest_names_are_refused(
     [
         {"timestamp": "2026-09-29T08:00:00", "length": 60, "workItemId": 1201, "remark": "lost"},
         {"timestamp": "2026-09-29T08:00:00", "length": 60, "remark": "lost"},
+        {"timestamp": "2026-09-29T08:00:00", "length": 60, "Remark": "lost"},
         {"timestamp": "2026-09-29T08:00:00", "length": 60, "tfsId": 1201, "comment": "c"},
     ],
 )
@@ -188,8 +189,16 @@ async def test_rest_work_logs_with_tracking_names_are_refused(
     error = assert_error(
         await client.post(R + "workLogs", params=V, json=body), 400, "ApiVersionError"
     )
-    assert ("comment" if "remark" in body else "workItemId") in error["message"]
+    lost_text = "remark" in {name.lower() for name in body}
+    assert ("comment" if lost_text else "workItemId") in error["message"]
     assert (await client.get(R + "workLogs", params=V)).json()["data"] == []
+
+
+async def test_a_work_log_of_unknown_fields_names_them(client: httpx.AsyncClient) -> None:
+    body = {"timestamp": "2026-09-29T08:00:00", "length": 60, "note": "x", "item": 1201}
+    answer = await client.post(R + "workLogs", params=V, json=body)
+    message = assert_error(answer, 400, "WorkItemIdOrCommentRequired")["message"]
+    assert "note" in message and "item" in message
 
 
 async def test_a_patch_with_a_tracking_name_changes_nothing(client: httpx.AsyncClient) -> None:

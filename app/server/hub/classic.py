@@ -226,7 +226,7 @@ class ClassicSession(Session):
             await self.ws.send_text(f'{{"C":"d-{prefix},{self.link.cursor}","S":1,"M":[]}}')
             self.connection.last_sent = time.monotonic()
 
-    def on_text(self, text: str) -> None:
+    async def on_text(self, text: str) -> None:
         if self.too_big(text):
             raise Closing(
                 CLOSE_TOO_BIG, f"A message is larger than {self.max_message} bytes, the limit."
@@ -249,12 +249,12 @@ class ClassicSession(Session):
             result = self.dispatcher.invoke(message.get("M"), message.get("A", []))
         except HubError as error:
             if invocation_id is not None:
-                self._answer(
+                await self._answer(
                     {"I": str(invocation_id), "E": str(error), "H": True, "D": error.detail()}
                 )
             return
         if invocation_id is not None:
-            self._answer({"I": str(invocation_id), "R": result})
+            await self._answer({"I": str(invocation_id), "R": result})
 
-    def _answer(self, message: dict[str, Any]) -> None:
-        self.connection.offer(json.dumps(message, separators=(",", ":"), ensure_ascii=False))
+    async def _answer(self, message: dict[str, Any]) -> None:
+        await self.connection.answer(json.dumps(message, separators=(",", ":"), ensure_ascii=False))

@@ -133,7 +133,6 @@ class CoreSession(Session):
                 await self._refuse(f"No handshake within {self.handshake_timeout:g} s.")
             self._add(text)
         record, _, rest = self._partial.partition(RS)
-        self._partial = ""
         try:
             request = json.loads(record)
         except ValueError:
@@ -147,8 +146,7 @@ class CoreSession(Session):
             await self._refuse(f"Version {version!r} of the 'json' protocol is not supported.")
         await self.ws.send_text("{}" + RS)
         self.connection.last_sent = time.monotonic()
-        if rest:
-            self.on_text(rest)
+        self._partial = rest  # records sent with the handshake: handled by `leftovers`
 
     async def _refuse(self, error: str) -> NoReturn:
         await self.ws.send_text(_record({"error": error}))
@@ -162,7 +160,10 @@ class CoreSession(Session):
                 CLOSE_TOO_BIG, f"A message is larger than {self.max_message} bytes, the limit."
             )
 
-    def on_text(self, text: str) -> None:
+    async def leftovers(self) -> None:
+        await self.on_text("")
+
+    async def on_text(self, text: str) -> None:
         self._add(text)
         *records, self._partial = self._partial.split(RS)
         for record in records:
@@ -171,9 +172,10 @@ class CoreSession(Session):
                     CLOSE_TOO_BIG, f"A message is larger than {self.max_message} bytes, the limit."
                 )
             if record.strip():
-                self._on_record(record)
+                await self._on_record(record)
+                await asyncio.sleep(0)  # a frame of many calls must not hold the loop
 
-    def _on_record(self, record: str) -> None:
+    async def _on_record(self, record: str) -> None:
         try:
             message = json.loads(record)
         except (ValueError, RecursionError):
@@ -182,10 +184,10 @@ class CoreSession(Session):
             raise Closing(CLOSE_POLICY, "A message must be a JSON object.")
         kind = message.get("type")
         if kind == INVOCATION:
-            self._invoke(message)
+            await self._invoke(message)
         elif kind == STREAM_INVOCATION:
             invocation_id = message.get("invocationId")
-            self._complete(
+            await self._complete(
                 invocation_id,
                 error=f"{UNEXPECTED}: This hub has no streaming methods; invoke them instead.",
             )
@@ -194,21 +196,23 @@ class CoreSession(Session):
         # Pings only keep the connection alive (receiving them already did); cancel, stream
         # items, completions and message types of later protocol versions are ignored.
 
-    def _invoke(self, message: dict[str, Any]) -> None:
+    async def _invoke(self, message: dict[str, Any]) -> None:
         invocation_id = message.get("invocationId")
         if message.get("streamIds"):
-            self._complete(invocation_id, error=f"{UNEXPECTED}: Client streams are not supported.")
+            await self._complete(
+                invocation_id, error=f"{UNEXPECTED}: Client streams are not supported."
+            )
             return
         try:
             result = self.dispatcher.invoke(message.get("target"), message.get("arguments", []))
         except HubError as error:
             if invocation_id is None:
                 log.info("hub: non-blocking %r failed: %s", message.get("target"), error)
-            self._complete(invocation_id, error=str(error))
+            await self._complete(invocation_id, error=str(error))
             return
-        self._complete(invocation_id, result=result)
+        await self._complete(invocation_id, result=result)
 
-    def _complete(
+    async def _complete(
         self, invocation_id: Any, *, result: Any = None, error: str | None = None
     ) -> None:
         if invocation_id is None:
@@ -218,4 +222,4 @@ class CoreSession(Session):
             completion["error"] = error
         else:
             completion["result"] = result
-        self.connection.offer(_record(completion))
+        await self.connection.answer(_record(completion))

@@ -62,13 +62,19 @@ class Connection:
         self.user = user
         self.protocol = protocol
         self._render = render  # this protocol's push frame around the state's JSON text
-        self._queue: asyncio.Queue[str] = asyncio.Queue(registry.config.send_queue)
+        size = registry.config.send_queue
+        self._queue: asyncio.Queue[str] = asyncio.Queue(size)
+        # Replies fill at most half the queue, so a client pipelining calls leaves room for
+        # the pushes that may come meanwhile (a push into a full queue drops the client).
+        self._reply_limit = max(1, size // 2)
+        self._room = asyncio.Event()
         self.closed = asyncio.Event()
         self.close_reason = ""
         self.last_sent = time.monotonic()
 
     def offer(self, frame: str) -> None:
-        """Queues a frame without waiting; a full queue marks a slow consumer and ends it."""
+        """Queues a push or keep-alive without waiting; a full queue marks a slow consumer,
+        which is dropped: nothing the server sends on its own may wait for one client."""
         if self.closed.is_set():
             return
         try:
@@ -77,6 +83,15 @@ class Connection:
             log.warning("hub connection %s does not read its messages: dropped", self.id)
             self.close("slow consumer: it did not read its messages")
 
+    async def answer(self, frame: str) -> None:
+        """Queues a reply to the client's own call, waiting for room: a client that calls
+        faster than it reads is slowed down (its next message is read later), not dropped."""
+        while not self.closed.is_set() and self._queue.qsize() >= self._reply_limit:
+            self._room.clear()
+            await self._room.wait()
+        if not self.closed.is_set():
+            self._queue.put_nowait(frame)
+
     def push(self, state_json: str) -> None:
         self.offer(self._render(state_json))
 
@@ -84,12 +99,14 @@ class Connection:
         if not self.closed.is_set():
             self.close_reason = reason
             self.closed.set()
+            self._room.set()
             self.registry.forget(self)
 
     async def write(self, send: Callable[[str], Awaitable[None]]) -> None:
         """Sends queued frames until the connection closes (run as a task)."""
         while True:
             frame = await self._queue.get()
+            self._room.set()
             try:
                 await send(frame)
             finally:

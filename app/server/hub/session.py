@@ -56,8 +56,12 @@ class Session(ABC):
         Raises Closing when the client does not do its part."""
 
     @abstractmethod
-    def on_text(self, text: str) -> None:
-        """One received WebSocket message; answers go to `self.connection.offer`."""
+    async def on_text(self, text: str) -> None:
+        """One received WebSocket message; replies go to `self.connection.answer`."""
+
+    async def leftovers(self) -> None:
+        """Messages that came with the handshake, once the writer runs (Core only)."""
+        return None
 
     @abstractmethod
     def keep_alive_frame(self) -> str: ...
@@ -86,8 +90,9 @@ class Session(ABC):
             raise Closing(CLOSE_POLICY, "A message was not valid UTF-8 text.") from None
 
     async def _read(self) -> None:
+        await self.leftovers()
         while True:
-            self.on_text(await self.receive_text())
+            await self.on_text(await self.receive_text())
 
     async def _tick(self) -> None:
         connection = self.connection
