@@ -309,17 +309,18 @@ async def test_with_the_hub_down_polling_resumes(
     h: Live = await live_harness("core")
     await h.connected()
     assert h.gate is not None and h.live is not None
+    assert await h.tracker.start(WORK_ITEM, "tracking")  # the brisk pace: 20 s (0.7 s real)
     h.gate.status = 503
     close_connections(h)
     await wait_until(lambda: not h.live.status.connected, 5, "the hub to be seen down")
     assert not h.tracker.push_connected
     assert h.tracker.next_delay() < float("inf")
     assert "not connected — checking every" in describe_live(h.live.status)
-    await h.other.start_tracking(tfs_id=WORK_ITEM, remark="seen by polling")
-    # not tracking: the next poll is 10 min of server time away (20 s here); a wake-up
-    # shortens it without the hub: what matters is that polls happen at all
-    h.tracker.woke()
+    await wait_until(lambda: h.gate.hub_requests > 2, 5, "a reconnect refused")  # (no push)
+    reads = h.rest("GET", "/current")
+    await h.other.adjust(remark="seen by polling")
     await wait_until(lambda: h.tracker.state.track.remark == "seen by polling", 5)
+    assert h.rest("GET", "/current") > reads
     h.gate.status = None
     await h.connected(timeout=15)  # and it comes back by itself
 
