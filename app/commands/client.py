@@ -151,6 +151,10 @@ async def _status(client: TrackingClient, args: argparse.Namespace) -> Result:
 def _status_command(args: argparse.Namespace) -> int:
     """The server's state plus the offline journal. The journal is local, so it is shown
     even when the server part fails; that failure is then the one error line."""
+    if args.watch:
+        from app.commands.watch import watch_command
+
+        return watch_command(args)
     journal = read_journal()
     try:
         connection = resolve_connection(args)
@@ -294,6 +298,20 @@ def register(sub: Any) -> None:
         "Show what the server is tracking, the commands the offline journal still has to send "
         "(with their local time) and its last sync. The journal is shown even when the server "
         "cannot be reached.",
+    )
+    status.add_argument(
+        "--watch",
+        action="store_true",
+        help="print every change as it happens, one line each (one JSON object per line "
+        "with --json), until Ctrl-C",
+    )
+    status.add_argument(
+        "--interval",
+        type=duration_arg,
+        default=60.0,
+        metavar="DUR",
+        help="with --watch, how often to check when the server offers no live updates "
+        "(default: 60s)",
     )
     status.set_defaults(handler=_status_command)
 

@@ -144,6 +144,9 @@ class Settings:
     stop_on_sleep: bool = False  # ... and when the machine goes to sleep
     hotkeys: Hotkeys = field(default_factory=Hotkeys)
     start_at_login: bool = False  # an XDG autostart entry on Linux (see autostart.py)
+    # Changes reach the tray at once over the server's SignalR hub; off: polling only (e.g.
+    # behind a proxy that breaks WebSockets).
+    live_updates: bool = True
     # Where no OS keyring exists, keep secrets in a 0600 file in the data dir instead of
     # failing. Off unless the user turns it on: a file is weaker than a keyring.
     secrets_file_fallback: bool = False

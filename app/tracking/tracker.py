@@ -6,7 +6,9 @@ benchmark run it on the local server's accelerated clock.
 
 - State: kept by `StateHolder` (older timestamps dropped). Refreshed by polling on the pace
   `schedule.next_poll_at` sets, at once from every command's answer, on network regain and on
-  wake; while a push source is connected (`set_push_connected(True)`) pushes replace polling.
+  wake; while a push source is connected (`set_push_connected(True)`) pushes replace polling
+  (`app.tracking.live` is that source: the SignalR hub), and activity checks are answered
+  through the `CheckAnswerer` it lends (`answer_checks_with`).
 - All server calls are serialised; a 429 pauses every call until its Retry-After. (Give the
   Tracker a client whose RetryPolicy does not retry 429 itself, so the pause is visible and
   covers commands too; a client that waits out short Retry-Afters still pauses everything,
@@ -28,7 +30,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from app.activity.base import ActivitySource
 from app.activity.detector import BecameActive, BecameIdle, Event, IdleDetector, IdlePeriod, Slept
@@ -75,7 +77,15 @@ from app.tracking.idle import (
 )
 from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
-from app.tracking.schedule import Bounds, Learned, PollInputs, next_delay, snooze_until
+from app.tracking.schedule import (
+    ANSWER_RETRY,
+    CHECK_RUNNING,
+    Bounds,
+    Learned,
+    PollInputs,
+    next_delay,
+    snooze_until,
+)
 from app.tracking.state import StateHolder, Transition, check_running, is_running, work_log_of
 
 log = logging.getLogger(__name__)
@@ -83,6 +93,18 @@ log = logging.getLogger(__name__)
 Source = Literal["poll", "command", "push", "replay"]
 CheckAnswer = Literal["continue", "stop"] | SnoozeOption
 DEFAULT_RATE_PAUSE = 60.0  # a 429 without a usable Retry-After pauses this long
+# With pushes: one safety read this long after a running check must have ended, in case the
+# push that ends it was lost (normally the push comes first and no read happens).
+PUSH_CHECK_GRACE = 5.0
+PRESENCE_RECHECK = 5.0  # seconds between activity-source reads while a prompt is open
+
+
+class CheckAnswerer(Protocol):
+    """Another way to answer activity checks (the hub); it falls back to REST by itself."""
+
+    async def activity_check(self) -> TrackingState: ...
+
+    async def idle_check(self, option: SnoozeOption) -> TrackingState: ...
 
 
 def utc_now() -> datetime:
@@ -123,6 +145,10 @@ class Tracker:
         self._poll_failures = 0
         self._rate_until: datetime | None = None
         self._push_connected = False
+        self._answerer: CheckAnswerer | None = None
+        # commands sent and not yet answered: a push of their effect is ours, not another's
+        self._in_flight: list[Command] = []
+        self._answering = False
         # activity checks
         self._check_key: str | None = None  # the running check already handled
         self._prompt_open = False
@@ -193,17 +219,23 @@ class Tracker:
                         self._last_seen = self._now()
                         self._poll_failures += 1
                     continue
+                recheck = self._presence_recheck_delay()
+                if recheck < delay:
+                    await self._wait(recheck)
+                    if self._prompt_open and check_running(self.state):
+                        await self._after_poll()  # no read: the user may be back at work
+                    continue
                 await self._wait(delay)
         finally:
             for task in list(self._tasks):
                 task.cancel()
 
     def next_delay(self) -> float:
-        """Seconds until the next poll (infinite while a push source is connected)."""
+        """Seconds until the next poll (while a push source is connected: `_push_delay`)."""
         if self._poll_now and not self._rate_limited():
             return 0.0
-        if self._push_connected and self._online:
-            return float("inf")
+        if self._push_connected and self._online and self._journal.count() == 0:
+            return self._push_delay()
         state = self.state
         return next_delay(
             PollInputs(
@@ -219,6 +251,34 @@ class Tracker:
                 rate_limited_until=self._rate_until if self._rate_limited() else None,
             )
         )
+
+    def _push_delay(self) -> float:
+        """While pushes arrive, the server tells us every change: no polling. Except: an
+        answer to a running check that failed is retried soon; a running check gets one read
+        once it must have ended (its end's push may be lost); a 429 pause ends with a read."""
+        now = self._now()
+        if self._poll_now:  # only while rate limited (see next_delay)
+            assert self._rate_until is not None
+            return max(0.0, (self._rate_until - now).total_seconds())
+        state = self.state
+        if not check_running(state) or self._last_seen is None:
+            return float("inf")
+        if self._answer_due is not None:
+            wait = ANSWER_RETRY
+        else:
+            left = self._seconds_left(state)
+            wait = (float(left) if left is not None else CHECK_RUNNING) + PUSH_CHECK_GRACE
+        due = self._last_seen + timedelta(seconds=wait)
+        if self._rate_until is not None and due < self._rate_until:
+            due = self._rate_until
+        return max(0.0, (due - now).total_seconds())
+
+    def _presence_recheck_delay(self) -> float:
+        """Polls re-ask the activity source while a check's prompt is open (a user back at
+        work answers it); with pushes and no polls, the loop re-asks it this often instead."""
+        if self._push_connected and self._prompt_open and check_running(self.state):
+            return PRESENCE_RECHECK
+        return float("inf")
 
     async def _wait(self, delay: float) -> None:
         kick = asyncio.ensure_future(self._kick.wait())
@@ -339,6 +399,19 @@ class Tracker:
         self._push_connected = connected
         self._wake_loop(poll=not connected)  # losing the pushes: read the state now
 
+    @property
+    def push_connected(self) -> bool:
+        return self._push_connected
+
+    def refresh_soon(self) -> None:
+        """Read `current` at the next turn of the loop (requests before then merge into one
+        read): a push source saw a change it cannot describe, or (re)connected."""
+        self._wake_loop(poll=True)
+
+    def answer_checks_with(self, answerer: CheckAnswerer | None) -> None:
+        """Activity checks are answered through `answerer` (None: REST)."""
+        self._answerer = answerer
+
     async def _accept_and_act(self, state: TrackingState, source: Source) -> None:
         await self._accept(state, source)
         await self._after_poll()
@@ -362,7 +435,7 @@ class Tracker:
         if not transition.changed:
             return transition
         after = transition.after
-        if transition.check_gone and self._prompt_open:
+        if transition.check_gone and self._prompt_open and not self._answering:
             self._prompt_open = False
             self._answer_due = None
             self._emit(ActivityCheckAnswered("elsewhere"))
@@ -387,7 +460,10 @@ class Tracker:
         return transition
 
     def _own_stop_outstanding(self) -> bool:
-        """A stop of ours whose answer was lost (it may arrive late) or that waits to be sent."""
+        """A stop of ours on its way (its push may come before its answer), whose answer was
+        lost (it may arrive late) or that waits to be sent."""
+        if any(c.kind is CommandKind.STOP for c in self._in_flight):
+            return True
         if any(c.kind is CommandKind.STOP for c in self._maybe_sent_commands.values()):
             return True
         return any(c.kind is CommandKind.STOP for c in self._journal.pending())
@@ -478,6 +554,7 @@ class Tracker:
         if self._rate_limited():
             return False
         sent = self._now()
+        self._answering = True
         try:
             state = await self._send(command)
         except RateLimitedError:
@@ -490,6 +567,8 @@ class Tracker:
             log.info("answering the activity check failed: %s", exc.message)
             self._last_seen = self._now()
             return False
+        finally:
+            self._answering = False
         assert state is not None
         self._answer_due = None
         self._prompt_open = False
@@ -497,7 +576,8 @@ class Tracker:
         if option is not None:
             snoozed = snooze_until(self._now(), int(option), state.track.track_time_zone)
         answered = Bounds(sent, self._now()).narrowed(state.track.track_status_change_date)
-        if check_running(self.state) and not check_running(state):
+        # (the check ran when this was sent; its end may be known already from a push)
+        if not check_running(state):
             self.checks_answered += 1
             self.learned = self.learned.check_answered(answered, snoozed)
         await self._accept(state, "command", sent)
@@ -587,6 +667,13 @@ class Tracker:
         if not self._online or self._rate_limited() or self._journal.count() > 0:
             self._journal_it(command)
             return False
+        self._in_flight.append(command)
+        try:
+            return await self._send_and_settle(command, before)
+        finally:
+            self._in_flight.remove(command)
+
+    async def _send_and_settle(self, command: Command, before: TrackingState | None) -> bool:
         sent = self._now()
         try:
             state = await self._send(command)
@@ -630,8 +717,13 @@ class Tracker:
     async def _send(self, command: Command) -> TrackingState | None:
         """One command to the server under the I/O lock; a 429 pauses every call, then
         raises on (the caller decides whether the command is journaled)."""
+        answerer = self._answerer
         try:
             async with self._io:
+                if answerer is not None and command.kind is CommandKind.ACTIVITY_CHECK:
+                    return await answerer.activity_check()
+                if answerer is not None and command.kind is CommandKind.IDLE_CHECK:
+                    return await answerer.idle_check(SnoozeOption(int(command.args["option"])))
                 return await cmd.apply(self._client, command)
         except RateLimitedError as exc:
             self._pause(exc)

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -48,6 +48,9 @@ from app.tracking.journal import JournalError
 from app.tracking.state import check_running
 from app.tracking.tracker import CheckAnswer, Tracker
 
+if TYPE_CHECKING:  # the hub client is imported only when live updates run
+    from app.tracking.live import LiveStatus, LiveUpdates
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -75,6 +78,7 @@ class TrackerBridge(QObject):
     error = Signal(str)
     busyChanged = Signal(bool)
     snoozePendingChanged = Signal(object)  # SnoozeOption | None: a snooze waiting for a check
+    liveChanged = Signal(object)  # LiveStatus, None when turned off: live updates (the hub)
 
     def __init__(
         self, tracker: Tracker, client: TrackingClient, parent: QObject | None = None
@@ -96,6 +100,8 @@ class TrackerBridge(QObject):
         self._thread = threading.get_ident()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe = tracker.subscribe(self._on_event)
+        self.live: LiveUpdates | None = None
+        self._unsubscribe_live: Any = None
 
     # --- state --------------------------------------------------------------------------------
 
@@ -107,6 +113,11 @@ class TrackerBridge(QObject):
     def busy(self) -> bool:
         return self._busy > 0
 
+    @property
+    def live_status(self) -> LiveStatus | None:
+        """None: live updates are off (settings); polling only."""
+        return self.live.status if self.live is not None else None
+
     # --- lifecycle ----------------------------------------------------------------------------
 
     def start_polling(self) -> None:
@@ -116,6 +127,27 @@ class TrackerBridge(QObject):
             self._run_task = asyncio.ensure_future(self.tracker.run())
             self._run_task.add_done_callback(self._run_done)
 
+    def start_live(self, live: LiveUpdates) -> None:
+        """Runs live updates (the hub) beside the tracker; `liveChanged` follows them."""
+        self.live = live
+        self._unsubscribe_live = live.subscribe(self._on_live)
+        live.start()
+
+    async def stop_live(self) -> None:
+        """Live updates off: the hub closed, the tracker polls again."""
+        live, self.live = self.live, None
+        if live is None:
+            return
+        self._unsubscribe_live()
+        await live.aclose()
+        self.liveChanged.emit(None)
+
+    def _on_live(self, status: LiveStatus) -> None:
+        if threading.get_ident() != self._thread and self._loop is not None:
+            self._loop.call_soon_threadsafe(self.liveChanged.emit, status)
+            return
+        self.liveChanged.emit(status)
+
     def _run_done(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("the tracker stopped", exc_info=task.exception())
@@ -124,12 +156,18 @@ class TrackerBridge(QObject):
     async def close(self) -> None:
         """Cancels the poll loop and every task started through `run`, and waits for them."""
         self._unsubscribe()
-        tasks = [t for t in (self._run_task, *self._tasks) if t is not None and not t.done()]
+        live_task = self.live.task if self.live is not None else None  # no pushes from now on
+        tasks = [
+            t for t in (self._run_task, live_task, *self._tasks) if t is not None and not t.done()
+        ]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        if self.live is not None:  # after the ui's tasks: they may touch closed widgets
+            self._unsubscribe_live()
+            await self.live.aclose()  # the hub's connection closed
 
     def run(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Schedules `coro` as a task on the loop and keeps a reference until it is done."""

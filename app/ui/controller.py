@@ -101,6 +101,7 @@ class Controller(QObject):
         self.last_server_stop: ServerStopped | None = None
         self._want_hotkeys = hotkeys
         self._quitting = False
+        self._closed = False
         self._error_timer = QTimer(self)
         self._error_timer.setSingleShot(True)
         self._error_timer.setInterval(ERROR_SHOW_MS)
@@ -119,6 +120,7 @@ class Controller(QObject):
         b.warning.connect(self._on_warning)
         b.error.connect(self._on_error)
         b.snoozePendingChanged.connect(self.tray.set_snooze)
+        b.liveChanged.connect(self._on_live)
         m.start_stop.triggered.connect(self.start_stop)
         m.restart_stopped.triggered.connect(self.restart_after_server_stop)
         m.switch.triggered.connect(self.switch)
@@ -160,6 +162,7 @@ class Controller(QObject):
             self.hotkeys = None
 
     async def close(self) -> None:
+        self._closed = True
         self.watcher.stop()
         self._error_timer.stop()
         self.tray.hide()
@@ -208,6 +211,33 @@ class Controller(QObject):
         self._sync_fallback()
         if was != is_running(state):
             self.refresh_recent_later()
+
+    def live_text(self) -> str:
+        """`Live updates: connected (ASP.NET Core SignalR)`, `... not connected — ...`."""
+        from app.tracking.live import describe_live
+
+        return describe_live(self.bridge.live_status, is_running(self.bridge.state))
+
+    def set_live_updates(self, on: bool) -> None:
+        """Turns live updates (the hub, over the tracker's client) on or off now."""
+        if not on:
+            self.bridge.run(self.bridge.stop_live())
+            return
+        try:
+            from app.api.hub import HubClient
+            from app.tracking.live import LiveUpdates
+
+            client = self.bridge.client
+            self.bridge.start_live(LiveUpdates(self.bridge.tracker, HubClient(client), client))
+        except Exception:  # the tray keeps polling
+            log.exception("live updates could not be started")
+            self._on_error("Live updates could not be started (details in the log file).")
+
+    @Slot(object)
+    def _on_live(self, _status: object) -> None:
+        log.info("%s", self.live_text())
+        if self.settings_dialog is not None:
+            self.settings_dialog.show_live(self.live_text())
 
     @Slot(bool, int)
     def _on_connectivity(self, online: bool, pending: int) -> None:
@@ -338,6 +368,8 @@ class Controller(QObject):
     def prepare_popup(self) -> None:
         """Builds the popup hidden, so the first click opens it at once (building it, its
         clear-button icon and first layout take ~50 ms, felt as a stall on that click)."""
+        if self._closed:  # the timer of prepare_popup_soon fired while quitting
+            return
         popup = self._popup()
         if isinstance(popup, QWidget):
             popup.ensurePolished()
@@ -447,6 +479,7 @@ class Controller(QObject):
             return
         dialog.saved.connect(self.apply_settings)
         dialog.finished.connect(self._settings_closed)
+        dialog.show_live(self.live_text())
         self.settings_dialog = dialog
         dialog.show()
         dialog.raise_()
@@ -464,6 +497,8 @@ class Controller(QObject):
         self.bridge.tracker.settings = TrackingSettings.from_settings(settings)
         if self.hotkeys is not None and self.settings_dialog is None:
             self.hotkeys.apply(settings.hotkeys)
+        if settings.live_updates != old.live_updates:
+            self.set_live_updates(settings.live_updates)
         if (old.server_url, old.auth_method) != (settings.server_url, settings.auth_method):
             self.notifier.notify(
                 "Settings saved", "Quit and start Pacetray again to use the new server."

@@ -139,6 +139,8 @@ class TraySession:
             controller.quitRequested.connect(self.quit.set)
             self.instance.popupRequested.connect(controller.open_popup)
             bridge.start_polling()
+            if options.settings.live_updates:
+                self._start_live(bridge, tracker, client)
             controller.start()
             self.instance.listen()
             if self.launch is not None and self.launch.popup_wanted:
@@ -158,6 +160,16 @@ class TraySession:
             return 0
         finally:
             await self._shutdown(tasks, bridge, client, journal, source)
+
+    def _start_live(self, bridge: Any, tracker: Any, client: Any) -> None:
+        """The SignalR hub over the same client (base URL, sign-in) beside the tracker."""
+        try:
+            from app.api.hub import HubClient
+            from app.tracking.live import LiveUpdates
+
+            bridge.start_live(LiveUpdates(tracker, HubClient(client), client))
+        except Exception:  # without live updates the tray still works: it polls
+            log.exception("live updates could not be started; polling instead")
 
     def _start_monitor(self, source: Any, detector: Any, tracker: Any) -> asyncio.Task[Any]:
         from app.activity.monitor import ActivityMonitor

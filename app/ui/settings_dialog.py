@@ -226,7 +226,21 @@ class SettingsDialog(QDialog):
         test_row.addStretch(1)
         form.addRow("", test_row)
         form.addRow("", self.test_result)
+        self.live_updates = QCheckBox("Live updates: follow changes at once (SignalR hub)")
+        self.live_updates.setToolTip(
+            "Off: the server is checked every few minutes instead (e.g. behind a proxy that "
+            "breaks WebSockets)"
+        )
+        form.addRow("", self.live_updates)
+        self.live_label = QLabel("Live updates: —")
+        self.live_label.setWordWrap(True)
+        self.live_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Status:", self.live_label)
         return tab
+
+    def show_live(self, text: str) -> None:
+        """The running tray's live-updates line (`Live updates: connected (...)`)."""
+        self.live_label.setText(text)
 
     def _tracking_tab(self) -> QWidget:
         tab = QWidget()
@@ -301,6 +315,7 @@ class SettingsDialog(QDialog):
         for action, recorder in self.recorders.items():
             recorder.set_value(getattr(settings.hotkeys, action))
         self.start_at_login.setChecked(settings.start_at_login)
+        self.live_updates.setChecked(settings.live_updates)
         self._show_auth()
 
     def _saved_secret_kind(self, url: str | None) -> str | None:
@@ -624,6 +639,7 @@ class SettingsDialog(QDialog):
             stop_on_sleep=self.stop_on_sleep.isChecked(),
             hotkeys=hotkeys,
             start_at_login=self.start_at_login.isChecked(),
+            live_updates=self.live_updates.isChecked(),
         )
 
     def _auth_method(self, url: str | None) -> AuthMethod:

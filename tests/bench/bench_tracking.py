@@ -3,19 +3,24 @@
 
 Activity checks every 15 minutes; waiting time 60 s, then 30 s; the scripted user is always
 active, so every check should be answered automatically. Requests are counted at the
-transport (every request that left the client). Polling only (no hub).
+transport (every request that left the client). First polling only (no hub), then the same
+day with live updates (app.tracking.live over the server's SignalR hub, ASP.NET Core
+protocol): HTTP requests per hour beside the polling figure; the hub's own traffic
+(negotiate, WebSocket upgrade, and the invocations over it) is listed apart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -38,12 +43,18 @@ WORK_ITEM = 1201
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
+    """Counts REST requests by call, and the hub's HTTP requests (negotiate, the WebSocket
+    upgrade) apart."""
+
     def __init__(self) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.requests: Counter[str] = Counter()
+        self.hub: Counter[str] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests[f"{request.method} {request.url.path.rsplit('/', 1)[-1]}"] += 1
+        path = request.url.path
+        bucket = self.hub if "/signalr/" in path.lower() else self.requests
+        bucket[f"{request.method} {path.rsplit('/', 1)[-1]}"] += 1
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -80,13 +91,17 @@ class DayResult:
     hours: float
     real_seconds: float
     late: list[float] = field(default_factory=list)
+    live: bool = False
+    hub_http: Counter[str] = field(default_factory=Counter)
+    invocations: Counter[str] = field(default_factory=Counter)  # hub methods the server ran
+    reconnects: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.requests.values())
 
 
-async def simulate_day(wait: float, data_dir: Path) -> DayResult:
+async def simulate_day(wait: float, data_dir: Path, live: bool = False) -> DayResult:
     clock = ScaledClock(SPEED)
     config = ServerConfig(
         host="127.0.0.1",
@@ -98,6 +113,18 @@ async def simulate_day(wait: float, data_dir: Path) -> DayResult:
         clock_speed=SPEED,
     )
     server = ServerThread(config, app=create_app(config, clock=clock)).start()
+    invocations: Counter[str] = Counter()
+    if live:
+        from app.server.app import hub_of
+
+        dispatcher = hub_of(server.app).dispatcher
+        invoke = dispatcher.invoke
+
+        def recording(target: Any, arguments: Any) -> Any:
+            invocations[str(target)] += 1
+            return invoke(target, arguments)
+
+        dispatcher.invoke = recording  # type: ignore[method-assign]
     transport = CountingTransport()
     client = TrackingClient(
         server.url,
@@ -127,9 +154,26 @@ async def simulate_day(wait: float, data_dir: Path) -> DayResult:
             stops.append(event)
 
     tracker.subscribe(on_event)
+    updates: Any = None
+    connects = 0
+    if live:
+        from app.api.hub import HubClient
+        from app.tracking.live import LiveStatus, LiveUpdates
+
+        updates = LiveUpdates(tracker, HubClient(client, protocol="core", sleep=sleep), client)
+
+        def on_status(status: LiveStatus) -> None:
+            nonlocal connects
+            connects += status.connected
+
+        updates.subscribe(on_status)
     started_real = time.perf_counter()
     runner = asyncio.create_task(tracker.run())
     try:
+        if updates is not None:
+            updates.start()
+            while not updates.status.connected:
+                await asyncio.sleep(0.01)
         await tracker.start(WORK_ITEM, "bench day")
         begin: datetime = clock.now()
         while (clock.now() - begin).total_seconds() < DAY:
@@ -138,6 +182,8 @@ async def simulate_day(wait: float, data_dir: Path) -> DayResult:
                 await tracker.execute(stops[-1].restart)  # a missed check: keep tracking
         hours = (clock.now() - begin).total_seconds() / 3600.0
     finally:
+        if updates is not None:
+            await updates.aclose()
         runner.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await runner
@@ -152,14 +198,19 @@ async def simulate_day(wait: float, data_dir: Path) -> DayResult:
         server_stops=len(stops),
         hours=hours,
         real_seconds=time.perf_counter() - started_real,
+        live=live,
+        hub_http=transport.hub,
+        invocations=invocations,
+        reconnects=max(0, connects - 1),
     )
 
 
-def report(result: DayResult) -> None:
+def report(result: DayResult, polling: DayResult | None = None) -> None:
     per_hour = result.total / result.hours
     missed = result.server_stops
+    mode = "hub connected, " if result.live else "polling only, "
     print(
-        f"waiting time {result.wait:>4.0f} s: {result.total} requests in {result.hours:.2f} "
+        f"{mode}waiting time {result.wait:>4.0f} s: {result.total} requests in {result.hours:.2f} "
         f"tracked hours = {per_hour:.1f} requests/hour; checks seen {result.checks_seen}, "
         f"answered {result.checks_answered}, missed {missed} "
         f"(at most {int(result.hours * 3600 // INTERVAL)}: the interval restarts at each "
@@ -168,6 +219,18 @@ def report(result: DayResult) -> None:
     )
     detail = ", ".join(f"{name} {count}" for name, count in sorted(result.requests.items()))
     print(f"    by call: {detail}", flush=True)
+    if result.live:
+        hub = ", ".join(f"{name} {count}" for name, count in sorted(result.hub_http.items()))
+        calls = ", ".join(f"{n} {c}" for n, c in sorted(result.invocations.items()))
+        print(f"    hub HTTP (not counted above): {hub or 'none'}; reconnects {result.reconnects}")
+        print(f"    hub invocations (not counted above): {calls or 'none'}", flush=True)
+    if polling is not None:
+        before = polling.total / polling.hours
+        print(
+            f"    => with the hub {per_hour:.1f} requests/hour vs polling only {before:.1f} "
+            "requests/hour (aim with the hub: <= 3/hour)",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -176,9 +239,17 @@ def main() -> None:
         f"activity checks every {INTERVAL / 60:.0f} min, user always active (aim <= 30/hour)",
         flush=True,
     )
+    polling: dict[float, DayResult] = {}
     for wait in (60.0, 30.0):
         with tempfile.TemporaryDirectory(prefix="bench-tracking-") as tmp:
-            report(asyncio.run(simulate_day(wait, Path(tmp))))
+            polling[wait] = asyncio.run(simulate_day(wait, Path(tmp)))
+            report(polling[wait])
+    if importlib.util.find_spec("app.api.hub") is None:
+        print("hub connected: app/api/hub does not exist yet; polling only")
+        return
+    # One day with live updates (the shorter waiting time: the harder case for polling).
+    with tempfile.TemporaryDirectory(prefix="bench-tracking-live-") as tmp:
+        report(asyncio.run(simulate_day(30.0, Path(tmp), live=True)), polling[30.0])
 
 
 if __name__ == "__main__":

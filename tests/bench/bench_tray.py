@@ -16,7 +16,11 @@
    one qasync loop, types into the popup's search field key by key (or calls
    `bridge.search` per keystroke without a popup), then starts and stops tracking.
 
-Aims: launch <= 1.5x, memory <= 1.3x, stall <= 25 ms.
+   The app runs twice over: with live updates (the SignalR hub, connected during the settle
+   time: the default) and with `live_updates = false` (polling only); the difference in steady
+   RSS is the hub's cost.
+
+Aims: launch <= 1.5x, memory <= 1.3x, stall <= 25 ms, hub <= +3 MiB.
 `python -m tests.bench tray` runs it; `python -m tests.bench.bench_tray stall URL` is the
 measured stall worker (internal).
 """
@@ -113,6 +117,20 @@ def _home_env(base: dict[str, str], home: Path) -> dict[str, str]:
     return env
 
 
+def _write_settings(env: dict[str, str], settings: dict[str, object] | None) -> None:
+    if settings:
+        import tomli_w
+
+        path = Path(env["PACETRAY_CONFIG_DIR"]) / "settings.toml"
+        path.write_text(tomli_w.dumps(settings))
+
+
+def _live_connected(env: dict[str, str]) -> bool:
+    """Did this launch of the app connect live updates (its log says so)?"""
+    log = Path(env["XDG_STATE_HOME"]) / "pacetray" / "log" / "pacetray.log"
+    return log.exists() and "Live updates: connected" in log.read_text(errors="replace")
+
+
 def launch_once(desk: object, args: list[str], env: dict[str, str]) -> tuple[float, int]:
     """(seconds to a visible tray icon, steady RSS in KiB) of one launch of `args`."""
     from tests.e2e.desktop import Desktop
@@ -158,22 +176,31 @@ def launches(desk: object, tmp: Path) -> None:
     base = [sys.executable, "-m", "tests.bench.tray_baseline"]
     server: LocalServer | None = None
     programs: dict[str, list[str]] = {"baseline": base, "floor": [*base, "--stack"]}
+    settings: dict[str, dict[str, object]] = {}
     if app_available():
         server = LocalServer(tmp / "server-launch")
         programs["app"] = [
             sys.executable, "-m", "app", "tray", "--server", server.url, "--token", TOKEN,
         ]  # fmt: skip
+        programs["app-poll"] = programs["app"]  # the same app, live updates off
+        settings["app-poll"] = {"live_updates": False}
     else:
         print("app: `pacetray tray` (app/commands/tray.py) does not exist yet; baseline only")
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in programs}
+    live_launches = 0
     try:
         # One warm-up launch each (page cache, .pyc files), then alternate.
         for name, args in programs.items():
-            launch_once(desk, args, _home_env(desk.env(), tmp / f"home-{name}-warm"))
+            env = _home_env(desk.env(), tmp / f"home-{name}-warm")
+            _write_settings(env, settings.get(name))
+            launch_once(desk, args, env)
         for i in range(LAUNCHES):
             for name, args in programs.items():
                 env = _home_env(desk.env(), tmp / f"home-{name}-{i}")
+                _write_settings(env, settings.get(name))
                 results[name].append(launch_once(desk, args, env))
+                if name == "app" and _live_connected(env):
+                    live_launches += 1
     finally:
         if server is not None:
             server.stop()
@@ -193,6 +220,13 @@ def launches(desk: object, tmp: Path) -> None:
         memory_ratio = medians["app"][1] / medians["baseline"][1]
         print(f"launch ratio app/baseline: {launch_ratio:.2f}x (aim <= 1.5x)")
         print(f"memory ratio app/baseline: {memory_ratio:.2f}x (aim <= 1.3x)")
+        hub_cost = (medians["app"][1] - medians["app-poll"][1]) / 1024
+        print(
+            f"live updates: app (hub connected) {medians['app'][1] / 1024:.1f} MiB vs "
+            f"app-poll (live_updates = false) {medians['app-poll'][1] / 1024:.1f} MiB: "
+            f"{hub_cost:+.1f} MiB (aim <= +3 MiB); the hub was connected in {live_launches} "
+            f"of {LAUNCHES} measured app launches (the app's log)"
+        )
     floor_ratio = medians["floor"][1] / medians["baseline"][1]
     print(
         f"memory ratio floor/baseline: {floor_ratio:.2f}x (the prescribed stack alone: "

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,6 +197,7 @@ def test_local_mode_docks_and_runs_the_embedded_server_in_the_user_data_dir(
     assert (server.data_dir / TOKEN_FILE).is_file()
     state = server.current()  # answers, with the token from that directory
     assert not tracking(state), "a fresh data dir: nothing runs yet"
+    local_app.wait_log(r"Live updates: connected \(ASP\.NET Core SignalR\)")
     desk.save("local-tray.png")
 
 
@@ -324,3 +326,31 @@ def wait_quietly(probe: Callable[[], list[str]], timeout: float) -> list[str]:
         return wait_for(probe, timeout=timeout, interval=0.05)
     except AssertionError:
         return []
+
+
+def test_a_track_started_from_the_command_line_shows_at_once(
+    desk: Desktop, local_app: LocalApp, tmp_path: Path
+) -> None:
+    from tests.e2e.test_tray_live import ICON_WITHIN, cli_start
+
+    server = local_app.server
+    icon = desk.wait_icon()
+    local_app.wait_log(r"Live updates: connected")
+    before = stable_grab(desk, icon)
+    if tracking(server.current()):
+        stop_tracking(server)
+        before = stable_grab(desk, icon, differs_from=before)  # the stop shown
+    cli_start(server, tmp_path, token=server.token)
+    started = time.monotonic()
+    stable_grab(desk, icon, differs_from=before, timeout=ICON_WITHIN)
+    took = time.monotonic() - started
+    assert took <= ICON_WITHIN, f"the icon changed after {took:.2f} s"
+    desk.save("local-tray-started-from-the-command-line.png")
+
+
+def stop_tracking(server: EmbeddedServer) -> None:
+    async def stop() -> None:
+        async with TrackingClient(server.url, token=server.token) as client:
+            await client.stop_tracking()
+
+    asyncio.run(stop())

@@ -33,6 +33,7 @@ EVERYTHING_CHANGED = Settings(
     hotkeys=Hotkeys(toggle_tracking="<ctrl>+<shift>+<f9>", open_popup="", restart_last="<alt>+r"),
     start_at_login=True,
     secrets_file_fallback=True,
+    live_updates=False,
 )
 
 
@@ -47,6 +48,7 @@ def test_the_defaults_the_issue_names() -> None:
         False,
     )
     assert settings.secrets_file_fallback is False
+    assert settings.live_updates is True
     assert settings.hotkeys == Hotkeys("<ctrl>+<alt>+t", "<ctrl>+<alt>+p", "<ctrl>+<alt>+r")
 
 

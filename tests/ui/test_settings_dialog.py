@@ -108,6 +108,8 @@ def test_save_and_reload_every_setting(dialog: SettingsDialog, home: Home) -> No
     )
     dialog.recorders["restart_last"].clear_button.click()
     dialog.start_at_login.setChecked(True)
+    assert dialog.live_updates.isChecked()  # on by default
+    dialog.live_updates.setChecked(False)
     saved: list[Settings] = []
     dialog.saved.connect(saved.append)
 
@@ -124,6 +126,7 @@ def test_save_and_reload_every_setting(dialog: SettingsDialog, home: Home) -> No
     assert loaded.hotkeys.restart_last == ""
     assert loaded.hotkeys.toggle_tracking == "<ctrl>+<alt>+t"
     assert loaded.start_at_login
+    assert not loaded.live_updates
     assert home.autostart_entry.is_file()
 
     again = SettingsDialog()  # reload: the dialog shows what was saved
@@ -137,6 +140,7 @@ def test_save_and_reload_every_setting(dialog: SettingsDialog, home: Home) -> No
         assert again.recorders["open_popup"].button.text() == "Ctrl+Shift+F9"
         assert again.recorders["restart_last"].button.text() == "Off"
         assert again.start_at_login.isChecked()
+        assert not again.live_updates.isChecked()
         again.start_at_login.setChecked(False)
         assert again.save()
         assert not home.autostart_entry.exists()
