@@ -45,6 +45,10 @@ class ProtocolError(ApiError):
     """The server answered, but not in a form we understand."""
 
 
+class AnswerTooLarge(ProtocolError):
+    """The answer grew past the client's size cap; it was cut off unread."""
+
+
 class InvalidUrlError(ApiError):
     """A server address that cannot be used."""
 

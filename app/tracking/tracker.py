@@ -49,6 +49,7 @@ from app.api.models import (
     Track,
     TrackingState,
 )
+from app.api.session import deadline as request_deadline
 from app.tracking import commands as cmd
 from app.tracking.commands import Command, CommandError, CommandKind
 from app.tracking.events import (
@@ -83,6 +84,10 @@ log = logging.getLogger(__name__)
 Source = Literal["poll", "command", "push", "replay"]
 CheckAnswer = Literal["continue", "stop"] | SnoozeOption
 DEFAULT_RATE_PAUSE = 60.0  # a 429 without a usable Retry-After pauses this long
+# An activity-check answer gets at most this long (and no longer than the check's seconds
+# left, but never under the floor), whatever the client's deadline for other requests.
+ANSWER_BUDGET = 10.0
+MIN_ANSWER_BUDGET = 2.0
 
 
 def utc_now() -> datetime:
@@ -479,7 +484,7 @@ class Tracker:
             return False
         sent = self._now()
         try:
-            state = await self._send(command)
+            state = await self._send(command, answer=True)
         except RateLimitedError:
             return False
         except ApiError as exc:
@@ -627,12 +632,23 @@ class Tracker:
         await self._accept(state, source)
         return state
 
-    async def _send(self, command: Command) -> TrackingState | None:
+    async def _send(self, command: Command, *, answer: bool = False) -> TrackingState | None:
         """One command to the server under the I/O lock; a 429 pauses every call, then
-        raises on (the caller decides whether the command is journaled)."""
+        raises on (the caller decides whether the command is journaled).
+
+        An activity-check `answer` is worthless once the check's countdown has run out: it
+        gets a shorter budget, and it does not queue behind a request that holds the lock
+        (a stalled one may hold it for a whole deadline)."""
         try:
-            async with self._io:
-                return await cmd.apply(self._client, command)
+            if not answer:
+                async with self._io:
+                    return await cmd.apply(self._client, command)
+            left = self._seconds_left(self.state) or 0
+            budget = max(MIN_ANSWER_BUDGET, min(ANSWER_BUDGET, float(left)))
+            lock = contextlib.nullcontext() if self._io.locked() else self._io
+            async with lock:
+                with request_deadline(budget):
+                    return await cmd.apply(self._client, command)
         except RateLimitedError as exc:
             self._pause(exc)
             raise

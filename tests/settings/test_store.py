@@ -33,6 +33,7 @@ EVERYTHING_CHANGED = Settings(
     hotkeys=Hotkeys(toggle_tracking="<ctrl>+<shift>+<f9>", open_popup="", restart_last="<alt>+r"),
     start_at_login=True,
     secrets_file_fallback=True,
+    request_deadline_seconds=12,
 )
 
 
