@@ -41,6 +41,11 @@ class RequestTimeout(ApiError):
         self.sent = sent
 
 
+class DeadlineExceeded(RequestTimeout):
+    """The request's overall deadline ran out (a stalled or drip-feeding server). Not retried:
+    another attempt would spend the same budget again while every later call waits."""
+
+
 class ProtocolError(ApiError):
     """The server answered, but not in a form we understand."""
 

@@ -27,6 +27,7 @@ from app.api.errors import (
     AnswerTooLarge,
     ApiError,
     ConnectionFailed,
+    DeadlineExceeded,
     ProtocolError,
     RequestTimeout,
 )
@@ -175,7 +176,7 @@ class ApiSession:
                 response = await self._exchange(request, authenticate=authenticate)
         except TimeoutError:
             spent = time.monotonic() - started
-            raise RequestTimeout(
+            raise DeadlineExceeded(
                 f"{what}: {self.base_url} did not finish answering within {budget:g} s "
                 f"(gave up after {spent:.1f} s); check the network or try again later."
             ) from None

@@ -8,6 +8,9 @@ Each mode answers every request the same way:
 - `redirect`: 307 to the same path on another host.
 - `big`: a valid JSON array of `size` bytes, with Content-Length (`big`) or chunked
   (`big-chunked`).
+- `proxy`: forwards each connection to `upstream` (a healthy server) until `turn(mode)`
+  makes it hostile: open connections are then dropped, new ones get the new mode. With
+  `stall`, a connection whose first request contains those bytes is drip-fed instead.
 
 The server records what it received (`requests`: request line + headers) and how many body
 bytes it managed to send (`sent`), so a test can show the client cut the answer off early.
@@ -22,15 +25,25 @@ import threading
 from types import TracebackType
 from typing import Self
 
-MODES = ("endless", "drip", "redirect", "big", "big-chunked")
+MODES = ("endless", "drip", "redirect", "big", "big-chunked", "proxy")
 _ITEM = b'{"id":"00000000-0000-0000-0000-000000000000","remark":"padding padding"}'
 
 
 class HostileServer:
-    def __init__(self, mode: str, *, interval: float = 0.5, size: int = 50 * 1024 * 1024) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}")
+    def __init__(
+        self,
+        mode: str,
+        *,
+        interval: float = 0.5,
+        size: int = 50 * 1024 * 1024,
+        upstream: tuple[str, int] | None = None,
+        stall: bytes | None = None,
+    ) -> None:
+        if mode not in MODES or (mode == "proxy") != (upstream is not None):
+            raise ValueError(f"mode must be one of {MODES}; proxy (only) needs an upstream")
         self.mode = mode
+        self.upstream = upstream
+        self.stall = stall  # proxy: a connection whose first request has this is drip-fed
         self.url = ""
         self.interval = interval
         self.size = size
@@ -55,6 +68,14 @@ class HostileServer:
             await asyncio.gather(*handlers, return_exceptions=True)
             await self._server.wait_closed()
 
+    async def turn(self, mode: str) -> None:
+        """From now on behave as `mode`; connections open so far are dropped."""
+        self.mode = mode
+        handlers = list(self._handlers)
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+
     async def __aenter__(self) -> Self:
         return await self.start()
 
@@ -68,6 +89,9 @@ class HostileServer:
         assert task is not None
         self._handlers.add(task)
         try:
+            if self.mode == "proxy":
+                await self._proxy(reader, writer)
+                return
             head = await reader.readuntil(b"\r\n\r\n")
             self.requests.append(head)
             length = 0
@@ -86,6 +110,33 @@ class HostileServer:
             self._handlers.discard(task)
             self.closed_by_peer.set()
             writer.transport.abort()
+
+    async def _proxy(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        assert self.upstream is not None
+        head = await reader.readuntil(b"\r\n\r\n")
+        if self.stall is not None and self.stall in head:
+            self.requests.append(head)
+            await self._drip(writer)
+            return
+        up_reader, up_writer = await asyncio.open_connection(*self.upstream)
+        up_writer.write(head)
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            while data := await src.read(65536):
+                dst.write(data)
+                await dst.drain()
+
+        pipes = [
+            asyncio.ensure_future(pipe(reader, up_writer)),
+            asyncio.ensure_future(pipe(up_reader, writer)),
+        ]
+        try:
+            await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in pipes:
+                task.cancel()
+            await asyncio.gather(*pipes, return_exceptions=True)
+            up_writer.transport.abort()
 
     async def _write(self, writer: asyncio.StreamWriter, data: bytes, body: int = 0) -> None:
         writer.write(data)
