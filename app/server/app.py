@@ -32,6 +32,7 @@ from app.server.endpoints import Endpoint, Services, route
 from app.server.engine import Engine, EngineSettings
 from app.server.errors import ENTITY_NOT_FOUND, UNEXPECTED, error_response
 from app.server.faults import FaultMiddleware, FaultState
+from app.server.limits import BodyLimitMiddleware
 from app.server.openapi import build_openapi
 from app.server.store import Store
 
@@ -59,11 +60,13 @@ def resolve_data_dir(config: ServerConfig) -> Path:
 
 class PacetrayApp(Starlette):
     """Starlette with the fault middleware OUTSIDE its error middleware, so an injected
-    dropped connection is never turned into a 500."""
+    dropped connection is never turned into a 500; the body limit outermost of all, so an
+    oversized body is refused before anything reads it."""
 
     def build_middleware_stack(self) -> ASGIApp:
         services: Services = self.state.services
-        return FaultMiddleware(super().build_middleware_stack(), services.faults)
+        faults = FaultMiddleware(super().build_middleware_stack(), services.faults)
+        return BodyLimitMiddleware(faults)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
