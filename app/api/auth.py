@@ -72,10 +72,15 @@ class OAuthTokens:
     def from_answer(
         cls, answer: TokenAnswer, now: datetime, previous_refresh: str | None = None
     ) -> OAuthTokens:
+        expires_at = now + timedelta(seconds=max(0, answer.expires_in))
+        if answer.expires is not None:
+            # OWIN's `.expires` [community]: the earlier of both, so a skewed clock on either
+            # side makes us refresh early, never late.
+            expires_at = min(expires_at, answer.expires)
         return cls(
             access_token=answer.access_token,
             refresh_token=answer.refresh_token or previous_refresh,  # a refresh may omit it
-            expires_at=now + timedelta(seconds=max(0, answer.expires_in)),
+            expires_at=expires_at,
         )
 
     def expires_soon(self, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:

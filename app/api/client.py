@@ -35,7 +35,7 @@ from app.api.models import (
     StopReason,
     Track,
     TrackingState,
-    format_wire_datetime,
+    format_request_datetime,
 )
 from app.api.responses import read_json, read_list, read_model, validate
 from app.api.retry import RetryPolicy
@@ -256,9 +256,9 @@ class TrackingClient:
         if skip is not None:
             extra.append(("$skip", str(skip)))
         if from_timestamp is not None:
-            extra.append(("$fromTimestamp", format_wire_datetime(from_timestamp)))
+            extra.append(("$fromTimestamp", format_request_datetime(from_timestamp)))
         if to_timestamp is not None:
-            extra.append(("$toTimestamp", format_wire_datetime(to_timestamp)))
+            extra.append(("$toTimestamp", format_request_datetime(to_timestamp)))
         return read_list(RestWorkLog, await self._get(REST + "workLogs", _version(*extra)))
 
     async def create_work_log(self, work_log: RestWorkLogCreate) -> RestWorkLog:

@@ -1,12 +1,14 @@
 """Wire models of the 7pace Tracking API 3.2, shared by the client and the local server.
 
-Tolerant by design (see shared/reference/tracking-api.md §3): unknown fields are kept,
+Answers are read tolerantly (see shared/reference/tracking-api.md §3): unknown fields are kept,
 optional fields may be missing, enums arrive as numbers, camelCase or PascalCase, and dates
-carry up to 7 fractional digits with or without an offset.
+carry up to 7 fractional digits with or without an offset (none: UTC for tracking times).
+Request bodies are strict: a field the API does not define cannot be sent (`RequestModel`).
 """
 
 from __future__ import annotations
 
+import email.utils
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -19,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -116,24 +119,36 @@ def camel_name(member: IntEnum) -> str:
     return to_camel(member.name.lower())
 
 
-def _pascal_name(member: IntEnum) -> str:
-    return "".join(part.capitalize() for part in member.name.lower().split("_"))
+# `responseState` as 7pace's model spells it [doc][community]: "OK", not "Ok".
+RESPONSE_STATE_NAMES = {
+    ResponseState.OK: "OK",
+    ResponseState.WARNING: "Warning",
+    ResponseState.ERROR: "Error",
+    ResponseState.AUTH_ERROR: "AuthError",
+}
+
+
+def response_state_name(member: ResponseState) -> str:
+    return RESPONSE_STATE_NAMES[member]
 
 
 TrackingStateField = Annotated[
     TrackingStateKind,
     BeforeValidator(_enum_parser(TrackingStateKind)),
     PlainSerializer(camel_name, return_type=str),
+    WithJsonSchema({"type": "string", "enum": [camel_name(m) for m in TrackingStateKind]}),
 ]
 StoppedTrackTypeField = Annotated[
     StoppedTrackType,
     BeforeValidator(_enum_parser(StoppedTrackType)),
     PlainSerializer(int, return_type=int),
+    WithJsonSchema({"type": "integer", "enum": [int(m) for m in StoppedTrackType]}),
 ]
 ResponseStateField = Annotated[
     ResponseState,
     BeforeValidator(_enum_parser(ResponseState)),
-    PlainSerializer(_pascal_name, return_type=str),
+    PlainSerializer(response_state_name, return_type=str),
+    WithJsonSchema({"type": "string", "enum": list(RESPONSE_STATE_NAMES.values())}),
 ]
 
 
@@ -169,15 +184,56 @@ def parse_wire_datetime(value: Any) -> datetime:
 
 
 def format_wire_datetime(value: datetime) -> str:
+    """The one form the server writes every date-time in, as the .NET service does:
+    `2026-12-04T20:35:50.4812340`, no offset, always 7 fraction digits.
+
+    An aware value is written as UTC (tracking times); a naive one as it is (REST work log
+    times, local wall-clock). A client used against the live service rejects a trailing `Z`
+    and a time without fraction digits [community, tracking-api.md §7].
+    """
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S") + f".{value.microsecond:06d}0"
+
+
+def format_request_datetime(value: datetime) -> str:
+    """What our client sends (REST work log times, `$fromTimestamp`): explicit when it can be,
+    i.e. with the offset of an aware value, so no zone has to be guessed at the server."""
     if value.tzinfo is not None and value.utcoffset() == timedelta(0):
         return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
     return value.isoformat(timespec="milliseconds")
 
 
+def _utc(value: Any) -> datetime:
+    moment = parse_wire_datetime(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+WIRE_DATETIME_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}$",
+    "examples": ["2026-12-04T20:35:50.4812340"],
+}
+
+# Tracking times (track, latest): UTC; without an offset they are read as UTC.
+UtcDateTime = Annotated[
+    datetime,
+    BeforeValidator(_utc),
+    PlainSerializer(format_wire_datetime, return_type=str),
+    WithJsonSchema({**WIRE_DATETIME_SCHEMA, "description": "UTC, no offset"}),
+]
+# REST work log times in answers: local wall-clock times without an offset [doc], kept naive.
 WireDateTime = Annotated[
     datetime,
     BeforeValidator(parse_wire_datetime),
     PlainSerializer(format_wire_datetime, return_type=str),
+    WithJsonSchema({**WIRE_DATETIME_SCHEMA, "description": "local wall-clock time, no offset"}),
+]
+# REST work log times in requests: an offset is kept when given.
+RequestDateTime = Annotated[
+    datetime,
+    BeforeValidator(parse_wire_datetime),
+    PlainSerializer(format_request_datetime, return_type=str),
 ]
 
 
@@ -206,6 +262,15 @@ class WireModel(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The JSON body as sent: camelCase, unset optional fields omitted (not null)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class RequestModel(WireModel):
+    """A request body: only the fields the API defines. 7pace ignores unknown fields, so a
+    misspelled one (`workItemId` for `tfsId`) would be silently dropped: our client refuses to
+    build it (`extra="forbid"`); the server strips such fields with a warning before it
+    validates (app/server/parsing.py `bind`)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # --- tracking state ------------------------------------------------------------------------
@@ -240,8 +305,8 @@ class Track(WireModel):
     total_me_length: int | None = None
     total_team_length: int | None = None
     track_adjustment_length: int | None = None
-    current_track_started_date_time: WireDateTime | None = None
-    track_status_change_date: WireDateTime | None = None
+    current_track_started_date_time: UtcDateTime | None = None
+    track_status_change_date: UtcDateTime | None = None
     track_time_zone: int | None = None
     work_log_id: str | None = None
     is_billable: bool | None = None
@@ -304,8 +369,8 @@ class TrackingState(WireModel):
 class LatestWorkLog(WireModel):
     id: str | None = None
     remark: str | None = None
-    start_time: WireDateTime | None = None
-    end_time: WireDateTime | None = None
+    start_time: UtcDateTime | None = None
+    end_time: UtcDateTime | None = None
     period_length: int | None = None
     activity_type_id: str | None = None
     work_item: WorkItem | None = None
@@ -330,14 +395,14 @@ class SearchResult(WireModel):
 # --- requests ------------------------------------------------------------------------------
 
 
-class SelectRequest(WireModel):
+class SelectRequest(RequestModel):
     tfs_id: int | None = None
     remark: str | None = None
     activity_type_id: str | None = None
     calculate_totals: bool | None = None
 
 
-class StartRequest(WireModel):
+class StartRequest(RequestModel):
     time_zone: int
     tfs_id: int | None = None
     remark: str | None = None
@@ -345,12 +410,12 @@ class StartRequest(WireModel):
     is_billable: bool | None = None
 
 
-class AdjustRequest(WireModel):
+class AdjustRequest(RequestModel):
     remark: str | None = None
     activity_type_id: str | None = None
 
 
-class SearchByQueryRequest(WireModel):
+class SearchByQueryRequest(RequestModel):
     query: str
 
 
@@ -371,15 +436,52 @@ class PinStatusResponse(WireModel):
     status: PinStatus
 
 
-class TokenResponse(BaseModel):
-    """OAuth token answer: snake_case on the wire, `expires_in` as number or numeric string."""
+def _http_date(value: Any) -> datetime | None:
+    """An RFC 1123 date (`Mon, 09 Mar 2020 21:32:20 GMT`) as OWIN writes `.expires`; ISO
+    accepted too; anything else is ignored (the token stays usable through `expires_in`)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        try:
+            moment = parse_wire_datetime(value)
+        except ValueError:
+            return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
-    model_config = ConfigDict(extra="allow")
+
+def format_http_date(value: datetime) -> str:
+    return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+HttpDate = Annotated[
+    datetime | None,
+    BeforeValidator(_http_date),
+    PlainSerializer(
+        lambda value: None if value is None else format_http_date(value), return_type=str | None
+    ),
+    WithJsonSchema(
+        {"type": "string", "description": "RFC 1123", "examples": ["Mon, 09 Mar 2020 21:32:20 GMT"]}
+    ),
+]
+
+
+class TokenResponse(BaseModel):
+    """OAuth token answer as an OWIN token endpoint writes it: snake_case, `expires_in` as
+    number (or numeric string), `.issued`/`.expires` as RFC 1123 dates, `client_id`."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     access_token: str
     token_type: str = "bearer"
     expires_in: LenientInt = 3600
     refresh_token: str | None = None
+    client_id: str | None = None
+    issued: HttpDate = Field(default=None, alias=".issued")
+    expires: HttpDate = Field(default=None, alias=".expires")
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -428,8 +530,8 @@ class RestWorkLog(WireModel):
     flags: WorkLogFlags = Field(default_factory=WorkLogFlags)
 
 
-class RestWorkLogCreate(WireModel):
-    timestamp: WireDateTime
+class RestWorkLogCreate(RequestModel):
+    timestamp: RequestDateTime
     length: int
     billable_length: int | None = None
     work_item_id: int | None = None
@@ -438,8 +540,8 @@ class RestWorkLogCreate(WireModel):
     user_id: str | None = None
 
 
-class RestWorkLogPatch(WireModel):
-    timestamp: WireDateTime | None = None
+class RestWorkLogPatch(RequestModel):
+    timestamp: RequestDateTime | None = None
     length: int | None = None
     billable_length: int | None = None
     work_item_id: int | None = None

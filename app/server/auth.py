@@ -15,14 +15,16 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.api.models import PinStatus
+from app.api.models import PinStatus, format_http_date
 from app.server.errors import ACCESS_DENIED, UNAUTHORIZED, ApiProblem
 from app.server.store import Store
 
 TOKEN_FILE = "token"
+CLIENT_ID = "OpenApi"  # the only OAuth client 7pace knows [doc]
 CODE_GRACE = 300.0  # seconds a Validated PIN's secret may still be exchanged at /token
 
 
@@ -186,11 +188,16 @@ class TokenAuthority:
             self._store.purge_tokens(now - 86400)
             self._store.add_token(_hash(access), "access", now + self._access_ttl)
             self._store.add_token(_hash(refresh), "refresh", now + self._refresh_ttl)
+        # As an OWIN token endpoint answers (what 7pace runs): `.issued`/`.expires` in RFC 1123
+        # and `client_id` next to the OAuth fields; a client may time its refresh on `.expires`.
         return {
             "access_token": access,
             "token_type": "bearer",
             "expires_in": math.ceil(self._access_ttl),
             "refresh_token": refresh,
+            "client_id": CLIENT_ID,
+            ".issued": format_http_date(datetime.fromtimestamp(now, UTC)),
+            ".expires": format_http_date(datetime.fromtimestamp(now + self._access_ttl, UTC)),
         }
 
     def exchange_code(self, secret: str) -> dict[str, Any]:

@@ -17,7 +17,10 @@ Decisions where 7pace documents nothing:
   formed, and a client racing the server's clock (the check expired a moment ago) should show a
   message, not fail.
 - `startTracking` with neither `tfsId` nor `remark` in its body uses the values set by
-  `selected`; with either in the body, the body's values are used as they are.
+  `selected`; with either in the body, the body's values are used as they are. (A body that
+  carries fields the API does not define instead is refused before it gets here.)
+- `selected` answers the selection while no track runs (idle, clientInputRequired: the state
+  fields stay as they are, the current-track fields are null), the running track while one runs.
 - `timestamp` = max(previous + 1, now in epoch milliseconds): strictly increasing on every
   change (clock-driven ones included), also across restarts.
 
@@ -353,10 +356,13 @@ class Engine:
             timestamp=self.state.timestamp,
         )
 
-    def track(self, now: datetime | None = None) -> Track:
+    def track(self, now: datetime | None = None, *, selection: bool = False) -> Track:
+        """The `track` part. `selection`: while no track runs, describe the selection (what the
+        next start uses) even when a stopped track waits for the client (clientInputRequired)."""
         now = now or self.clock.now()
         state = self.state
-        log = self._work_log() if state.kind is not TrackingStateKind.IDLE else None
+        hide_log = state.kind is TrackingStateKind.IDLE or (selection and state.kind not in RUNNING)
+        log = None if hide_log else self._work_log()
         if log is not None:
             tfs_id, remark, activity = log.tfs_id, log.comment, log.activity_type_id
         else:
@@ -447,7 +453,9 @@ class Engine:
                 self.state.selection = new
                 self._commit(now)
             self._notify()
-        return self.track()
+        # While a track runs, the answer is that track (selecting changes nothing until the next
+        # start); otherwise it is the selection just made, whatever state the server is in.
+        return self.track(selection=True)
 
     def start(
         self,

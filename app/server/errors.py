@@ -9,7 +9,8 @@ Codes follow tracking-api.md §3. Decisions of this server where 7pace documents
 - PATCHing the length of a work log that is still being tracked answers 409 `WorkLogIsRunning`.
 - A request body over the server's limit (1 MiB) answers 413 `RequestTooLarge` before it is
   read (7pace documents no code for this).
-- `/token` uses the same body with OAuth error names as codes (`invalid_grant`, ...).
+- `/token` answers refusals as OWIN's token endpoint does: 400 with the OAuth error body
+  `{"error": "invalid_grant", "error_description": "…"}` (RFC 6749 §5.2).
 """
 
 from __future__ import annotations

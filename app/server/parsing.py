@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +14,7 @@ from starlette.requests import Request
 from app.api.models import API_VERSION, parse_wire_datetime
 from app.server.errors import bad_request
 
+log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
 M = TypeVar("M", bound=BaseModel)
 _INT = re.compile(r"[+-]?\d{1,18}")
@@ -121,3 +124,80 @@ def validate(model: type[M], data: Any, example: str) -> M:
         raise bad_request(
             "The body has fields of the wrong type (" + "; ".join(problems) + f"); e.g. {example}."
         ) from None
+
+
+def field_value(data: Any, name: str) -> Any:
+    """A body field's value as `bind` will see it (names match ignoring case); None if absent."""
+    if not isinstance(data, dict):
+        return None
+    found = None
+    for key, value in data.items():
+        if key.lower() == name.lower():
+            found = value  # the last one wins, as in `bind`
+    return found
+
+
+def with_field(data: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """`data` with the field `name` (any case) replaced by `value`."""
+    return {**{k: v for k, v in data.items() if k.lower() != name.lower()}, name: value}
+
+
+_warned: set[tuple[str, str]] = set()  # (call, field): one warning per unknown name per process
+
+
+def _warn_unknown(call: str, name: str, defined: list[str]) -> None:
+    if (call, name) in _warned:
+        return
+    _warned.add((call, name))
+    log.warning(
+        "%s: ignored the body field %r, which the API does not define (it takes %s)",
+        call,
+        name,
+        ", ".join(defined),
+    )
+
+
+def bind(
+    model: type[M],
+    data: Any,
+    example: str,
+    call: str,
+    *,
+    other_names: Mapping[str, str] | None = None,
+    require_known: bool = True,
+) -> tuple[M, list[str]]:
+    """Binds a JSON object to `model` as 7pace's model binding does, then validates strictly.
+
+    Field names match case-insensitively (Json.NET); unknown fields are dropped, each logged as
+    a warning once per call and name. They are never silently meaningful, though: a name the
+    other API family uses for a field of this body (`other_names`, e.g. `comment` for `remark`)
+    while that field is absent, or (`require_known`) a body of unknown fields only, is a 400.
+    Returns the model and the unknown names, in body order.
+    """
+    if not isinstance(data, dict):
+        raise bad_request(f"The body must be a JSON object such as {example}.")
+    aliases = [info.alias or name for name, info in model.model_fields.items()]
+    by_lower = {alias.lower(): alias for alias in aliases}
+    known: dict[str, Any] = {}
+    unknown: list[str] = []
+    for key, value in data.items():
+        alias = by_lower.get(key.lower())
+        if alias is None:
+            unknown.append(key)
+        else:
+            known[alias] = value
+    for name in unknown:
+        _warn_unknown(call, name, aliases)
+    for name in unknown:
+        meant = (other_names or {}).get(name)
+        if meant is not None and meant not in known:
+            raise bad_request(
+                f"{name} is not a field of {call}: this API calls it {meant}, e.g. {example}."
+            )
+    if require_known and unknown and not known:
+        shown = ", ".join(unknown)
+        raise bad_request(
+            f"{call} defines none of the body's fields ({shown}); it takes "
+            f"{', '.join(aliases)}, e.g. {example}."
+        )
+    return validate(model, known, example), unknown

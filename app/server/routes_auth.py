@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.api.models import PinCreateResponse, PinStatusResponse, TokenResponse
-from app.server.auth import OAuthError
+from app.server.auth import CLIENT_ID, OAuthError
 from app.server.endpoints import Endpoint, Services
-from app.server.errors import bad_request
+from app.server.errors import ApiProblem, bad_request
 from app.server.parsing import MAX_BODY, json_body
 
 TAG = "auth"
-CLIENT_ID = "OpenApi"
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 async def pin_create(request: Request, s: Services) -> PinCreateResponse:
@@ -48,6 +48,22 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 async def token(request: Request, s: Services) -> JSONResponse:
+    try:
+        issued = await _grant(request, s)
+    except ApiProblem as problem:
+        # OWIN's token endpoint answers every refusal as an OAuth error: 400,
+        # {"error", "error_description"} (RFC 6749 §5.2), not 7pace's error body.
+        code = problem.code if isinstance(problem, OAuthError) else "invalid_request"
+        return JSONResponse(
+            {"error": code, "error_description": problem.message},
+            status_code=400,
+            headers=NO_STORE,
+        )
+    # Tokens must never be cached by intermediaries (RFC 6749 §5.1).
+    return JSONResponse(issued, headers=NO_STORE)
+
+
+async def _grant(request: Request, s: Services) -> dict[str, Any]:
     form = await _form(request)
     client_id = form.get("client_id")
     if client_id is not None and client_id != CLIENT_ID:
@@ -57,19 +73,16 @@ async def token(request: Request, s: Services) -> JSONResponse:
         code = form.get("code")
         if not code:
             raise OAuthError("invalid_request", "code (the PIN secret) is required.")
-        issued = s.auth.exchange_code(code)
-    elif grant == "refresh_token":
+        return s.auth.exchange_code(code)
+    if grant == "refresh_token":
         refresh = form.get("refresh_token")
         if not refresh:
             raise OAuthError("invalid_request", "refresh_token is required.")
-        issued = s.auth.refresh(refresh)
-    else:
-        raise OAuthError(
-            "unsupported_grant_type",
-            f"grant_type must be authorization_code or refresh_token, not {grant!r}.",
-        )
-    # Tokens must never be cached by intermediaries (RFC 6749 §5.1).
-    return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+        return s.auth.refresh(refresh)
+    raise OAuthError(
+        "unsupported_grant_type",
+        f"grant_type must be authorization_code or refresh_token, not {grant!r}.",
+    )
 
 
 ENDPOINTS: list[Endpoint] = [

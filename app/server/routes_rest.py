@@ -15,13 +15,23 @@ from app.api.models import (
 )
 from app.server.endpoints import Endpoint, QueryParam, Services
 from app.server.errors import bad_request, not_found
-from app.server.parsing import json_body, param, parse_date, parse_int, validate
+from app.server.parsing import (
+    bind,
+    field_value,
+    json_body,
+    param,
+    parse_date,
+    parse_int,
+    with_field,
+)
 
 BASE = "/api/rest/"
 TAG = "rest"
 MAX_COUNT = 500
 CREATE_EXAMPLE = '{"timestamp": "2026-09-29T08:00:00", "length": 3600, "workItemId": 1201}'
 PATCH_EXAMPLE = '{"length": 1800}'
+# What the tracking family calls work log fields: sent here, they would be lost.
+TRACKING_NAMES = {"remark": "comment", "tfsId": "workItemId"}
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -45,11 +55,16 @@ async def create_work_log(request: Request, s: Services) -> RestWorkLog:
     data = await json_body(request, required=True, example=CREATE_EXAMPLE)
     if not isinstance(data, dict):
         raise bad_request(f"The body must be a JSON object such as {CREATE_EXAMPLE}.")
-    if data.get("timestamp") is None:
+    if field_value(data, "timestamp") is None:
         raise bad_request(f"timestamp (the start) is required, e.g. {CREATE_EXAMPLE}.")
-    length_given = data.get("length") is not None  # absent or null: LengthIsRequired
-    body = validate(
-        RestWorkLogCreate, {**data, "length": data["length"] if length_given else 0}, CREATE_EXAMPLE
+    length = field_value(data, "length")
+    length_given = length is not None  # absent or null: LengthIsRequired
+    body, _ = bind(
+        RestWorkLogCreate,
+        with_field(data, "length", length if length_given else 0),
+        CREATE_EXAMPLE,
+        "POST workLogs",
+        other_names=TRACKING_NAMES,
     )
     return s.engine.create_work_log(
         body.timestamp,
@@ -66,7 +81,9 @@ async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
     if not _GUID.fullmatch(log_id):
         raise not_found(f"Work log {log_id!r} does not exist (work log ids are GUIDs).")
     data = await json_body(request, required=True, example=PATCH_EXAMPLE)
-    body = validate(RestWorkLogPatch, data, PATCH_EXAMPLE)
+    body, _ = bind(
+        RestWorkLogPatch, data, PATCH_EXAMPLE, "PATCH workLogs", other_names=TRACKING_NAMES
+    )
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     return s.engine.patch_work_log(log_id.lower(), changes)
 

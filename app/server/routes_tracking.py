@@ -12,111 +12,69 @@ from app.api.models import (
     SearchByQueryRequest,
     SearchResult,
     SelectRequest,
-    SnoozeOption,
     StartRequest,
-    StopReason,
     Track,
     TrackingState,
 )
+from app.server import tracking_calls as calls
 from app.server.endpoints import Endpoint, QueryParam, Services
-from app.server.engine import UNSET
-from app.server.errors import bad_request
-from app.server.parsing import json_body, param, parse_bool, parse_int, validate
+from app.server.parsing import json_body, param
+from app.server.tracking_calls import (
+    ADJUST_EXAMPLE,
+    LATEST_DEFAULT,
+    QUERY_EXAMPLE,
+    SEARCH_EXAMPLE,
+    SELECT_EXAMPLE,
+    START_EXAMPLE,
+)
 
 BASE = "/api/tracking/client/"
 TAG = "tracking"
-LATEST_DEFAULT, LATEST_MAX = 10, 500
 
-SELECT_EXAMPLE = '{"tfsId": 1201, "remark": "text", "activityTypeId": "guid"}'
-START_EXAMPLE = '{"timeZone": 60, "tfsId": 1201, "remark": "text"}'
-ADJUST_EXAMPLE = '{"remark": "text", "activityTypeId": "guid"}'
-QUERY_EXAMPLE = '{"query": "checkout"}'
+# Each handler only decodes the request; the call itself lives in tracking_calls (shared with
+# the hub), so REST and hub validate alike.
 
 
 async def current(request: Request, s: Services) -> TrackingState:
-    expand = parse_bool(param(request, "expand", "$expand", "expand"), "$expand")
-    return s.engine.tracking_state(expand=bool(expand))
+    return calls.current(s, param(request, "expand", "$expand", "expand"))
 
 
 async def selected(request: Request, s: Services) -> Track:
-    body = validate(
-        SelectRequest,
-        await json_body(request, required=True, example=SELECT_EXAMPLE),
-        SELECT_EXAMPLE,
-    )
-    return s.engine.select(body.tfs_id, body.remark, body.activity_type_id, body.calculate_totals)
+    return calls.selected(s, await json_body(request, required=True, example=SELECT_EXAMPLE))
 
 
 async def latest(request: Request, s: Services) -> LatestResult:
-    count = parse_int(param(request, "count", "$count", "count"), "$count", low=0, high=LATEST_MAX)
-    return s.engine.latest(LATEST_DEFAULT if count is None else count)
+    return calls.latest(s, param(request, "count", "$count", "count"))
 
 
 async def start_tracking(request: Request, s: Services) -> TrackingState:
-    data = await json_body(request, required=False, example=START_EXAMPLE)
-    if data is None:
-        data = {}
-    zone_given = not (isinstance(data, dict) and data.get("timeZone") is None)
-    if not zone_given:  # absent: the zone of the last track (placeholder only for validation)
-        data = {**data, "timeZone": 0}
-    body = validate(StartRequest, data, START_EXAMPLE)
-    return s.engine.start(
-        body.time_zone if zone_given else None,
-        body.tfs_id,
-        body.remark,
-        body.activity_type_id,
-        body.is_billable,
-    )
+    return calls.start_tracking(s, await json_body(request, required=False, example=START_EXAMPLE))
 
 
 async def stop_tracking(request: Request, s: Services) -> TrackingState:
-    reason = parse_int(param(request, "reason", "$reason", "reason"), "$reason", low=0, high=1)
-    return s.engine.stop(StopReason(reason or 0))
+    return calls.stop_tracking(s, param(request, "reason", "$reason", "reason"))
 
 
 async def idle_check(request: Request, s: Services) -> TrackingState:
-    raw = param(request, "selectedOption", "selectedOption", "$selectedOption")
-    if raw is None:
-        raise bad_request(
-            "idleCheck needs the snooze option: idleCheck/0 (one hour), 1 (tomorrow) "
-            "or 2 (next Monday)."
-        )
-    option = parse_int(raw, "selectedOption", low=0, high=2)
-    assert option is not None
-    return s.engine.answer_check(SnoozeOption(option))
-
-
-async def activity_check(request: Request, s: Services) -> TrackingState:
-    return s.engine.answer_check(None)
-
-
-async def adjust(request: Request, s: Services) -> TrackingState:
-    data = await json_body(request, required=True, example=ADJUST_EXAMPLE)
-    body = validate(AdjustRequest, data, ADJUST_EXAMPLE)
-    present = body.model_fields_set
-    if not present & {"remark", "activity_type_id"}:
-        raise bad_request(f"adjust needs remark and/or activityTypeId, e.g. {ADJUST_EXAMPLE}.")
-    return s.engine.adjust(
-        body.remark if "remark" in present else UNSET,
-        body.activity_type_id if "activity_type_id" in present else UNSET,
+    return calls.idle_check(
+        s, param(request, "selectedOption", "selectedOption", "$selectedOption")
     )
 
 
+async def activity_check(request: Request, s: Services) -> TrackingState:
+    return calls.activity_check(s)
+
+
+async def adjust(request: Request, s: Services) -> TrackingState:
+    return calls.adjust(s, await json_body(request, required=True, example=ADJUST_EXAMPLE))
+
+
 async def search(request: Request, s: Services) -> SearchResult:
-    data: Any = await json_body(request, required=True, example="1201")
-    if isinstance(data, bool) or not isinstance(data, int | str):
-        raise bad_request('search needs the work item id as the body: 1201 or "1201".')
-    item_id = parse_int(str(data).strip().removeprefix("#"), "work item id", low=1, high=2**31 - 1)
-    assert item_id is not None
-    return s.engine.search(item_id)
+    return calls.search(s, await json_body(request, required=True, example=SEARCH_EXAMPLE))
 
 
 async def search_by_query(request: Request, s: Services) -> SearchResult:
-    data = await json_body(request, required=True, example=QUERY_EXAMPLE)
-    body = validate(SearchByQueryRequest, data, QUERY_EXAMPLE)
-    if len(body.query) > 500:
-        raise bad_request("query is longer than 500 characters.")
-    return s.engine.search_by_query(body.query)
+    return calls.search_by_query(s, await json_body(request, required=True, example=QUERY_EXAMPLE))
 
 
 def _pair(
@@ -152,9 +110,9 @@ ENDPOINTS: list[Endpoint] = [
         "GET",
         "current",
         "expand",
-        QueryParam("$expand", "boolean", "true adds `settings`"),
+        QueryParam("$expand", "boolean", "accepted; `settings` is always sent"),
         current,
-        "The tracking state; $expand=true adds settings.",
+        "The tracking state, with settings.",
         response=TrackingState,
     ),
     *_pair(
@@ -163,7 +121,8 @@ ENDPOINTS: list[Endpoint] = [
         None,
         None,
         selected,
-        "Sets what the next start uses, without starting; answers the track part.",
+        "Sets what the next start uses, without starting; answers the selection "
+        "(the running track while one runs).",
         body=SelectRequest,
         body_required=True,
         response=Track,

@@ -21,6 +21,17 @@ from .conftest import TOKEN, T, V, assert_error, http_client, wait_for
 Factory = Callable[..., ServerThread]
 
 
+def assert_oauth_error(response: httpx.Response, code: str) -> str:
+    """OWIN's token endpoint refusal: 400, {"error", "error_description"}; the description."""
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert set(body) == {"error", "error_description"} and body["error"] == code
+    assert response.headers["cache-control"] == "no-store"
+    description: str = body["error_description"]
+    assert description
+    return description
+
+
 def create_pin(client: httpx.Client) -> PinCreateResponse:
     response = client.post("/api/pin/create", params=V)
     assert response.status_code == 200, response.text
@@ -98,7 +109,7 @@ def test_pin_pairing_end_to_end_with_refresh_rotation(server_factory: Factory) -
         assert len(pin.pin) == 6 and pin.pin.isdigit()
         assert pin_status(anonymous, pin.secret) is PinStatus.VALIDATING
         early = token_call(anonymous, grant_type="authorization_code", code=pin.secret)
-        assert_error(early, 400, "authorization_pending")
+        assert_oauth_error(early, "authorization_pending")
         # The user approves the PIN (what 7pace's Apps page does): an admin call.
         with http_client(server) as admin:
             approved = admin.post(f"/_pacetray/pins/{pin.pin}/approve")
@@ -109,7 +120,7 @@ def test_pin_pairing_end_to_end_with_refresh_rotation(server_factory: Factory) -
         assert tokens.refresh_token and works(server, tokens.access_token)
         # The secret is single-use.
         again = token_call(anonymous, grant_type="authorization_code", code=pin.secret)
-        assert_error(again, 400, "invalid_grant")
+        assert_oauth_error(again, "invalid_grant")
         assert pin_status(anonymous, pin.secret) is PinStatus.WRONG_OR_EXPIRED
         # Refresh rotates: the new pair works, the old refresh token is spent.
         rotated = refresh(anonymous, tokens.refresh_token)
@@ -118,7 +129,7 @@ def test_pin_pairing_end_to_end_with_refresh_rotation(server_factory: Factory) -
         assert new.refresh_token and new.refresh_token != tokens.refresh_token
         assert new.access_token != tokens.access_token and works(server, new.access_token)
         reused = refresh(anonymous, tokens.refresh_token)
-        assert "already used" in assert_error(reused, 400, "invalid_grant")["message"]
+        assert "already used" in assert_oauth_error(reused, "invalid_grant")
         assert refresh(anonymous, new.refresh_token).status_code == 200
 
 
@@ -168,11 +179,13 @@ def test_pin_status_and_token_validation(server_factory: Factory) -> None:
             response = anonymous.post("/api/pin/status", params=V, json=body)
             assert_error(response, 400, "ApiVersionError")
         assert_error(anonymous.post("/api/pin/create"), 400, "ApiVersionError")
-        assert_error(token_call(anonymous, grant_type="password"), 400, "unsupported_grant_type")
-        assert_error(token_call(anonymous, grant_type="authorization_code"), 400, "invalid_request")
-        assert_error(refresh(anonymous, "made-up"), 400, "invalid_grant")
+        assert_oauth_error(token_call(anonymous, grant_type="password"), "unsupported_grant_type")
+        assert_oauth_error(
+            token_call(anonymous, grant_type="authorization_code"), "invalid_request"
+        )
+        assert_oauth_error(refresh(anonymous, "made-up"), "invalid_grant")
         wrong_client = anonymous.post("/token", data={"client_id": "x", "grant_type": "x"})
-        assert_error(wrong_client, 400, "invalid_client")
+        assert_oauth_error(wrong_client, "invalid_client")
 
 
 def test_admin_calls_need_the_server_token(server_factory: Factory) -> None:

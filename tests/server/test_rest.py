@@ -79,7 +79,7 @@ async def test_rest_times_are_local_wall_clock_times(client: httpx.AsyncClient) 
     [log] = await logs(client)
     assert log.timestamp == (START + timedelta(hours=2)).replace(tzinfo=None)
     raw = data(await client.get(R + "workLogs", params=V))
-    assert isinstance(raw, list) and raw[0]["timestamp"] == "2026-09-30T12:00:00.000"
+    assert isinstance(raw, list) and raw[0]["timestamp"] == "2026-09-30T12:00:00.0000000"
 
 
 @pytest.mark.parametrize(
