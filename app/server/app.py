@@ -78,7 +78,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             f"There is no {request.url.path}; GET /api/openapi.json lists the paths served.",
         )
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        # Starlette names only the first route that matched the path; a path served by
+        # several routes (GET and POST workLogs) allows all of their methods.
+        allowed = _allowed(request) or (exc.headers or {}).get("Allow", "")
         return error_response(
             405,
             UNEXPECTED,
@@ -86,6 +88,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             {"Allow": allowed},
         )
     return error_response(exc.status_code, UNEXPECTED, str(exc.detail))
+
+
+def _allowed(request: Request) -> str:
+    methods: set[str] = set()
+    for candidate in request.app.routes:
+        route_ok = isinstance(candidate, Route) and candidate.methods
+        if route_ok and candidate.path_regex.match(request.url.path):
+            methods |= candidate.methods
+    return ", ".join(sorted(methods))
 
 
 async def _clock_task(engine: Engine, interval: float) -> None:
