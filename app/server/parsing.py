@@ -17,7 +17,7 @@ from app.server.errors import bad_request
 log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
 M = TypeVar("M", bound=BaseModel)
-_INT = re.compile(r"-?\d{1,18}")
+_INT = re.compile(r"(-?)0*(\d{1,18})")  # leading zeros do not count towards the 18 digits
 # What `parse_bool` accepts, exactly (the OpenAPI document states this pattern).
 BOOL_PATTERN = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"
 _BOOL = re.compile(BOOL_PATTERN)
@@ -51,9 +51,10 @@ def parse_int(value: str | None, name: str, *, low: int, high: int) -> int | Non
     if value is None:
         return None
     # Exactly an integer as the OpenAPI document states it: no blanks, no "+", no decimals.
-    if not _INT.fullmatch(value):
+    match = _INT.fullmatch(value)
+    if match is None:
         raise bad_request(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
-    number = int(value)
+    number = int(match[1] + match[2])
     if not low <= number <= high:
         raise bad_request(f"{name} must be from {low} to {high}, not {number}.")
     return number

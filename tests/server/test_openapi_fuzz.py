@@ -92,3 +92,25 @@ def test_the_document_tells_the_truth(server: ServerThread) -> None:
     run = fuzz(server.url, TOKEN, max_examples=15, seed=SEED, timeout=600)
     assert run.generated > 500, run.output[-3000:]
     assert run.returncode == 0 and run.failures == 0, run.output[-12000:]
+
+
+async def test_a_wrong_method_is_answered_with_every_method_of_the_path(client) -> None:
+    for path, allowed in [
+        ("/api/rest/workLogs", "GET, HEAD, POST"),
+        ("/_pacetray/faults", "GET, HEAD, PUT"),
+    ]:
+        response = await client.request("OPTIONS", path)
+        assert response.status_code == 405
+        assert response.headers["allow"] == allowed
+
+
+async def test_parameters_are_checked_as_the_document_states_them(client) -> None:
+    from tests.server.conftest import T, V
+
+    spec = (await client.get("/api/openapi.json")).json()
+    latest = spec["paths"][T + "latest"]["get"]["parameters"]
+    assert {"name": "$count", "in": "query"}.items() <= latest[0].items()
+    assert latest[0]["schema"] == {"type": "integer", "minimum": 0, "maximum": 500}
+    assert (await client.get(T + "latest", params={**V, "$count": "500"})).status_code == 200
+    assert (await client.get(T + "latest", params={**V, "$count": "501"})).status_code == 400
+    assert (await client.get(T + "current", params={**V, "$expand": ""})).status_code == 400
