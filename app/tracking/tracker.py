@@ -37,6 +37,7 @@ from app.api.client import TrackingClient, warning_of
 from app.api.errors import (
     ApiError,
     ConnectionFailed,
+    DeadlineExceeded,
     RateLimitedError,
     RequestTimeout,
     ServerError,
@@ -603,6 +604,10 @@ class Tracker:
                 self._set_online(False)
                 self._journal_it(command)
                 return False
+            if isinstance(exc, DeadlineExceeded):
+                # A whole deadline without an answer: show offline now, not a deadline later
+                # when the re-read below gives up too (it turns it back on if it gets through).
+                self._set_online(False)
             return await self._settle_unknown(command, before)
         except ServerError:
             return await self._settle_unknown(command, before)
@@ -629,6 +634,7 @@ class Tracker:
         except ApiError as exc:
             self._poll_failed(exc)
             return None
+        self._set_online(True)
         await self._accept(state, source)
         return state
 

@@ -5,6 +5,7 @@ measured in `make bench` (bench_bounds), not asserted here."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -76,18 +77,18 @@ async def test_a_drip_feeding_server_shows_offline_within_the_deadline_ui_stays_
     await proxy.turn("drip")
     ticker = Ticker()
     started = time.monotonic()
-    stopped = await bridge.stop()  # stalls: deadline, then a re-read that stalls too
+    stop = asyncio.ensure_future(bridge.stop())  # stalls: deadline, then a stalled re-read
     await wait_until(
         lambda: controller.tray.tray_state is TrayState.OFFLINE,
         timeout=10 * DEADLINE,
         what="the offline icon",
     )
     spent = time.monotonic() - started
+    assert not await stop
     ticker.timer.stop()
-    assert not stopped
-    # At worst a poll in flight (one deadline; a deadline is not retried), then the stop
-    # (another) and the re-read that decides it (a third); margin on top.
-    assert spent < 3 * DEADLINE + 1.5, spent
+    # The stop's deadline (or that of a poll in flight before it: a deadline is not
+    # retried) is when offline shows; margin on top for a loaded machine.
+    assert spent < DEADLINE + 1.0, spent
     assert tracker._journal.count() >= 1  # the stop waits in the journal
     assert "Offline" in controller.tray.icon.toolTip()
     assert ticker.ticks > spent / 0.010 / 4  # the Qt loop kept turning
