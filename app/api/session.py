@@ -180,30 +180,8 @@ class ApiSession:
                 f"{what}: {self.base_url} did not finish answering within {budget:g} s "
                 f"(gave up after {spent:.1f} s); check the network or try again later."
             ) from None
-        except httpx.ConnectTimeout:
-            raise RequestTimeout(
-                f"{what}: could not connect to {self.base_url} in time. "
-                "Check your network and the server address.",
-                sent=False,
-            ) from None
-        except httpx.TimeoutException:
-            raise RequestTimeout(
-                f"{what}: {self.base_url} did not answer in time; try again later."
-            ) from None
-        except httpx.ConnectError as exc:
-            raise ConnectionFailed(
-                f"{what}: cannot connect to {self.base_url} ({_reason(exc)}). "
-                "Check the server address and that the server is running.",
-                sent=False,
-            ) from None
-        except httpx.TransportError as exc:  # read/write errors, dropped connections, proxies
-            raise ConnectionFailed(
-                f"{what}: the connection to {self.base_url} broke ({_reason(exc)}); try again."
-            ) from None
         except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
-            raise ProtocolError(
-                f"{what}: the answer from {self.base_url} could not be read ({_reason(exc)})."
-            ) from None
+            raise wrap_http_error(exc, what, self.base_url) from None
         log.debug(
             "%s -> %d in %.1f ms",
             what,
@@ -242,6 +220,29 @@ class ApiSession:
             f"{_size(self.max_answer_bytes)}, far more than any Timetracker answer; "
             "it was cut off. Check the server address."
         )
+
+
+def wrap_http_error(exc: Exception, what: str, base_url: str) -> ApiError:
+    """The ApiError an httpx exception stands for (also used for the hub's WebSocket)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return RequestTimeout(
+            f"{what}: could not connect to {base_url} in time. "
+            "Check your network and the server address.",
+            sent=False,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(f"{what}: {base_url} did not answer in time; try again later.")
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectionFailed(
+            f"{what}: cannot connect to {base_url} ({_reason(exc)}). "
+            "Check the server address and that the server is running.",
+            sent=False,
+        )
+    if isinstance(exc, httpx.TransportError):  # read/write errors, dropped connections, proxies
+        return ConnectionFailed(
+            f"{what}: the connection to {base_url} broke ({_reason(exc)}); try again."
+        )
+    return ProtocolError(f"{what}: the answer from {base_url} could not be read ({_reason(exc)}).")
 
 
 def _reason(exc: Exception) -> str:
