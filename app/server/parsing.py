@@ -172,10 +172,17 @@ def with_field(data: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
 _warned: set[tuple[str, str]] = set()  # (call, field): one warning per unknown name per process
 
 
+MAX_WARNED = 1000  # a peer sending ever new names must not grow memory or the log without end
+
+
 def _warn_unknown(call: str, name: str, defined: list[str]) -> None:
-    if (call, name) in _warned:
+    name = name[:80]
+    if (call, name) in _warned or len(_warned) > MAX_WARNED:
         return
     _warned.add((call, name))
+    if len(_warned) > MAX_WARNED:
+        log.warning("more than %d unknown body fields seen: no longer logging them", MAX_WARNED)
+        return
     log.warning(
         "%s: ignored the body field %r, which the API does not define (it takes %s)",
         call,

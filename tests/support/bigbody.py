@@ -101,7 +101,8 @@ class ServeProcess:
             [sys.executable, "-m", "app", *args],
             cwd=ROOT,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            # Not read: a pipe nobody drains would block the server once its log fills it.
+            stderr=subprocess.DEVNULL,
             text=True,
         )
         assert self.process.stdout is not None
