@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,46 +37,44 @@ class FuzzRun:
 
 
 def fuzz(url: str, token: str, *, max_examples: int, seed: int, timeout: float) -> FuzzRun:
-    """`schemathesis run` against `url`, every check; its counts read from its summary."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schemathesis.cli",
-            "--config-file",
-            str(CONFIG),
-            "run",
-            f"{url}/api/openapi.json",
-            "--header",
-            f"Authorization: Bearer {token}",
-            "--checks",
-            "all",
-            "--exclude-path-regex",
-            "^/_pacetray/",
-            "--max-examples",
-            str(max_examples),
-            "--seed",
-            str(seed),
-            "--generation-deterministic",
-            "--no-color",
-            "--warnings",
-            "off",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    """`schemathesis run` against `url`, every check; its counts read from its summary. It
+    runs in a fresh directory: a crash cache left there would replay earlier runs' findings."""
+    args = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{url}/api/openapi.json",
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--checks",
+        "all",
+        "--exclude-path-regex",
+        "^/_pacetray/",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--generation-deterministic",
+        "--no-color",
+        "--warnings",
+        "off",
+    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run(
+            args, capture_output=True, text=True, timeout=timeout, check=False, cwd=scratch
+        )
     output = done.stdout + done.stderr
     generated = re.search(r"(\d+) generated", output)
     found = re.search(r"found (\d+) unique failures?", output)
-    server = len(re.findall(r"Server error", output))
     return FuzzRun(
         done.returncode,
         output,
         int(generated.group(1)) if generated else 0,
         int(found.group(1)) if found else 0,
-        server,
+        len(re.findall(r"Server error", output)),
     )
 
 
