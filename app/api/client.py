@@ -39,7 +39,15 @@ from app.api.models import (
 )
 from app.api.responses import read_json, read_list, read_model, validate
 from app.api.retry import RetryPolicy
-from app.api.session import JSON, ApiSession, Query, Sleep, json_body
+from app.api.session import (
+    DEFAULT_DEADLINE,
+    JSON,
+    MAX_ANSWER_BYTES,
+    ApiSession,
+    Query,
+    Sleep,
+    json_body,
+)
 
 TRACKING = "api/tracking/client/"
 REST = "api/rest/"
@@ -87,6 +95,8 @@ class TrackingClient:
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 15.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         now: Callable[[], datetime] | None = None,
@@ -100,6 +110,8 @@ class TrackingClient:
             auth=auth,
             transport=transport,
             timeout=timeout,
+            deadline=deadline,
+            max_answer_bytes=max_answer_bytes,
             retry=retry,
             sleep=sleep,
             now=now,
@@ -113,6 +125,11 @@ class TrackingClient:
     def session(self) -> ApiSession:
         """The session (and its one httpx client) this client sends through; the hub shares it."""
         return self._session
+
+    @property
+    def deadline(self) -> float:
+        """Seconds one request may take, connect to last byte (see `session.deadline`)."""
+        return self._session.deadline
 
     async def __aenter__(self) -> Self:
         return self

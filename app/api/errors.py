@@ -41,8 +41,17 @@ class RequestTimeout(ApiError):
         self.sent = sent
 
 
+class DeadlineExceeded(RequestTimeout):
+    """The request's overall deadline ran out (a stalled or drip-feeding server). Not retried:
+    another attempt would spend the same budget again while every later call waits."""
+
+
 class ProtocolError(ApiError):
     """The server answered, but not in a form we understand."""
+
+
+class AnswerTooLarge(ProtocolError):
+    """The answer grew past the client's size cap; it was cut off unread."""
 
 
 class InvalidUrlError(ApiError):

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from app.api.errors import (
     ApiError,
     ConnectionFailed,
+    DeadlineExceeded,
     HttpStatusError,
     RateLimitedError,
     RequestTimeout,
@@ -64,6 +65,8 @@ class RetryPolicy:
         return wait
 
     def _retryable(self, error: ApiError, *, idempotent: bool) -> bool:
+        if isinstance(error, DeadlineExceeded):
+            return False
         if isinstance(error, ConnectionFailed | RequestTimeout):
             return idempotent or not error.sent
         if isinstance(error, HttpStatusError):

@@ -2,16 +2,20 @@
 
 `ApiSession` owns the `httpx.AsyncClient`, builds requests in their exact wire form (query
 strings are assembled by hand so `$expand` stays `$expand`, bodies are pre-encoded bytes) and
-applies the retry policy.
+applies the retry policy. Every attempt is bounded twice: an overall deadline from connect to
+the last byte (httpx's own timeouts are per read, so a server dripping one byte at a time
+would hold a request forever) and a size cap on the answer, read as a stream.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -19,7 +23,14 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from app import __version__
-from app.api.errors import ApiError, ConnectionFailed, ProtocolError, RequestTimeout
+from app.api.errors import (
+    AnswerTooLarge,
+    ApiError,
+    ConnectionFailed,
+    DeadlineExceeded,
+    ProtocolError,
+    RequestTimeout,
+)
 from app.api.responses import describe, raise_for_status
 from app.api.retry import RetryPolicy
 from app.api.urls import normalize_base_url
@@ -32,6 +43,30 @@ Query = Sequence[tuple[str, str]]
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 USER_AGENT = f"pacetray/{__version__}"
+
+DEFAULT_DEADLINE = 30.0  # seconds for one attempt, connect to last byte
+# Far above the largest real answer (500 work logs are about 0.3 MiB).
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+# A shorter budget for the calls made inside `deadline(...)` (e.g. an activity-check answer
+# that is worthless once the check's countdown has run out).
+_deadline_override: ContextVar[float | None] = ContextVar("pacetray_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Requests sent inside this block (same task) get at most `seconds` each."""
+    current = _deadline_override.get()
+    token = _deadline_override.set(seconds if current is None else min(current, seconds))
+    try:
+        yield
+    finally:
+        _deadline_override.reset(token)
+
+
+def _size(limit: int) -> str:
+    mib = limit / (1024 * 1024)
+    return f"{mib:g} MiB" if mib >= 1 else f"{limit // 1024} KiB"
 
 
 def local_now() -> datetime:
@@ -64,12 +99,18 @@ class ApiSession:
         auth: httpx.Auth | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 15.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         now: Callable[[], datetime] | None = None,
     ) -> None:
+        if deadline <= 0 or max_answer_bytes <= 0:
+            raise ValueError("deadline and max_answer_bytes must be positive")
         self.now = now if now is not None else local_now
         self.base_url = normalize_base_url(base_url)
+        self.deadline = deadline
+        self.max_answer_bytes = max_answer_bytes
         self.retry = retry if retry is not None else RetryPolicy()
         self._sleep = sleep
         self._http = httpx.AsyncClient(
@@ -131,20 +172,61 @@ class ApiSession:
                 attempt += 1
 
     async def _send(self, request: httpx.Request, *, authenticate: bool) -> httpx.Response:
-        """THE send site: every httpx exception becomes an ApiError here."""
+        """THE send site: every httpx exception becomes an ApiError here; the whole exchange
+        runs under one deadline and the answer is read as a stream, capped."""
         what = describe(request)
-        started = time.perf_counter()
+        override = _deadline_override.get()
+        budget = self.deadline if override is None else min(self.deadline, override)
+        started = time.monotonic()
         try:
-            if authenticate:
-                response = await self._http.send(request)
-            else:
-                response = await self._http.send(request, auth=None)
+            async with asyncio.timeout(budget):
+                response = await self._exchange(request, authenticate=authenticate)
+        except TimeoutError:
+            spent = time.monotonic() - started
+            raise DeadlineExceeded(
+                f"{what}: {self.base_url} did not finish answering within {budget:g} s "
+                f"(gave up after {spent:.1f} s); check the network or try again later."
+            ) from None
         except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
             raise wrap_http_error(exc, what, self.base_url) from None
         log.debug(
-            "%s -> %d in %.1f ms", what, response.status_code, (time.perf_counter() - started) * 1e3
+            "%s -> %d in %.1f ms",
+            what,
+            response.status_code,
+            (time.monotonic() - started) * 1e3,
         )
         return response
+
+    async def _exchange(self, request: httpx.Request, *, authenticate: bool) -> httpx.Response:
+        if authenticate:
+            response = await self._http.send(request, stream=True)
+        else:
+            response = await self._http.send(request, auth=None, stream=True)
+        try:
+            limit = self.max_answer_bytes
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise self._too_large(request)
+            chunks: list[bytes] = []
+            total = 0
+            # Decoded bytes are counted, so a compressed bomb is cut at the same size.
+            async for chunk in response.aiter_bytes():
+                total += len(chunk)
+                if total > limit:
+                    raise self._too_large(request)
+                chunks.append(chunk)
+            # What `Response.aread()` does, with the running total above in between.
+            response._content = b"".join(chunks)
+        finally:
+            await response.aclose()
+        return response
+
+    def _too_large(self, request: httpx.Request) -> AnswerTooLarge:
+        return AnswerTooLarge(
+            f"{describe(request)}: the answer from {self.base_url} is larger than "
+            f"{_size(self.max_answer_bytes)}, far more than any Timetracker answer; "
+            "it was cut off. Check the server address."
+        )
 
 
 def wrap_http_error(exc: Exception, what: str, base_url: str) -> ApiError:

@@ -43,6 +43,7 @@ class Connection:
     token: str | None = field(default=None, repr=False)  # a bearer API token
     oauth: OAuthTokens | None = field(default=None, repr=False)  # PIN-paired tokens
     source: str = ""  # where the credentials came from, for error hints
+    deadline: float = 30.0  # seconds per request (settings: request_deadline_seconds)
 
     def client(self, retry: RetryPolicy | None = None) -> TrackingClient:
         from app.api.auth import RefreshingAuth
@@ -50,8 +51,8 @@ class Connection:
 
         if self.oauth is not None:
             auth = RefreshingAuth(self.base_url, self.oauth, _saver(self.base_url))
-            return TrackingClient(self.base_url, auth=auth, retry=retry)
-        return TrackingClient(self.base_url, token=self.token, retry=retry)
+            return TrackingClient(self.base_url, auth=auth, retry=retry, deadline=self.deadline)
+        return TrackingClient(self.base_url, token=self.token, retry=retry, deadline=self.deadline)
 
     def rejected_hint(self) -> str:
         """What to do when the server rejects these credentials (401)."""
@@ -87,16 +88,17 @@ def resolve_server(args: argparse.Namespace) -> str:
 
 def resolve_connection(args: argparse.Namespace) -> Connection:
     base_url = resolve_server(args)
+    settings = load_settings()
+    deadline = float(settings.request_deadline_seconds)
     token = getattr(args, "token", None) or os.environ.get(TOKEN_ENV)
     if token is not None:
         token = token.strip()
         if not token:
             raise UserError(f"the token given (--token or {TOKEN_ENV}) is empty")
-        return Connection(base_url, token=token, source="explicit")
+        return Connection(base_url, token=token, source="explicit", deadline=deadline)
     # keyring is imported only here: most runs pass a token and need not pay for it.
     from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, get_secret
 
-    settings = load_settings()
     prefer_pin = settings.server_url == base_url and settings.auth_method is AuthMethod.PIN
     kinds = (OAUTH_TOKENS, API_TOKEN) if prefer_pin else (API_TOKEN, OAUTH_TOKENS)
     for kind in kinds:
@@ -104,8 +106,10 @@ def resolve_connection(args: argparse.Namespace) -> Connection:
         if secret is None:
             continue
         if kind == OAUTH_TOKENS:
-            return Connection(base_url, oauth=decode_tokens(secret), source="pin")
-        return Connection(base_url, token=secret, source="keyring")
+            return Connection(
+                base_url, oauth=decode_tokens(secret), source="pin", deadline=deadline
+            )
+        return Connection(base_url, token=secret, source="keyring", deadline=deadline)
     raise UserError(
         f"no token for {base_url}: pass --token T or set {TOKEN_ENV}, "
         "or save one with `pacetray login` or `pacetray pair`"

@@ -35,6 +35,7 @@ from app.server.faults import FaultMiddleware, FaultState
 from app.server.hub.routes import hub_routes
 from app.server.hub.routes import openapi_paths as hub_openapi_paths
 from app.server.hub.service import Hub
+from app.server.limits import BodyLimitMiddleware
 from app.server.openapi import build_openapi
 from app.server.store import Store
 from app.server.tracking_calls import CALLS
@@ -65,11 +66,13 @@ def resolve_data_dir(config: ServerConfig) -> Path:
 
 class PacetrayApp(Starlette):
     """Starlette with the fault middleware OUTSIDE its error middleware, so an injected
-    dropped connection is never turned into a 500."""
+    dropped connection is never turned into a 500; the body limit outermost of all, so an
+    oversized body is refused before anything reads it."""
 
     def build_middleware_stack(self) -> ASGIApp:
         services: Services = self.state.services
-        return FaultMiddleware(super().build_middleware_stack(), services.faults)
+        faults = FaultMiddleware(super().build_middleware_stack(), services.faults)
+        return BodyLimitMiddleware(faults)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -81,7 +84,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             f"There is no {request.url.path}; GET /api/openapi.json lists the paths served.",
         )
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        # Starlette names only the first route that matched the path; a path served by
+        # several routes (GET and POST workLogs) allows all of their methods.
+        allowed = _allowed(request) or (exc.headers or {}).get("Allow", "")
         return error_response(
             405,
             UNEXPECTED,
@@ -89,6 +94,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             {"Allow": allowed},
         )
     return error_response(exc.status_code, UNEXPECTED, str(exc.detail))
+
+
+def _allowed(request: Request) -> str:
+    methods: set[str] = set()
+    for candidate in request.app.routes:
+        route_ok = isinstance(candidate, Route) and candidate.methods
+        if route_ok and candidate.path_regex.match(request.url.path):
+            methods |= candidate.methods
+    return ", ".join(sorted(methods))
 
 
 async def _clock_task(engine: Engine, interval: float) -> None:

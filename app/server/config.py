@@ -55,3 +55,6 @@ class ServerConfig:
     pin_ttl: float = 60.0  # seconds a pairing PIN stays valid (7pace: one minute)
     tick_interval: float = 0.2  # real seconds between clock ticks (divided by clock_speed)
     hub: HubConfig = field(default_factory=HubConfig)
+    # Bound to a public address, a connection that has not sent a request's complete
+    # headers within this many seconds is closed (slow clients, slowloris).
+    header_timeout: float = 10.0

@@ -17,9 +17,15 @@ from app.server.auth import TokenAuthority
 from app.server.clock import Clock
 from app.server.config import ServerConfig
 from app.server.engine import Engine
-from app.server.errors import UNEXPECTED, ApiProblem, error_response, problem_response
+from app.server.errors import (
+    UNEXPECTED,
+    ApiProblem,
+    bad_request,
+    error_response,
+    problem_response,
+)
 from app.server.faults import FaultState
-from app.server.parsing import check_api_version
+from app.server.parsing import BOOL_PATTERN, check_api_version, parse_bool, parse_date, parse_int
 from app.server.store import Store
 
 log = logging.getLogger("app.server")
@@ -45,10 +51,49 @@ AuthKind = Literal["user", "server", "none"]
 
 @dataclass(frozen=True)
 class QueryParam:
+    """A query (or path) parameter: its OpenAPI schema AND its validation, from one
+    declaration (`schema()` for the document, `parse()` for the request)."""
+
     name: str
-    type: str  # JSON schema type
+    type: str  # JSON schema type: "integer", "boolean" or "string"
     description: str
     required: bool = False
+    minimum: int | None = None  # integers
+    maximum: int | None = None
+    format: str | None = None  # strings: "date-time"
+
+    def schema(self) -> dict[str, Any]:
+        if self.type == "integer":
+            schema: dict[str, Any] = {"type": "integer"}
+            if self.minimum is not None:
+                schema["minimum"] = self.minimum
+            if self.maximum is not None:
+                schema["maximum"] = self.maximum
+            return schema
+        if self.type == "boolean":
+            return {"type": "string", "pattern": BOOL_PATTERN}
+        schema = {"type": "string", "minLength": 1}
+        if self.format:
+            schema["format"] = self.format
+        return schema
+
+    def parse(self, text: str | None) -> Any:
+        """The value, or None when absent; a 400 naming the parameter when malformed."""
+        if text is None:
+            if self.required:
+                raise bad_request(f"{self.name} is required: {self.description}.")
+            return None
+        if self.type == "integer":
+            low = self.minimum if self.minimum is not None else -(10**18)
+            high = self.maximum if self.maximum is not None else 10**18
+            return parse_int(text, self.name, low=low, high=high)
+        if self.type == "boolean":
+            return parse_bool(text, self.name)
+        if self.format == "date-time":
+            return parse_date(text, self.name)
+        if not text:
+            raise bad_request(f"{self.name} must not be empty: {self.description}.")
+        return text
 
 
 @dataclass(frozen=True)
@@ -62,11 +107,64 @@ class Endpoint:
     api_version: bool = True
     envelope: bool = False  # the REST family wraps answers as {"data": …}
     query: tuple[QueryParam, ...] = ()
+    path_params: tuple[QueryParam, ...] = ()  # the path parameters' declarations, by name
     body: type[BaseModel] | str | None = None  # a model, or a JSON schema type name
     body_required: bool = False
     form: bool = False
     response: type[BaseModel] | None = None
     response_list: bool = False
+    # Statuses this route can answer besides 200, 400, 401 (with auth), 404, 405, 413, 429
+    # and 500, which every route can: e.g. 409 for PATCHing a running work log.
+    statuses: tuple[int, ...] = ()
+    body_schema: dict[str, Any] | None = None  # replaces the body's schema in the document
+    # Merged into the body model's schema in the document: what the handler checks beyond
+    # the model's types (ranges, "tfsId or remark", names of the other API family, ...),
+    # built by `body_rules()` from the same constants the handler uses.
+    body_rules: dict[str, Any] | None = None
+
+
+NOT_BLANK = r"\S"  # a string that is not empty after strip()
+
+
+def body_rules(
+    *,
+    properties: dict[str, dict[str, Any]] | None = None,
+    one_of_fields: tuple[str, ...] = (),
+    known_fields: tuple[str, ...] = (),
+    other_names: dict[str, str] | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The document's statement of a body's checks (see `parsing.bind` and the handlers):
+
+    - `properties`: per-field schemas that replace the model's (ranges, non-null, formats);
+    - `one_of_fields`: at least one of these must be given (a non-null integer, or a string
+      that is not blank);
+    - `known_fields`: `bind(require_known=True)` — a non-empty body must name one of these;
+    - `other_names`: a name of the other API family (e.g. `comment` for `remark`) needs the
+      field it stands for beside it, or the call is refused.
+    """
+    rules: dict[str, Any] = {}
+    if properties:
+        rules["properties"] = properties
+    any_of: list[dict[str, Any]] = []
+    if one_of_fields:
+        for name in one_of_fields:
+            given: dict[str, Any] = (
+                {"type": "string", "pattern": NOT_BLANK}
+                if name in ("remark", "comment")
+                else {"type": "integer"}
+            )
+            any_of.append({"required": [name], "properties": {name: given}})
+    elif known_fields:
+        any_of.append({"maxProperties": 0})
+        any_of += [{"required": [name]} for name in known_fields]
+    if any_of:
+        rules["anyOf"] = any_of
+    if other_names:
+        rules["dependentRequired"] = {other: [ours] for other, ours in other_names.items()}
+    if description:
+        rules["description"] = description
+    return rules
 
 
 def dump(result: Any) -> Any:

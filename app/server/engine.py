@@ -77,6 +77,7 @@ from app.server.errors import (
 from app.server.store import Store, WorkLogRow, from_epoch, to_epoch
 
 SNOOZE_HOUR = time(8, 0)  # "tomorrow" / "next Monday" resume at 08:00 in the track's zone
+ZONE_MIN, ZONE_MAX = -720, 840  # timeZone: minutes east of UTC
 MAX_WORK_LOG_LENGTH = 24 * 3600  # a manual work log longer than a day is a typo
 RUNNING = (TrackingStateKind.TRACKING, TrackingStateKind.ACTIVITY_CHECK)
 UNSET: Any = object()  # "field absent" in PATCH-like calls, distinct from an explicit null
@@ -323,7 +324,8 @@ class Engine:
         except ValueError:
             by_name = self.org.activity_type_by_name(text)
             if by_name is None:
-                raise bad_request(
+                # An unknown name is an unknown entity, as an unknown GUID is (404).
+                raise not_found(
                     f"activityTypeId {value!r} is neither a GUID nor the name of an activity "
                     "type; GET /api/rest/activityTypes lists them."
                 ) from None
@@ -480,7 +482,7 @@ class Engine:
             activity = self.resolve_activity_type(activity_type_id)
         else:
             activity = self.state.selection.activity_type_id or self.org.default_activity_type_id
-        if time_zone is not None and not -720 <= time_zone <= 840:
+        if time_zone is not None and not ZONE_MIN <= time_zone <= ZONE_MAX:
             raise bad_request(
                 f"timeZone {time_zone} is out of range: send the UTC offset in minutes "
                 "(-720 to 840, east positive)."
@@ -586,8 +588,9 @@ class Engine:
                 else NOT_SET_ACTIVITY_ID
             )
         if running.tfs_id is None and new_remark is None:
+            # 409, not 400: the body is valid; this track's state (no work item) refuses it.
             raise ApiProblem(
-                400,
+                409,
                 WORK_ITEM_OR_COMMENT_REQUIRED,
                 "This track has no work item, so its comment cannot be empty.",
             )
@@ -829,8 +832,11 @@ class Engine:
         if changes.get("activity_type_id") is not None:
             log.activity_type_id = self.resolve_activity_type(changes["activity_type_id"])
         if log.tfs_id is None and log.comment is None:
+            # 409, not 400: the body is valid; this work log's state makes it impossible.
             raise ApiProblem(
-                400, WORK_ITEM_OR_COMMENT_REQUIRED, "A work log needs a workItemId or a comment."
+                409,
+                WORK_ITEM_OR_COMMENT_REQUIRED,
+                "A work log needs a workItemId or a comment; this one would have neither.",
             )
         now = self.clock.now()
         with self._transaction():

@@ -7,6 +7,8 @@ Codes follow tracking-api.md §3. Decisions of this server where 7pace documents
 - Unknown work items, activity types, work logs and routes answer 404 `EntityNotFound`.
 - A wrong method answers 405 `UnexpectedError` naming the allowed methods.
 - PATCHing the length of a work log that is still being tracked answers 409 `WorkLogIsRunning`.
+- A request body over the server's limit (1 MiB) answers 413 `RequestTooLarge` before it is
+  read (7pace documents no code for this).
 - `/token` answers refusals as OWIN's token endpoint does: 400 with the OAuth error body
   `{"error": "invalid_grant", "error_description": "…"}` (RFC 6749 §5.2).
 """
@@ -27,6 +29,7 @@ WORK_ITEM_OR_COMMENT_REQUIRED = "WorkItemIdOrCommentRequired"
 LENGTH_REQUIRED = "LengthIsRequired"
 LENGTH_POSITIVE = "LengthMustBePositive"
 WORK_LOG_RUNNING = "WorkLogIsRunning"
+REQUEST_TOO_LARGE = "RequestTooLarge"
 
 _DESCRIPTIONS = {
     400: "Bad request",
@@ -35,6 +38,7 @@ _DESCRIPTIONS = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Payload too large",
     429: "Too many requests",
     500: "Internal server error",
     502: "Bad gateway",

@@ -2,46 +2,121 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.api.models import API_VERSION, ErrorBody
-from app.server.endpoints import Endpoint
+from app.server.auth import CLIENT_ID
+from app.server.endpoints import Endpoint, QueryParam
 
 REF = "#/components/schemas/{model}"
 
 
-def _models(endpoints: list[Endpoint]) -> list[type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {"ErrorBody": ErrorBody}
+# Every route can answer these (besides 200): malformed input, unknown entities, a body over
+# the limit (app/server/limits.py), and, with the test fault switch on, 429 and 500.
+COMMON = {
+    "400": "Bad request (ApiVersionError, validation codes)",
+    "404": "Not found (EntityNotFound)",
+    "413": "Request body over 1 MiB (RequestTooLarge)",
+    "429": "Too many requests (QuoteExceededError; see Retry-After)",
+    "500": "Server error (UnexpectedError)",
+}
+EXTRA = {
+    401: "Unauthorized (UnauthorizedError)",
+    409: "Conflict with the current state: WorkLogIsRunning (stop tracking before changing "
+    "the length), WorkItemIdOrCommentRequired (the change would leave neither a work item "
+    "nor a comment)",
+}
+OAUTH_ERROR = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+    "required": ["error"],
+}
+# Request bodies are bound as 7pace binds them: unknown fields are ignored, so the document
+# allows them (the shared models forbid them for our own client's requests).
+_CLIENT_ID = {"type": "string", "enum": [CLIENT_ID]}
+_SECRET = {"type": "string", "minLength": 1}
+TOKEN_FORM = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {
+                "client_id": _CLIENT_ID,
+                "grant_type": {"type": "string", "enum": ["authorization_code"]},
+                "code": _SECRET,
+            },
+            "required": ["grant_type", "code"],
+        },
+        {
+            "type": "object",
+            "properties": {
+                "client_id": _CLIENT_ID,
+                "grant_type": {"type": "string", "enum": ["refresh_token"]},
+                "refresh_token": _SECRET,
+            },
+            "required": ["grant_type", "refresh_token"],
+        },
+    ],
+    "description": "A code or refresh token the server does not know answers 400 invalid_grant.",
+}
+
+
+def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    found: dict[tuple[str, str], tuple[type[BaseModel], JsonSchemaMode]] = {
+        ("ErrorBody", "serialization"): (ErrorBody, "serialization")
+    }
     for ep in endpoints:
-        for model in (ep.body, ep.response):
-            if isinstance(model, type) and issubclass(model, BaseModel):
-                found[model.__name__] = model
+        if isinstance(ep.body, type) and issubclass(ep.body, BaseModel):
+            found[(ep.body.__name__, "validation")] = (ep.body, "validation")
+        if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
+            found[(ep.response.__name__, "serialization")] = (ep.response, "serialization")
     return list(found.values())
 
 
-def _ref(model: type[BaseModel]) -> dict[str, Any]:
-    return {"$ref": REF.format(model=model.__name__)}
+Refs = dict[tuple[Any, JsonSchemaMode], dict[str, Any]]
 
 
-def _operation(ep: Endpoint) -> dict[str, Any]:
-    params: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in re.findall(r"{(\w+)}", ep.path)
-    ]
-    params += [
-        {
-            "name": q.name,
-            "in": "query",
-            "required": q.required,
-            "description": q.description,
-            "schema": {"type": q.type},
-        }
-        for q in ep.query
-    ]
+def _param(where: str, q: QueryParam, required: bool) -> dict[str, Any]:
+    return {
+        "name": q.name,
+        "in": where,
+        "required": required,
+        "description": q.description,
+        "schema": q.schema(),
+    }
+
+
+def _with_rules(
+    definitions: dict[str, Any], ref: dict[str, Any], rules: dict[str, Any]
+) -> dict[str, Any]:
+    """The model's schema, inline, with the endpoint's rules merged in."""
+    schema: dict[str, Any] = copy.deepcopy(definitions[ref["$ref"].rsplit("/", 1)[1]])
+    for key, value in rules.items():
+        if key == "properties":
+            schema.setdefault("properties", {})
+            for name, replacement in value.items():
+                title = schema["properties"].get(name, {}).get("title")
+                schema["properties"][name] = {**replacement, **({"title": title} if title else {})}
+        else:
+            schema[key] = value
+    return schema
+
+
+def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[str, Any]:
+    declared = {q.name: q for q in ep.path_params}
+    params: list[dict[str, Any]] = []
+    for name in re.findall(r"{(\w+)}", ep.path):
+        if name in declared:
+            params.append(_param("path", declared[name], True))
+        else:
+            params.append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+    params += [_param("query", q, q.required) for q in ep.query]
     if ep.api_version:
         params.append(
             {
@@ -64,52 +139,49 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     if ep.form:
         op["requestBody"] = {
             "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            name: {"type": "string"}
-                            for name in ("client_id", "grant_type", "code", "refresh_token")
-                        },
-                        "required": ["grant_type"],
-                    }
-                }
-            },
+            "content": {"application/x-www-form-urlencoded": {"schema": TOKEN_FORM}},
         }
     elif ep.body is not None:
-        body_schema = _ref(ep.body) if isinstance(ep.body, type) else {"type": ep.body}
+        if ep.body_schema is not None:
+            body_schema = ep.body_schema
+        elif isinstance(ep.body, type) and ep.body_rules:
+            body_schema = _with_rules(definitions, refs[(ep.body, "validation")], ep.body_rules)
+        elif isinstance(ep.body, type):
+            body_schema = refs[(ep.body, "validation")]
+        else:
+            body_schema = {"type": ep.body}
         op["requestBody"] = {
             "required": ep.body_required,
             "content": {"application/json": {"schema": body_schema}},
         }
     answer: dict[str, Any] = {"type": "object"}
     if ep.response is not None:
-        answer = _ref(ep.response)
+        answer = refs[(ep.response, "serialization")]
         if ep.response_list:
             answer = {"type": "array", "items": answer}
     if ep.envelope:
         answer = {"type": "object", "properties": {"data": answer}, "required": ["data"]}
-    error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
-    op["responses"] = {
+    error_schema = OAUTH_ERROR if ep.form else refs[(ErrorBody, "serialization")]
+    error = {"content": {"application/json": {"schema": error_schema}}}
+    responses: dict[str, Any] = {
         "200": {"description": "OK", "content": {"application/json": {"schema": answer}}},
-        "400": {"description": "Bad request (ApiVersionError, validation codes)", **error},
-        "404": {"description": "Not found (EntityNotFound)", **error},
     }
-    if ep.auth != "none":
-        op["responses"]["401"] = {"description": "Unauthorized (UnauthorizedError)", **error}
+    statuses = set(ep.statuses) | ({401} if ep.auth != "none" else set())
+    for code, text in sorted({**COMMON, **{str(c): EXTRA[c] for c in statuses}}.items()):
+        responses[code] = {"description": text, **error}
+    op["responses"] = responses
     return op
 
 
 def build_openapi(endpoints: list[Endpoint]) -> dict[str, Any]:
-    _, schemas = models_json_schema(
-        [(model, "serialization") for model in _models(endpoints)],
-        ref_template=REF,
-        by_alias=True,
-    )
+    refs, schemas = models_json_schema(_models(endpoints), ref_template=REF, by_alias=True)
+    definitions = schemas.get("$defs", {})
+    for (_model, mode), ref in refs.items():
+        if mode == "validation":  # a request body: unknown fields are ignored, not refused
+            definitions[ref["$ref"].rsplit("/", 1)[1]].pop("additionalProperties", None)
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
-        paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep)
+        paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep, dict(refs), definitions)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -119,7 +191,7 @@ def build_openapi(endpoints: list[Endpoint]) -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "components": {
-            "schemas": schemas.get("$defs", {}),
+            "schemas": definitions,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"bearer": []}],

@@ -17,7 +17,10 @@ from app.server.errors import bad_request
 log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
 M = TypeVar("M", bound=BaseModel)
-_INT = re.compile(r"[+-]?\d{1,18}")
+_INT = re.compile(r"(-?)0*(\d{1,18})")  # leading zeros do not count towards the 18 digits
+# What `parse_bool` accepts, exactly (the OpenAPI document states this pattern).
+BOOL_PATTERN = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"
+_BOOL = re.compile(BOOL_PATTERN)
 
 
 def check_api_version(request: Request) -> None:
@@ -47,10 +50,11 @@ def param(request: Request, path_name: str, *query_names: str) -> str | None:
 def parse_int(value: str | None, name: str, *, low: int, high: int) -> int | None:
     if value is None:
         return None
-    text = value.strip()
-    if not _INT.fullmatch(text):
+    # Exactly an integer as the OpenAPI document states it: no blanks, no "+", no decimals.
+    match = _INT.fullmatch(value)
+    if match is None:
         raise bad_request(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
-    number = int(text)
+    number = int(match[1] + match[2])
     if not low <= number <= high:
         raise bad_request(f"{name} must be from {low} to {high}, not {number}.")
     return number
@@ -59,12 +63,9 @@ def parse_int(value: str | None, name: str, *, low: int, high: int) -> int | Non
 def parse_bool(value: str | None, name: str) -> bool | None:
     if value is None:
         return None
-    text = value.strip().lower()
-    if text in ("true", "1", ""):
-        return True
-    if text in ("false", "0"):
-        return False
-    raise bad_request(f"{name} must be true or false, not {value!r}.")
+    if not _BOOL.fullmatch(value):
+        raise bad_request(f"{name} must be true or false, not {value!r}.")
+    return value.lower() in ("true", "1")
 
 
 def parse_date(value: str | None, name: str) -> Any:
@@ -76,8 +77,12 @@ def parse_date(value: str | None, name: str) -> Any:
         raise bad_request(
             f"{name} must be an ISO-8601 date such as 2026-09-29T08:00:00, not {value!r}."
         ) from None
-    if not 1971 <= moment.year <= 2999:
-        raise bad_request(f"{name} {value!r} is out of range (years 1971-2999).")
+    # A filter bound: any date-time the document allows is valid; outside the years the
+    # store holds it means "from the beginning" / "to the end".
+    if moment.year < 1971:
+        return moment.replace(year=1971, month=1, day=1)
+    if moment.year > 2999:
+        return moment.replace(year=2999, month=12, day=31)
     return moment
 
 
@@ -95,14 +100,36 @@ async def json_body(request: Request, *, required: bool, example: str) -> Any:
             raise bad_request(f"This call needs a JSON body, for example {example}.")
         return None
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
-        # Lone surrogates decode fine but cannot be stored or echoed as UTF-8.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        # Lone surrogates (`"\ud800"`) are valid JSON but cannot be stored or echoed as
+        # UTF-8: each becomes U+FFFD, as a lenient decoder would make of it.
+        data = _no_lone_surrogates(json.loads(raw, parse_constant=_reject_constant))
     except (ValueError, RecursionError, UnicodeError) as exc:
         raise bad_request(
             f"The request body is not valid JSON ({_short(exc)}); send e.g. {example}."
         ) from None
     return data
+
+
+def _no_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+        return value
+    if isinstance(value, list):
+        return [_no_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def integral(value: Any) -> Any:
+    """A float with no fraction as the int it is: JSON (and JSON Schema's `integer`) does not
+    tell 7287.0 from 7287, and 7pace's binder takes both for an int field."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
 
 
 def _short(exc: BaseException) -> str:
@@ -115,7 +142,7 @@ def validate(model: type[M], data: Any, example: str) -> M:
     if not isinstance(data, dict):
         raise bad_request(f"The body must be a JSON object such as {example}.")
     try:
-        return model.model_validate(data, strict=True)
+        return model.model_validate({k: integral(v) for k, v in data.items()}, strict=True)
     except ValidationError as exc:
         problems = []
         for error in exc.errors()[:3]:
@@ -145,10 +172,17 @@ def with_field(data: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
 _warned: set[tuple[str, str]] = set()  # (call, field): one warning per unknown name per process
 
 
+MAX_WARNED = 1000  # a peer sending ever new names must not grow memory or the log without end
+
+
 def _warn_unknown(call: str, name: str, defined: list[str]) -> None:
-    if (call, name) in _warned:
+    name = name[:80]
+    if (call, name) in _warned or len(_warned) > MAX_WARNED:
         return
     _warned.add((call, name))
+    if len(_warned) > MAX_WARNED:
+        log.warning("more than %d unknown body fields seen: no longer logging them", MAX_WARNED)
+        return
     log.warning(
         "%s: ignored the body field %r, which the API does not define (it takes %s)",
         call,

@@ -13,7 +13,8 @@ from app.api.models import (
     RestWorkLogCreate,
     RestWorkLogPatch,
 )
-from app.server.endpoints import Endpoint, QueryParam, Services
+from app.server.endpoints import Endpoint, QueryParam, Services, body_rules
+from app.server.engine import MAX_WORK_LOG_LENGTH
 from app.server.errors import (
     WORK_ITEM_OR_COMMENT_REQUIRED,
     ApiProblem,
@@ -25,8 +26,6 @@ from app.server.parsing import (
     field_value,
     json_body,
     param,
-    parse_date,
-    parse_int,
     with_field,
 )
 
@@ -48,11 +47,46 @@ async def activity_types(request: Request, s: Services) -> RestActivityTypes:
     return s.engine.rest_activity_types()
 
 
+# What the work log bodies must hold beyond their types (the engine checks the same).
+_LENGTH = {"type": "integer", "minimum": 1, "maximum": MAX_WORK_LOG_LENGTH}
+# The years the engine accepts (1971-2999), stated as a prefix of the date-time.
+_TIMESTAMP = {"type": "string", "format": "date-time", "pattern": "^(19[7-9][0-9]|2[0-9]{3})-"}
+CREATE_RULES = body_rules(
+    properties={"timestamp": _TIMESTAMP, "length": _LENGTH},
+    one_of_fields=("workItemId", "comment"),
+    other_names={name: ours for name, ours in TRACKING_NAMES.items()},
+)
+PATCH_RULES = body_rules(
+    properties={"length": _LENGTH, "timestamp": {"anyOf": [_TIMESTAMP, {"type": "null"}]}},
+    known_fields=(
+        "timestamp",
+        "length",
+        "billableLength",
+        "workItemId",
+        "comment",
+        "activityTypeId",
+    ),
+    other_names=TRACKING_NAMES,
+)
+
+# Declared once: they validate, and the OpenAPI document states them.
+COUNT = QueryParam(
+    "$count",
+    "integer",
+    f"page size (default 100, at most {MAX_COUNT})",
+    minimum=0,
+    maximum=MAX_COUNT,
+)
+SKIP = QueryParam("$skip", "integer", "work logs to skip", minimum=0, maximum=10**9)
+FROM = QueryParam("$fromTimestamp", "string", "earliest start (ISO-8601)", format="date-time")
+TO = QueryParam("$toTimestamp", "string", "latest start (ISO-8601)", format="date-time")
+
+
 async def work_logs(request: Request, s: Services) -> list[RestWorkLog]:
-    count = parse_int(param(request, "", "$count", "count"), "$count", low=0, high=MAX_COUNT)
-    skip = parse_int(param(request, "", "$skip", "skip"), "$skip", low=0, high=10**9)
-    start = parse_date(param(request, "", "$fromTimestamp"), "$fromTimestamp")
-    end = parse_date(param(request, "", "$toTimestamp"), "$toTimestamp")
+    count = COUNT.parse(param(request, "", "$count", "count"))
+    skip = SKIP.parse(param(request, "", "$skip", "skip"))
+    start = FROM.parse(param(request, "", "$fromTimestamp"))
+    end = TO.parse(param(request, "", "$toTimestamp"))
     return s.engine.rest_work_logs(100 if count is None else count, skip or 0, start, end)
 
 
@@ -119,12 +153,7 @@ ENDPOINTS: list[Endpoint] = [
         "Work logs, oldest first, paged.",
         TAG,
         envelope=True,
-        query=(
-            QueryParam("$count", "integer", f"page size (default 100, at most {MAX_COUNT})"),
-            QueryParam("$skip", "integer", "work logs to skip"),
-            QueryParam("$fromTimestamp", "string", "earliest start (ISO-8601)"),
-            QueryParam("$toTimestamp", "string", "latest start (ISO-8601)"),
-        ),
+        query=(COUNT, SKIP, FROM, TO),
         response=RestWorkLog,
         response_list=True,
     ),
@@ -137,6 +166,7 @@ ENDPOINTS: list[Endpoint] = [
         envelope=True,
         body=RestWorkLogCreate,
         body_required=True,
+        body_rules=CREATE_RULES,
         response=RestWorkLog,
     ),
     Endpoint(
@@ -148,6 +178,8 @@ ENDPOINTS: list[Endpoint] = [
         envelope=True,
         body=RestWorkLogPatch,
         body_required=True,
+        body_rules=PATCH_RULES,
         response=RestWorkLog,
+        statuses=(409,),  # a running work log's length; neither work item nor comment left
     ),
 ]

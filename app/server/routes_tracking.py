@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -21,11 +22,19 @@ from app.server.endpoints import Endpoint, QueryParam, Services
 from app.server.parsing import json_body, param
 from app.server.tracking_calls import (
     ADJUST_EXAMPLE,
-    LATEST_DEFAULT,
+    ADJUST_RULES,
+    COUNT,
+    EXPAND,
+    OPTION,
     QUERY_EXAMPLE,
+    REASON,
+    SEARCH_BY_QUERY_SCHEMA,
     SEARCH_EXAMPLE,
+    SEARCH_SCHEMA,
     SELECT_EXAMPLE,
+    SELECT_RULES,
     START_EXAMPLE,
+    START_RULES,
 )
 
 BASE = "/api/tracking/client/"
@@ -99,8 +108,18 @@ def _pair(
         )
     ]
     if path_param:
+        assert query is not None  # the path form declares the same parameter
+        declared = replace(query, name=path_param, required=True)
         forms.append(
-            Endpoint(method, f"{BASE}{name}/{{{path_param}}}", handler, summary, TAG, **extra)
+            Endpoint(
+                method,
+                f"{BASE}{name}/{{{path_param}}}",
+                handler,
+                summary,
+                TAG,
+                path_params=(declared,),
+                **extra,
+            )
         )
     return forms
 
@@ -110,7 +129,7 @@ ENDPOINTS: list[Endpoint] = [
         "GET",
         "current",
         "expand",
-        QueryParam("$expand", "boolean", "accepted; `settings` is always sent"),
+        EXPAND,
         current,
         "The tracking state, with settings.",
         response=TrackingState,
@@ -125,13 +144,14 @@ ENDPOINTS: list[Endpoint] = [
         "(the running track while one runs).",
         body=SelectRequest,
         body_required=True,
+        body_rules=SELECT_RULES,
         response=Track,
     ),
     *_pair(
         "GET",
         "latest",
         "count",
-        QueryParam("$count", "integer", f"how many (default {LATEST_DEFAULT})"),
+        COUNT,
         latest,
         "The latest work logs, newest first.",
         response=LatestResult,
@@ -144,13 +164,15 @@ ENDPOINTS: list[Endpoint] = [
         start_tracking,
         "Starts tracking (closing a running track first).",
         body=StartRequest,
+        body_required=True,  # in the document: without a selection it is needed
+        body_rules=START_RULES,
         response=TrackingState,
     ),
     *_pair(
         "POST",
         "stopTracking",
         "reason",
-        QueryParam("$reason", "integer", "0 user (default), 1 machine"),
+        REASON,
         stop_tracking,
         "Stops tracking.",
         response=TrackingState,
@@ -159,7 +181,7 @@ ENDPOINTS: list[Endpoint] = [
         "POST",
         "idleCheck",
         "selectedOption",
-        QueryParam("selectedOption", "integer", "0 one hour, 1 tomorrow, 2 next Monday"),
+        OPTION,
         idle_check,
         "Answers a running activity check and snoozes the next one.",
         response=TrackingState,
@@ -182,7 +204,9 @@ ENDPOINTS: list[Endpoint] = [
         "Changes the running track's remark or activity type.",
         body=AdjustRequest,
         body_required=True,
+        body_rules=ADJUST_RULES,
         response=TrackingState,
+        statuses=(409,),  # clearing the remark of a track without a work item
     ),
     *_pair(
         "POST",
@@ -193,6 +217,7 @@ ENDPOINTS: list[Endpoint] = [
         "Finds a work item by id (body: the id as a JSON number or string).",
         body="integer",
         body_required=True,
+        body_schema=SEARCH_SCHEMA,
         response=SearchResult,
     ),
     *_pair(
@@ -204,6 +229,7 @@ ENDPOINTS: list[Endpoint] = [
         "Finds work items by title words or id.",
         body=SearchByQueryRequest,
         body_required=True,
+        body_schema=SEARCH_BY_QUERY_SCHEMA,
         response=SearchResult,
     ),
 ]

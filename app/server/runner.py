@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from app.server.app import create_app, services_of
 from app.server.config import ServerConfig
+from app.server.limits import header_timeout_protocol
 
 log = logging.getLogger("app.server")
 
@@ -116,9 +117,12 @@ async def serve(
     app = app or create_app(config)
     host, port = sock.getsockname()[:2]
     info = ServerInfo(host, port, _url(host, port), services_of(app).token, app)
+    public = not is_loopback(config.host)
     server = _Server(
         uvicorn.Config(
             app,
+            # uvicorn bounds header size only; in public, their time too
+            http=header_timeout_protocol(config.header_timeout) if public else "auto",
             lifespan="on",
             log_level="warning",
             access_log=False,

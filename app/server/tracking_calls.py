@@ -24,13 +24,31 @@ from app.api.models import (
     Track,
     TrackingState,
 )
-from app.server.endpoints import Services
-from app.server.engine import UNSET
+from app.server.endpoints import QueryParam, Services, body_rules
+from app.server.engine import UNSET, ZONE_MAX, ZONE_MIN
 from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, ApiProblem, bad_request
-from app.server.parsing import bind, field_value, parse_bool, parse_int, with_field
+from app.server.parsing import bind, field_value, integral, parse_int, with_field
 
 LATEST_DEFAULT, LATEST_MAX = 10, 500
 MAX_QUERY = 500
+
+# The parameters, declared once: these declarations validate and are what the OpenAPI
+# document states (the path forms use them under the path parameter's name).
+EXPAND = QueryParam("$expand", "boolean", "accepted; `settings` is always sent")
+COUNT = QueryParam(
+    "$count", "integer", f"how many (default {LATEST_DEFAULT})", minimum=0, maximum=LATEST_MAX
+)
+REASON = QueryParam("$reason", "integer", "0 user (default), 1 machine", minimum=0, maximum=1)
+OPTION = QueryParam(
+    "selectedOption",
+    "integer",
+    "0 one hour, 1 tomorrow, 2 next Monday",
+    required=True,
+    minimum=0,
+    maximum=2,
+)
+MAX_WORK_ITEM_ID = 2**31 - 1
+
 
 SELECT_EXAMPLE = '{"tfsId": 1201, "remark": "text", "activityTypeId": "guid"}'
 START_EXAMPLE = '{"timeZone": 60, "tfsId": 1201, "remark": "text"}'
@@ -39,6 +57,42 @@ QUERY_EXAMPLE = '{"query": "checkout"}'
 SEARCH_EXAMPLE = '1201 (a work item id; to search by title, use searchByQuery {"query": "…"})'
 # What the REST family calls the tracking bodies' fields: sent here, they would be lost.
 REST_NAMES = {"workItemId": "tfsId", "comment": "remark"}
+
+# What each body must hold beyond its model's types, for the OpenAPI document; the checks
+# themselves are in the functions below and in the engine, over the same constants.
+START_RULES = body_rules(
+    properties={"timeZone": {"type": "integer", "minimum": ZONE_MIN, "maximum": ZONE_MAX}},
+    one_of_fields=("tfsId", "remark"),
+    other_names=REST_NAMES,
+    description="tfsId or a remark is needed, unless `selected` set one before (then the "
+    "body may be {} or absent).",
+)
+SELECT_RULES = body_rules(
+    known_fields=("tfsId", "remark", "activityTypeId", "calculateTotals"),
+    other_names=REST_NAMES,
+)
+ADJUST_RULES = body_rules(other_names=REST_NAMES) | {
+    "anyOf": [{"required": ["remark"]}, {"required": ["activityTypeId"]}]
+}
+QUERY_TEXT = {"type": "string", "maxLength": MAX_QUERY}
+SEARCH_BY_QUERY_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "object", "properties": {"query": QUERY_TEXT}, "required": ["query"]},
+        QUERY_TEXT,
+    ]
+}
+# A work item id: 1 to 2^31-1, as a number or as decimal digits (optionally after "#").
+_ID_DIGITS = (
+    "0*([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}"
+    "|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}"
+    "|21474836[0-3][0-9]|214748364[0-7])"
+)
+SEARCH_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_WORK_ITEM_ID},
+        {"type": "string", "pattern": f"^\\s*#?{_ID_DIGITS}\\s*$"},
+    ]
+}
 
 
 def scalar_text(value: Any, name: str) -> str | None:
@@ -60,7 +114,7 @@ def current(s: Services, expand: Any = None) -> TrackingState:
     # `settings` comes with every `current`, expanded or not: a client used against the live
     # service reads `settings.activityType` after `current/false` [community, §7]. `$expand`
     # is still checked, so a wrong value is a clear 400.
-    parse_bool(scalar_text(expand, "$expand"), "$expand")
+    EXPAND.parse(scalar_text(expand, "$expand"))
     return s.engine.tracking_state(expand=True)
 
 
@@ -74,7 +128,7 @@ def selected(s: Services, body: Any) -> Track:
 
 
 def latest(s: Services, count: Any = None) -> LatestResult:
-    number = parse_int(scalar_text(count, "$count"), "$count", low=0, high=LATEST_MAX)
+    number = COUNT.parse(scalar_text(count, "$count"))
     return s.engine.latest(LATEST_DEFAULT if number is None else number)
 
 
@@ -111,7 +165,7 @@ def start_tracking(s: Services, body: Any = None) -> TrackingState:
 
 
 def stop_tracking(s: Services, reason: Any = None) -> TrackingState:
-    number = parse_int(scalar_text(reason, "$reason"), "$reason", low=0, high=1)
+    number = REASON.parse(scalar_text(reason, "$reason"))
     return s.engine.stop(StopReason(number or 0))
 
 
@@ -122,7 +176,7 @@ def idle_check(s: Services, option: Any = None) -> TrackingState:
             "idleCheck needs the snooze option: idleCheck/0 (one hour), 1 (tomorrow) "
             "or 2 (next Monday)."
         )
-    number = parse_int(raw, "selectedOption", low=0, high=2)
+    number = OPTION.parse(raw)
     assert number is not None
     return s.engine.answer_check(SnoozeOption(number))
 
@@ -145,16 +199,17 @@ def adjust(s: Services, body: Any) -> TrackingState:
 
 
 def search(s: Services, work_item_id: Any) -> SearchResult:
+    work_item_id = integral(work_item_id)
     if isinstance(work_item_id, bool) or not isinstance(work_item_id, int | str):
         raise bad_request('search needs the work item id as the body: 1201 or "1201".')
     text = str(work_item_id).strip().removeprefix("#")
-    if isinstance(work_item_id, str) and not text.lstrip("+-").isdigit():
+    if isinstance(work_item_id, str) and not text.lstrip("-").isdigit():
         # Community clients send titles here too; 7pace documents search by id only.
         raise bad_request(
             f'search takes a work item id (1201 or "1201"), not {work_item_id!r}; to find '
             f'work items by title, use searchByQuery with {{"query": {json.dumps(text)}}}.'
         )
-    item_id = parse_int(text, "work item id", low=1, high=2**31 - 1)
+    item_id = parse_int(text, "work item id", low=1, high=MAX_WORK_ITEM_ID)
     assert item_id is not None
     return s.engine.search(item_id)
 

@@ -150,10 +150,14 @@ class Settings:
     # Where no OS keyring exists, keep secrets in a 0600 file in the data dir instead of
     # failing. Off unless the user turns it on: a file is weaker than a keyring.
     secrets_file_fallback: bool = False
+    # One request to the server may take this long in all, connect to last byte; past it the
+    # request fails like a broken connection (the tray goes offline and journals commands).
+    request_deadline_seconds: int = 30
 
     def __post_init__(self) -> None:
         _check_range(self, "idle_threshold_seconds", 60, 4 * 3600)
         _check_range(self, "activity_window_seconds", 10, 3600)
+        _check_range(self, "request_deadline_seconds", 1, 600)
         if self.server_url is not None and not self.server_url.strip():
             raise SettingValueError("server_url", self.server_url, "a Timetracker address")
 

@@ -39,6 +39,7 @@ from app.api.client import TrackingClient, warning_of
 from app.api.errors import (
     ApiError,
     ConnectionFailed,
+    DeadlineExceeded,
     RateLimitedError,
     RequestTimeout,
     ServerError,
@@ -51,6 +52,7 @@ from app.api.models import (
     Track,
     TrackingState,
 )
+from app.api.session import deadline as request_deadline
 from app.tracking import commands as cmd
 from app.tracking.commands import Command, CommandError, CommandKind
 from app.tracking.events import (
@@ -93,6 +95,10 @@ log = logging.getLogger(__name__)
 Source = Literal["poll", "command", "push", "replay"]
 CheckAnswer = Literal["continue", "stop"] | SnoozeOption
 DEFAULT_RATE_PAUSE = 60.0  # a 429 without a usable Retry-After pauses this long
+# An activity-check answer gets at most this long (and no longer than the check's seconds
+# left, but never under the floor), whatever the client's deadline for other requests.
+ANSWER_BUDGET = 10.0
+MIN_ANSWER_BUDGET = 2.0
 # With pushes: one safety read this long after a running check must have ended, in case the
 # push that ends it was lost (normally the push comes first and no read happens).
 PUSH_CHECK_GRACE = 5.0
@@ -556,7 +562,7 @@ class Tracker:
         sent = self._now()
         self._answering = True
         try:
-            state = await self._send(command)
+            state = await self._send(command, answer=True)
         except RateLimitedError:
             return False
         except ApiError as exc:
@@ -685,6 +691,10 @@ class Tracker:
                 self._set_online(False)
                 self._journal_it(command)
                 return False
+            if isinstance(exc, DeadlineExceeded):
+                # A whole deadline without an answer: show offline now, not a deadline later
+                # when the re-read below gives up too (it turns it back on if it gets through).
+                self._set_online(False)
             return await self._settle_unknown(command, before)
         except ServerError:
             return await self._settle_unknown(command, before)
@@ -711,23 +721,40 @@ class Tracker:
         except ApiError as exc:
             self._poll_failed(exc)
             return None
+        self._set_online(True)
         await self._accept(state, source)
         return state
 
-    async def _send(self, command: Command) -> TrackingState | None:
+    async def _send(self, command: Command, *, answer: bool = False) -> TrackingState | None:
         """One command to the server under the I/O lock; a 429 pauses every call, then
-        raises on (the caller decides whether the command is journaled)."""
-        answerer = self._answerer
+        raises on (the caller decides whether the command is journaled).
+
+        An activity-check `answer` is worthless once the check's countdown has run out: it
+        gets a shorter budget, goes over the hub when one is connected (`answerer`), and does
+        not queue behind a request that holds the lock (a stalled one may hold it for a whole
+        deadline)."""
         try:
-            async with self._io:
-                if answerer is not None and command.kind is CommandKind.ACTIVITY_CHECK:
-                    return await answerer.activity_check()
-                if answerer is not None and command.kind is CommandKind.IDLE_CHECK:
-                    return await answerer.idle_check(SnoozeOption(int(command.args["option"])))
-                return await cmd.apply(self._client, command)
+            if not answer:
+                async with self._io:
+                    return await cmd.apply(self._client, command)
+            left = self._seconds_left(self.state) or 0
+            budget = max(MIN_ANSWER_BUDGET, min(ANSWER_BUDGET, float(left)))
+            lock = contextlib.nullcontext() if self._io.locked() else self._io
+            async with lock:
+                with request_deadline(budget):
+                    return await self._send_answer(command)
         except RateLimitedError as exc:
             self._pause(exc)
             raise
+
+    async def _send_answer(self, command: Command) -> TrackingState | None:
+        """An activity-check answer: over the hub when one answers checks, else REST."""
+        answerer = self._answerer
+        if answerer is not None and command.kind is CommandKind.ACTIVITY_CHECK:
+            return await answerer.activity_check()
+        if answerer is not None and command.kind is CommandKind.IDLE_CHECK:
+            return await answerer.idle_check(SnoozeOption(int(command.args["option"])))
+        return await cmd.apply(self._client, command)
 
     async def _settle_unknown(self, command: Command, before: TrackingState | None) -> bool:
         """The answer was lost: did the server apply it? Decide from a fresh `current`."""

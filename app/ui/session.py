@@ -102,7 +102,8 @@ class TraySession:
             if options.local:
                 url, token = await self._start_local_server()
                 self.server_url = url
-                client = TrackingClient(url, token=token)
+                deadline = float(options.settings.request_deadline_seconds)
+                client = TrackingClient(url, token=token, deadline=deadline)
                 journal = Journal(local_journal_path())
             else:
                 assert options.base_url is not None
@@ -113,7 +114,10 @@ class TraySession:
                 if connection is not None:
                     client = connection.client()
                 else:
-                    client = TrackingClient(options.base_url)
+                    client = TrackingClient(
+                        options.base_url,
+                        deadline=float(options.settings.request_deadline_seconds),
+                    )
                 journal = Journal(journal_path())
             source, _probe = await self._activity()
             settings = TrackingSettings.from_settings(options.settings)

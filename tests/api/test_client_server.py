@@ -12,7 +12,6 @@ import pytest
 
 from app.api.client import TrackingClient, warning_of
 from app.api.errors import (
-    ClientRequestError,
     ConnectionFailed,
     ForbiddenError,
     NotFoundError,
@@ -149,10 +148,10 @@ async def test_unknown_work_item_is_not_found(client: TrackingClient) -> None:
 
 
 async def test_bad_activity_type_is_a_client_error_with_its_code(client: TrackingClient) -> None:
-    with pytest.raises(ClientRequestError) as info:
+    with pytest.raises(NotFoundError) as info:
         await client.start_tracking(tfs_id=1201, activity_type_id="no-such-activity")
-    assert info.value.status == 400
-    assert info.value.error_code == "ApiVersionError"
+    assert info.value.status == 404
+    assert info.value.error_code == "EntityNotFound"
     assert info.value.server_message
 
 

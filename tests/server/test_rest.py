@@ -157,7 +157,7 @@ async def test_patch_validation(client: httpx.AsyncClient) -> None:
     assert_error(await client.patch(url, params=V, json={"length": None}), 400, "LengthIsRequired")
     assert_error(await client.patch(url, params=V, json={"length": 0}), 400, "LengthMustBePositive")
     assert_error(
-        await client.patch(url, params=V, json={"comment": ""}), 400, "WorkItemIdOrCommentRequired"
+        await client.patch(url, params=V, json={"comment": ""}), 409, "WorkItemIdOrCommentRequired"
     )
     assert_error(await client.patch(url, params=V, json={"workItemId": 5}), 404, "EntityNotFound")
     assert_error(await client.patch(url, params=V, json=[1]), 400, "ApiVersionError")

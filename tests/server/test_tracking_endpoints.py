@@ -113,7 +113,8 @@ async def test_start_rejects_unknown_items_and_activity_types(client: httpx.Asyn
     bad_guid = await client.post(
         T + "startTracking", params=V, json={"remark": "x", "activityTypeId": "not-a-guid"}
     )
-    assert "GUID" in assert_error(bad_guid, 400, "ApiVersionError")["message"]
+    # an unknown name is an unknown entity, as an unknown GUID is
+    assert "GUID" in assert_error(bad_guid, 404, "EntityNotFound")["message"]
     # 7pace's own adjust example uses a name; names resolve case-insensitively.
     by_name = await start(client, remark="x", activityTypeId="testing")
     assert by_name.track.activity_type_id == TESTING
@@ -263,15 +264,15 @@ async def test_adjust_changes_the_running_track(client: httpx.AsyncClient) -> No
     assert_error(await client.post(T + "adjust", params=V, json={}), 400, "ApiVersionError")
     assert_error(
         await client.post(T + "adjust", params=V, json={"activityTypeId": "nope"}),
-        400,
-        "ApiVersionError",
+        404,
+        "EntityNotFound",
     )
 
 
 async def test_adjust_cannot_empty_the_only_comment(client: httpx.AsyncClient) -> None:
     await start(client, remark="only a remark")
     response = await client.post(T + "adjust", params=V, json={"remark": ""})
-    assert_error(response, 400, "WorkItemIdOrCommentRequired")
+    assert_error(response, 409, "WorkItemIdOrCommentRequired")  # the track's state refuses it
 
 
 async def test_adjust_when_idle_is_a_soft_warning(client: httpx.AsyncClient) -> None:

@@ -34,6 +34,7 @@ EVERYTHING_CHANGED = Settings(
     start_at_login=True,
     secrets_file_fallback=True,
     live_updates=False,
+    request_deadline_seconds=12,
 )
 
 
