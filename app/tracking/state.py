@@ -35,6 +35,13 @@ def check_running(state: TrackingState | None) -> bool:
     return is_running(state) and state is not None and state.track.check_running
 
 
+def check_seconds_left(state: TrackingState | None) -> int | None:
+    """The running (or last) activity check's countdown, as the server last told it."""
+    if state is None or state.track.activity_check is None:
+        return None
+    return state.track.activity_check.seconds_left
+
+
 def work_log_of(state: TrackingState | None) -> str | None:
     if state is None or not is_running(state):
         return None
