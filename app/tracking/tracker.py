@@ -134,6 +134,7 @@ class Tracker:
         self._idle_track_for_prompt: Track | None = None
         # counters for the benchmark and the UI
         self.checks_seen = 0
+        # The two parts call back into what stays here: the state, its learning and the loop.
         self._sender = CommandSender(
             client,
             journal,
