@@ -49,15 +49,16 @@ from app.api.models import (
     SnoozeOption,
     StopReason,
     TrackingState,
-    TrackingStateKind,
 )
+
+# Re-exported: the journal imports it from here (its one home is app.tracking.state).
+from app.tracking.state import is_running as is_running
 
 EXPECT = "expect_work_log_id"
 UNTIL = "until"
 LIVE_START = "live_start"
 # How far around a log's known start we look for it through REST (there is no GET by id).
 LOOKUP_WINDOW = timedelta(minutes=2)
-RUNNING_KINDS = frozenset({TrackingStateKind.TRACKING, TrackingStateKind.ACTIVITY_CHECK})
 
 
 class CommandKind(StrEnum):
@@ -307,13 +308,6 @@ async def find_work_log(
     )
     wanted = work_log_id.lower()
     return next((log for log in logs if log.id.lower() == wanted), None)
-
-
-def is_running(state: TrackingState, work_log_id: str | None = None) -> bool:
-    track = state.track
-    if track.tracking_state not in RUNNING_KINDS:
-        return False
-    return work_log_id is None or (track.work_log_id or "").lower() == work_log_id.lower()
 
 
 async def check_trim(

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 
 from app.api.models import StoppedTrackType, TrackingState, TrackingStateKind
 
-RUNNING = frozenset(
-    {TrackingStateKind.TRACKING, TrackingStateKind.ACTIVITY_CHECK, TrackingStateKind.IDLE_CHECK}
-)
 # Server stops that ask the user to react (restart), as opposed to a stop by another client.
 SERVER_STOP_TYPES = frozenset(
     {
@@ -27,12 +24,26 @@ SERVER_STOP_TYPES = frozenset(
 )
 
 
-def is_running(state: TrackingState | None) -> bool:
-    return state is not None and state.track.tracking_state in RUNNING
+def is_running(state: TrackingState | None, work_log_id: str | None = None) -> bool:
+    """A track runs (tracking, or tracking while a check asks: `Track.is_tracking`); with
+    `work_log_id`: that work log's track (ids compared case-insensitively).
+
+    The one meaning of "running" in `app.tracking` (commands and the journal use it too);
+    `Track.check_running` / `ActivityCheck.is_running` are about the check, not the track."""
+    if state is None or not state.track.is_tracking:
+        return False
+    return work_log_id is None or (state.track.work_log_id or "").lower() == work_log_id.lower()
 
 
 def check_running(state: TrackingState | None) -> bool:
     return is_running(state) and state is not None and state.track.check_running
+
+
+def check_seconds_left(state: TrackingState | None) -> int | None:
+    """The running (or last) activity check's countdown, as the server last told it."""
+    if state is None or state.track.activity_check is None:
+        return None
+    return state.track.activity_check.seconds_left
 
 
 def work_log_of(state: TrackingState | None) -> str | None:

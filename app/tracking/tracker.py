@@ -9,17 +9,14 @@ benchmark run it on the local server's accelerated clock.
   wake; while a push source is connected (`set_push_connected(True)`) pushes replace polling
   (`app.tracking.live` is that source: the SignalR hub), and activity checks are answered
   through the `CheckAnswerer` it lends (`answer_checks_with`).
-- All server calls are serialised; a 429 pauses every call until its Retry-After. (Give the
-  Tracker a client whose RetryPolicy does not retry 429 itself, so the pause is visible and
-  covers commands too; a client that waits out short Retry-Afters still pauses everything,
-  since calls are serialised, but silently.)
-- Activity checks: a running check is answered at once (no prompt) when the activity source
-  saw input within `activity_window` and the detector does not say idle; otherwise the UI is
-  asked (`ActivityCheckPrompt`). No source, or a source that cannot tell: always ask.
-- Commands that cannot reach the server (not sent, offline, rate limited, or anything queued
-  before them) go to the journal and are replayed, in order, when a poll succeeds again. A
-  write whose answer was lost (timeout, dropped connection, 5xx) is verified against a fresh
-  `current` before anything is sent again.
+- Server calls, the 429 pause, commands, the journal and lost answers: `CommandSender`
+  (`app.tracking.sender`). Give the Tracker a client whose RetryPolicy does not retry 429
+  itself, so the pause is visible and covers commands too; a client that waits out short
+  Retry-Afters still pauses everything, since calls are serialised, but silently.
+- Activity checks, answered from real activity or by the user: `CheckAnswering`
+  (`app.tracking.checks`).
+- Here: the state and what it teaches the schedule, the poll loop, the public commands, idle
+  time, session and network events.
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from app.activity.base import ActivitySource
 from app.activity.detector import BecameActive, BecameIdle, Event, IdleDetector, IdlePeriod, Slept
@@ -39,7 +36,6 @@ from app.api.client import TrackingClient, warning_of
 from app.api.errors import (
     ApiError,
     ConnectionFailed,
-    DeadlineExceeded,
     RateLimitedError,
     RequestTimeout,
     ServerError,
@@ -47,24 +43,17 @@ from app.api.errors import (
 from app.api.models import (
     LatestWorkLog,
     RestWorkLog,
-    SnoozeOption,
     StopReason,
     Track,
     TrackingState,
 )
-from app.api.session import deadline as request_deadline
 from app.tracking import commands as cmd
-from app.tracking.commands import Command, CommandError, CommandKind
+from app.tracking.checks import CheckAnswer, CheckAnswering
+from app.tracking.commands import Command, CommandError
 from app.tracking.events import (
-    ActivityCheckAnswered,
-    ActivityCheckPrompt,
-    AnsweredHow,
     ApiWarning,
     CommandFailed,
-    ConnectivityChanged,
     IdlePrompt,
-    JournalConflict,
-    RateLimited,
     ServerStopped,
     StateChanged,
     StoppedElsewhere,
@@ -86,31 +75,24 @@ from app.tracking.schedule import (
     Learned,
     PollInputs,
     next_delay,
-    snooze_until,
 )
-from app.tracking.state import StateHolder, Transition, check_running, is_running, work_log_of
+from app.tracking.sender import CheckAnswerer, CommandSender, Source
+from app.tracking.state import (
+    StateHolder,
+    Transition,
+    check_running,
+    check_seconds_left,
+    is_running,
+    work_log_of,
+)
+
+__all__ = ["CheckAnswer", "CheckAnswerer", "Tracker", "utc_now"]
 
 log = logging.getLogger(__name__)
 
-Source = Literal["poll", "command", "push", "replay"]
-CheckAnswer = Literal["continue", "stop"] | SnoozeOption
-DEFAULT_RATE_PAUSE = 60.0  # a 429 without a usable Retry-After pauses this long
-# An activity-check answer gets at most this long (and no longer than the check's seconds
-# left, but never under the floor), whatever the client's deadline for other requests.
-ANSWER_BUDGET = 10.0
-MIN_ANSWER_BUDGET = 2.0
 # With pushes: one safety read this long after a running check must have ended, in case the
 # push that ends it was lost (normally the push comes first and no read happens).
 PUSH_CHECK_GRACE = 5.0
-PRESENCE_RECHECK = 5.0  # seconds between activity-source reads while a prompt is open
-
-
-class CheckAnswerer(Protocol):
-    """Another way to answer activity checks (the hub); it falls back to REST by itself."""
-
-    async def activity_check(self) -> TrackingState: ...
-
-    async def idle_check(self, option: SnoozeOption) -> TrackingState: ...
 
 
 def utc_now() -> datetime:
@@ -130,9 +112,6 @@ class Tracker:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        self._client = client
-        self._activity = activity
-        self._detector = detector
         self._journal = journal
         self.settings = settings or TrackingSettings()
         self._now = now
@@ -140,36 +119,43 @@ class Tracker:
         self._sleep = sleep
         self._holder = StateHolder()
         self._subscribers: list[Callable[[TrackerEvent], None]] = []
-        self._io = asyncio.Lock()  # one server call at a time: ordering and the 429 pause
         self._kick = asyncio.Event()
         self._poll_now = True
         self._tasks: set[asyncio.Task[Any]] = set()
         # polling
         self.learned = Learned()
         self._last_seen: datetime | None = None  # last time a state was read or answered
-        self._online = True
         self._poll_failures = 0
-        self._rate_until: datetime | None = None
         self._push_connected = False
-        self._answerer: CheckAnswerer | None = None
-        # commands sent and not yet answered: a push of their effect is ours, not another's
-        self._in_flight: list[Command] = []
-        self._answering = False
-        # activity checks
-        self._check_key: str | None = None  # the running check already handled
-        self._prompt_open = False
-        self._answer_due: CheckAnswer | Literal["auto"] | None = None  # to retry while it runs
         # idle time
         self._idle_since: float | None = None
         self._idle_track: Track | None = None
         self._idle_prompt: IdlePrompt | None = None
         self._idle_track_for_prompt: Track | None = None
-        # journaled commands whose first sending may have reached the server (answer lost)
-        self._maybe_sent: dict[str, TrackingState | None] = {}
-        self._maybe_sent_commands: dict[str, Command] = {}
         # counters for the benchmark and the UI
         self.checks_seen = 0
-        self.checks_answered = 0
+        # The two parts call back into what stays here: the state, its learning and the loop.
+        self._sender = CommandSender(
+            client,
+            journal,
+            now=now,
+            emit=self._emit,
+            state=lambda: self.state,
+            accept=self._accept,
+            after=self._after_poll,
+            poll_failed=self._poll_failed,
+            wake=self._wake_loop,
+        )
+        self._checks = CheckAnswering(
+            self,
+            self._sender,
+            activity=activity,
+            detector=detector,
+            now=now,
+            emit=self._emit,
+            accept=self._accept,
+            seen=self._seen_now,
+        )
 
     # --- observing ---------------------------------------------------------------------------
 
@@ -179,11 +165,11 @@ class Tracker:
 
     @property
     def online(self) -> bool:
-        return self._online
+        return self._sender.online
 
     @property
     def rate_limited_until(self) -> datetime | None:
-        return self._rate_until
+        return self._sender.rate_until
 
     @property
     def idle_prompt(self) -> IdlePrompt | None:
@@ -191,7 +177,11 @@ class Tracker:
 
     @property
     def check_prompt_open(self) -> bool:
-        return self._prompt_open
+        return self._checks.prompt_open
+
+    @property
+    def checks_answered(self) -> int:
+        return self._checks.answered
 
     def subscribe(self, callback: Callable[[TrackerEvent], None]) -> Callable[[], None]:
         self._subscribers.append(callback)
@@ -225,11 +215,10 @@ class Tracker:
                         self._last_seen = self._now()
                         self._poll_failures += 1
                     continue
-                recheck = self._presence_recheck_delay()
+                recheck = self._checks.presence_recheck_delay()
                 if recheck < delay:
                     await self._wait(recheck)
-                    if self._prompt_open and check_running(self.state):
-                        await self._after_poll()  # no read: the user may be back at work
+                    await self._checks.recheck_presence()
                     continue
                 await self._wait(delay)
         finally:
@@ -238,9 +227,10 @@ class Tracker:
 
     def next_delay(self) -> float:
         """Seconds until the next poll (while a push source is connected: `_push_delay`)."""
-        if self._poll_now and not self._rate_limited():
+        rate_limited = self._sender.rate_limited()
+        if self._poll_now and not rate_limited:
             return 0.0
-        if self._push_connected and self._online and self._journal.count() == 0:
+        if self._push_connected and self.online and self._journal.count() == 0:
             return self._push_delay()
         state = self.state
         return next_delay(
@@ -249,12 +239,12 @@ class Tracker:
                 last_poll=self._last_seen,
                 tracking=is_running(state),
                 check_running=check_running(state),
-                seconds_left=self._seconds_left(state),
-                answer_pending=self._answer_due is not None,
+                seconds_left=check_seconds_left(state),
+                answer_pending=self._checks.answer_pending,
                 learned=self.learned,
-                online=self._online and self._poll_failures == 0,
+                online=self.online and self._poll_failures == 0,
                 offline_failures=self._poll_failures,
-                rate_limited_until=self._rate_until if self._rate_limited() else None,
+                rate_limited_until=self._sender.rate_until if rate_limited else None,
             )
         )
 
@@ -263,28 +253,22 @@ class Tracker:
         answer to a running check that failed is retried soon; a running check gets one read
         once it must have ended (its end's push may be lost); a 429 pause ends with a read."""
         now = self._now()
+        rate_until = self._sender.rate_until
         if self._poll_now:  # only while rate limited (see next_delay)
-            assert self._rate_until is not None
-            return max(0.0, (self._rate_until - now).total_seconds())
+            assert rate_until is not None
+            return max(0.0, (rate_until - now).total_seconds())
         state = self.state
         if not check_running(state) or self._last_seen is None:
             return float("inf")
-        if self._answer_due is not None:
+        if self._checks.answer_pending:
             wait = ANSWER_RETRY
         else:
-            left = self._seconds_left(state)
+            left = check_seconds_left(state)
             wait = (float(left) if left is not None else CHECK_RUNNING) + PUSH_CHECK_GRACE
         due = self._last_seen + timedelta(seconds=wait)
-        if self._rate_until is not None and due < self._rate_until:
-            due = self._rate_until
+        if rate_until is not None and due < rate_until:
+            due = rate_until
         return max(0.0, (due - now).total_seconds())
-
-    def _presence_recheck_delay(self) -> float:
-        """Polls re-ask the activity source while a check's prompt is open (a user back at
-        work answers it); with pushes and no polls, the loop re-asks it this often instead."""
-        if self._push_connected and self._prompt_open and check_running(self.state):
-            return PRESENCE_RECHECK
-        return float("inf")
 
     async def _wait(self, delay: float) -> None:
         kick = asyncio.ensure_future(self._kick.wait())
@@ -317,82 +301,38 @@ class Tracker:
 
     async def refresh(self) -> TrackingState | None:
         """GET current now (unless a 429 pause runs); replays the journal once reachable."""
-        if self._rate_limited():
+        if self._sender.rate_limited():
             return None
         self._poll_now = False
         try:
-            async with self._io:
-                state = await self._client.current()
+            state = await self._sender.read_current()
         except ApiError as exc:
             self._poll_failed(exc)
             return None
         self._poll_failures = 0
-        self._set_online(True)
+        self._sender.set_online(True)
         await self._accept(state, "poll")
         if self._journal.count() > 0:
-            await self._replay()
+            await self._sender.replay()
         await self._after_poll()
         return self.state
 
     def _poll_failed(self, exc: ApiError) -> None:
         self._last_seen = self._now()  # failed polls pace the backoff too
         if isinstance(exc, RateLimitedError):
-            self._pause(exc)
+            self._sender.pause(exc)
             return
         self._poll_failures += 1
         if isinstance(exc, ConnectionFailed | RequestTimeout):
-            self._set_online(False)
+            self._sender.set_online(False)
             return
         log.warning("polling the server failed: %s", exc.message)
         if self._poll_failures == 1 and not isinstance(exc, ServerError):
             self._emit(ApiWarning(exc.message))  # e.g. a revoked token: the user must act
 
-    def _rate_limited(self) -> bool:
-        return self._rate_until is not None and self._now() < self._rate_until
-
-    def _pause(self, exc: RateLimitedError) -> None:
-        seconds = exc.retry_after if exc.retry_after is not None else DEFAULT_RATE_PAUSE
-        self._rate_until = self._now() + timedelta(seconds=seconds)
-        self._poll_now = True  # poll as soon as the pause ends
-        self._emit(RateLimited(self._rate_until))
-        self._wake_loop()
-
-    def _set_online(self, online: bool) -> None:
-        if online == self._online:
-            return
-        self._online = online
-        self._emit(ConnectivityChanged(online, self._journal.count()))
-
-    async def _replay(self) -> None:
-        if self._rate_limited():
-            return
-        conflicts: list[tuple[Command, str]] = []
-        async with self._io:
-            report = await self._journal.replay(
-                self._client,
-                on_conflict=lambda command, reason: conflicts.append((command, reason)),
-                now=self._now,
-            )
-        error = report.error
-        if isinstance(error, RateLimitedError):
-            self._pause(error)
-        elif isinstance(error, ConnectionFailed | RequestTimeout):
-            self._set_online(False)
-        elif error is not None:
-            log.info("journal replay stopped: %s", error.message)
-        state = await self._reread("replay")
-        for command, reason in conflicts:
-            self._maybe_sent_commands.pop(command.id, None)
-            before = self._maybe_sent.pop(command.id, None)
-            if before is not None and state is not None and _took_effect(command, before, state):
-                # Not a conflict: our own request whose answer was lost did arrive.
-                log.info("journaled %s had reached the server after all", command.kind)
-                continue
-            self._emit(JournalConflict(command, reason))
-        if self._journal.count() == 0:
-            self._maybe_sent.clear()
-            self._maybe_sent_commands.clear()
-        self._emit(ConnectivityChanged(self._online, self._journal.count()))
+    def _seen_now(self) -> None:
+        """A failed activity-check answer: the next poll is paced from now."""
+        self._last_seen = self._now()
 
     # --- accepting states --------------------------------------------------------------------
 
@@ -416,7 +356,7 @@ class Tracker:
 
     def answer_checks_with(self, answerer: CheckAnswerer | None) -> None:
         """Activity checks are answered through `answerer` (None: REST)."""
-        self._answerer = answerer
+        self._sender.answerer = answerer
 
     async def _accept_and_act(self, state: TrackingState, source: Source) -> None:
         await self._accept(state, source)
@@ -441,12 +381,10 @@ class Tracker:
         if not transition.changed:
             return transition
         after = transition.after
-        if transition.check_gone and self._prompt_open and not self._answering:
-            self._prompt_open = False
-            self._answer_due = None
-            self._emit(ActivityCheckAnswered("elsewhere"))
+        if transition.check_gone:
+            self._checks.check_gone()
         if transition.server_stopped:
-            self._answer_due = None
+            self._checks.server_stopped()
             track = after.track
             restart = cmd.start(
                 self._now(),
@@ -460,19 +398,10 @@ class Tracker:
         elif (
             transition.stopped_elsewhere_candidate
             and source in ("poll", "push")
-            and not self._own_stop_outstanding()
+            and not self._sender.own_stop_outstanding()
         ):
             self._emit(StoppedElsewhere(after))
         return transition
-
-    def _own_stop_outstanding(self) -> bool:
-        """A stop of ours on its way (its push may come before its answer), whose answer was
-        lost (it may arrive late) or that waits to be sent."""
-        if any(c.kind is CommandKind.STOP for c in self._in_flight):
-            return True
-        if any(c.kind is CommandKind.STOP for c in self._maybe_sent_commands.values()):
-            return True
-        return any(c.kind is CommandKind.STOP for c in self._journal.pending())
 
     def _learn(self, t: Transition, source: Source, window: Bounds) -> None:
         after = t.after
@@ -493,104 +422,16 @@ class Tracker:
                 window.narrowed(after.track.track_status_change_date)
             )
 
-    @staticmethod
-    def _seconds_left(state: TrackingState | None) -> int | None:
-        if state is None or state.track.activity_check is None:
-            return None
-        return state.track.activity_check.seconds_left
-
-    # --- activity checks ---------------------------------------------------------------------
+    # --- activity checks (CheckAnswering) ----------------------------------------------------
 
     async def _after_poll(self) -> None:
-        state = self.state
-        if not check_running(state):
-            self._check_key = None
-            self._answer_due = None
-            return
-        assert state is not None
-        key = f"{work_log_of(state)}@{state.track.track_status_change_date}"
-        answer = self._answer_due
-        if isinstance(answer, str) and answer == "auto":
-            answer = None
-        if answer is not None:
-            await self._answer(answer, "continue" if answer == "continue" else "snooze")
-            return
-        if await self._user_present():
-            await self._answer("continue", "auto")
-            return
-        if key != self._check_key or not self._prompt_open:
-            self._check_key = key
-            self._prompt_open = True
-            track = state.track
-            self._emit(
-                ActivityCheckPrompt(self._seconds_left(state) or 0, track.work_item, track.remark)
-            )
-
-    async def _user_present(self) -> bool:
-        """Input within the activity window, and the detector does not say idle."""
-        source = self._activity
-        if source is None:
-            return False
-        if self._detector is not None and self._detector.state == "idle":
-            return False
-        try:
-            seconds = source.seconds_since_input()
-        except Exception:  # a broken source cannot vouch for anyone
-            log.exception("activity source failed")
-            return False
-        return seconds is not None and seconds <= self.settings.activity_window
+        await self._checks.after_poll()
 
     async def answer_check(self, answer: CheckAnswer) -> bool:
         """The user's answer to an ActivityCheckPrompt: Continue, Stop or a snooze option."""
-        if answer == "stop":
-            self._prompt_open = False
-            self._answer_due = None
-            self._emit(ActivityCheckAnswered("stop"))
-            return await self.stop(StopReason.USER)
-        how: AnsweredHow = "continue" if answer == "continue" else "snooze"
-        return await self._answer(answer, how)
+        return await self._checks.answer_check(answer)
 
-    async def _answer(self, answer: CheckAnswer, how: AnsweredHow) -> bool:
-        if not check_running(self.state):
-            return False
-        now = self._now()
-        option = answer if isinstance(answer, SnoozeOption) else None
-        command = cmd.activity_check(now) if option is None else cmd.idle_check(now, option)
-        self._answer_due = answer if how != "auto" else "auto"
-        if self._rate_limited():
-            return False
-        sent = self._now()
-        self._answering = True
-        try:
-            state = await self._send(command, answer=True)
-        except RateLimitedError:
-            return False
-        except ApiError as exc:
-            # Not journaled: an answer only means something while the check runs. It is
-            # sent again on the next poll (soon), as long as the check still runs.
-            if isinstance(exc, ConnectionFailed | RequestTimeout) and not exc.sent:
-                self._set_online(False)
-            log.info("answering the activity check failed: %s", exc.message)
-            self._last_seen = self._now()
-            return False
-        finally:
-            self._answering = False
-        assert state is not None
-        self._answer_due = None
-        self._prompt_open = False
-        snoozed = None
-        if option is not None:
-            snoozed = snooze_until(self._now(), int(option), state.track.track_time_zone)
-        answered = Bounds(sent, self._now()).narrowed(state.track.track_status_change_date)
-        # (the check ran when this was sent; its end may be known already from a push)
-        if not check_running(state):
-            self.checks_answered += 1
-            self.learned = self.learned.check_answered(answered, snoozed)
-        await self._accept(state, "command", sent)
-        self._emit(ActivityCheckAnswered(how))
-        return True
-
-    # --- commands ----------------------------------------------------------------------------
+    # --- commands (sent by CommandSender) ----------------------------------------------------
 
     def _expect(self) -> str | None:
         return work_log_of(self.state)
@@ -613,10 +454,12 @@ class Tracker:
             is_billable,
             expect_work_log_id=self._expect(),
         )
-        return await self._execute(command)
+        return await self._sender.execute(command)
 
     async def stop(self, reason: StopReason = StopReason.USER) -> bool:
-        return await self._execute(cmd.stop(self._now(), reason, expect_work_log_id=self._expect()))
+        return await self._sender.execute(
+            cmd.stop(self._now(), reason, expect_work_log_id=self._expect())
+        )
 
     async def select(
         self,
@@ -624,13 +467,13 @@ class Tracker:
         remark: str | None = None,
         activity_type_id: str | None = None,
     ) -> bool:
-        return await self._execute(cmd.select(self._now(), tfs_id, remark, activity_type_id))
+        return await self._sender.execute(cmd.select(self._now(), tfs_id, remark, activity_type_id))
 
     async def adjust(self, remark: str | None = None, activity_type_id: str | None = None) -> bool:
         command = cmd.adjust(
             self._now(), remark, activity_type_id, expect_work_log_id=self._expect()
         )
-        return await self._execute(command)
+        return await self._sender.execute(command)
 
     async def switch(
         self,
@@ -644,8 +487,10 @@ class Tracker:
         running = self._expect()
         stopped = True
         if running is not None:
-            stopped = await self._execute(cmd.stop(at, StopReason.USER, expect_work_log_id=running))
-        started = await self._execute(
+            stopped = await self._sender.execute(
+                cmd.stop(at, StopReason.USER, expect_work_log_id=running)
+            )
+        started = await self._sender.execute(
             cmd.start(at, tfs_id, remark, activity_type_id, is_billable, expect_work_log_id=None)
         )
         return stopped and started
@@ -666,131 +511,9 @@ class Tracker:
         """Carries out a command the user chose now (e.g. `ServerStopped.restart`): sent at
         once or journaled; True when the server has applied it. Its time becomes now: an
         offline start must not book the minutes between the offer and the click."""
-        return await self._execute(Command(command.kind, command.args, self._now(), command.id))
-
-    async def _execute(self, command: Command) -> bool:
-        before = self.state
-        if not self._online or self._rate_limited() or self._journal.count() > 0:
-            self._journal_it(command)
-            return False
-        self._in_flight.append(command)
-        try:
-            return await self._send_and_settle(command, before)
-        finally:
-            self._in_flight.remove(command)
-
-    async def _send_and_settle(self, command: Command, before: TrackingState | None) -> bool:
-        sent = self._now()
-        try:
-            state = await self._send(command)
-        except RateLimitedError:
-            self._journal_it(command)
-            return False
-        except (ConnectionFailed, RequestTimeout) as exc:
-            if not exc.sent:
-                self._set_online(False)
-                self._journal_it(command)
-                return False
-            if isinstance(exc, DeadlineExceeded):
-                # A whole deadline without an answer: show offline now, not a deadline later
-                # when the re-read below gives up too (it turns it back on if it gets through).
-                self._set_online(False)
-            return await self._settle_unknown(command, before)
-        except ServerError:
-            return await self._settle_unknown(command, before)
-        except (ApiError, CommandError) as exc:
-            self._emit(CommandFailed(str(command.kind), exc.message))
-            return False
-        self._set_online(True)
-        if state is None:
-            await self._reread()
-        else:
-            await self._accept(state, "command", sent)
-        await self._after_poll()
-        return True
-
-    def _journal_it(self, command: Command) -> None:
-        self._journal.append(command)
-        self._emit(ConnectivityChanged(self._online, self._journal.count()))
-
-    async def _reread(self, source: Source = "command") -> TrackingState | None:
-        """GET current after a change (a failure counts as a failed poll)."""
-        try:
-            async with self._io:
-                state = await self._client.current()
-        except ApiError as exc:
-            self._poll_failed(exc)
-            return None
-        self._set_online(True)
-        await self._accept(state, source)
-        return state
-
-    async def _send(self, command: Command, *, answer: bool = False) -> TrackingState | None:
-        """One command to the server under the I/O lock; a 429 pauses every call, then
-        raises on (the caller decides whether the command is journaled).
-
-        An activity-check `answer` is worthless once the check's countdown has run out: it
-        gets a shorter budget, goes over the hub when one is connected (`answerer`), and does
-        not queue behind a request that holds the lock (a stalled one may hold it for a whole
-        deadline)."""
-        try:
-            if not answer:
-                async with self._io:
-                    return await cmd.apply(self._client, command)
-            left = self._seconds_left(self.state) or 0
-            budget = max(MIN_ANSWER_BUDGET, min(ANSWER_BUDGET, float(left)))
-            lock = contextlib.nullcontext() if self._io.locked() else self._io
-            async with lock:
-                with request_deadline(budget):
-                    return await self._send_answer(command)
-        except RateLimitedError as exc:
-            self._pause(exc)
-            raise
-
-    async def _send_answer(self, command: Command) -> TrackingState | None:
-        """An activity-check answer: over the hub when one answers checks, else REST."""
-        answerer = self._answerer
-        if answerer is not None and command.kind is CommandKind.ACTIVITY_CHECK:
-            return await answerer.activity_check()
-        if answerer is not None and command.kind is CommandKind.IDLE_CHECK:
-            return await answerer.idle_check(SnoozeOption(int(command.args["option"])))
-        return await cmd.apply(self._client, command)
-
-    async def _settle_unknown(self, command: Command, before: TrackingState | None) -> bool:
-        """The answer was lost: did the server apply it? Decide from a fresh `current`."""
-        state = await self._reread()
-        if state is not None and _took_effect(command, before, state):
-            await self._after_poll()
-            return True
-        # Not visibly applied (or we cannot tell): the journal sends it when the server is
-        # healthy again, re-reading `current` first; the expectation guards double effects.
-        # Its "conflict" at replay may then be our own lost answer: checked in `_replay`.
-        track = before.track if before is not None else None
-        if (
-            command.kind is CommandKind.STOP
-            and track is not None
-            and track.work_log_id
-            and track.current_track_started_date_time is not None
-        ):
-            # The lost stop may still reach the server late (a slow request): whoever stops
-            # the track, it ends when the user stopped it.
-            reason = StopReason(int(command.args.get("reason", 0)))
-            stop = cmd.stop(
-                command.at, reason, expect_work_log_id=work_log_of(before), only_if_running=True
-            )
-            trim = cmd.trim_idle(
-                command.at,
-                track.work_log_id,
-                track.current_track_started_date_time,
-                command.at,
-            )
-            self._journal.append(stop)
-            self._journal_it(trim)
-            return False
-        self._maybe_sent[command.id] = before
-        self._maybe_sent_commands[command.id] = command
-        self._journal_it(command)
-        return False
+        return await self._sender.execute(
+            Command(command.kind, command.args, self._now(), command.id)
+        )
 
     # --- idle time ---------------------------------------------------------------------------
 
@@ -878,7 +601,7 @@ class Tracker:
         except CommandError as exc:
             self._emit(CommandFailed(f"idle:{choice.value}", exc.message))
             return False
-        return await self._run_plan(plan)
+        return await self._sender.run_plan(plan)
 
     async def _stop_when_idle(self, track: Track, since: float) -> bool:
         try:
@@ -886,20 +609,7 @@ class Tracker:
         except CommandError as exc:
             self._emit(CommandFailed("idle:stop_when_idle", exc.message))
             return False
-        return await self._run_plan(plan)
-
-    async def _run_plan(self, plan: list[Command]) -> bool:
-        """Multi-step changes (stop, trim, start...) go through the journal: written ahead
-        as a whole, then replayed at once when the server is reachable."""
-        if not plan:
-            return True
-        for command in plan:
-            self._journal.append(command)
-        if self._online and not self._rate_limited():
-            await self._replay()
-        else:
-            self._emit(ConnectivityChanged(self._online, self._journal.count()))
-        return all(self._journal.finished(c.id) for c in plan)
+        return await self._sender.run_plan(plan)
 
     # --- session, network, wake --------------------------------------------------------------
 
@@ -918,32 +628,8 @@ class Tracker:
             self._poll_failures = 0
             self._wake_loop(poll=True)  # the poll replays the journal
         else:
-            self._set_online(False)
+            self._sender.set_online(False)
             self._wake_loop()
 
     def woke(self) -> None:
         self._wake_loop(poll=True)
-
-
-def _took_effect(command: Command, before: TrackingState | None, after: TrackingState) -> bool:
-    """Does `after` show the effect of `command` (sent while `before` was the state)?"""
-    args = command.args
-    old = work_log_of(before)
-    match command.kind:
-        case CommandKind.START:
-            new = work_log_of(after)
-            tfs_id = args.get("tfs_id")
-            return (
-                new is not None and new != old and (tfs_id is None or after.track.tfs_id == tfs_id)
-            )
-        case CommandKind.STOP:
-            return old is not None and work_log_of(after) != old
-        case CommandKind.ADJUST:
-            remark, activity = args.get("remark"), args.get("activity_type_id")
-            track = after.track
-            return (remark is None or track.remark == remark) and (
-                activity is None or track.activity_type_id == activity
-            )
-        case CommandKind.ACTIVITY_CHECK | CommandKind.IDLE_CHECK:
-            return not check_running(after)
-    return False  # select, trims: idempotent, the journal may send them again

@@ -165,6 +165,25 @@ def test_snooze_targets() -> None:
     assert snooze_until(monday, 2, 0) == datetime(2026, 10, 12, 8, 0, tzinfo=UTC)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+    st.integers(min_value=-720, max_value=840),
+)
+def test_snooze_agrees_with_the_local_server(now: datetime, tz_minutes: int) -> None:
+    # The server keeps its own copy (it must not import tracking): both must name one moment,
+    # or the learned schedule expects the next check at the wrong time.
+    from app.api.models import SnoozeOption
+    from app.server.engine import snooze_until as server_snooze_until
+
+    for option in SnoozeOption:
+        assert snooze_until(now, int(option), tz_minutes) == server_snooze_until(
+            now, option, tz_minutes
+        )
+
+
 def test_offline_backs_off() -> None:
     delays = [
         next_delay(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.models import StoppedTrackType, TrackingState
-from app.tracking.state import StateHolder, Transition
+from app.tracking import commands
+from app.tracking.state import StateHolder, Transition, check_seconds_left, is_running
 
 
 def state(ts: int, kind: str = "idle", log: str | None = None, **track: Any) -> TrackingState:
@@ -67,3 +68,22 @@ def test_checks_appear_and_go() -> None:
     assert gone.check_gone and not gone.check_appeared and not gone.stopped
     # a check of a new track is a new check
     assert Transition(check(2, "a"), check(3, "b")).check_appeared
+
+
+def test_one_meaning_of_running() -> None:
+    # tracking, or tracking while a check asks; the journal's import through commands is it
+    assert commands.is_running is is_running
+    for kind in ("tracking", "activityCheck", "idleCheck"):
+        assert is_running(state(1, kind, "A-1"))
+        assert is_running(state(1, kind, "A-1"), "a-1")  # ids compared case-insensitively
+        assert not is_running(state(1, kind, "A-1"), "b")
+    for kind in ("idle", "clientInputRequired"):
+        assert not is_running(state(1, kind, "a"))
+        assert not is_running(state(1, kind, "a"), "a")
+    assert not is_running(None)
+
+
+def test_check_seconds_left() -> None:
+    assert check_seconds_left(check(1, left=17)) == 17
+    assert check_seconds_left(state(1, "tracking", "a")) is None
+    assert check_seconds_left(None) is None
