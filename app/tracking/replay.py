@@ -80,7 +80,6 @@ from app.tracking.commands import (
     apply,
     check_trim,
     from_iso,
-    is_running,
     resolve_gap,
     to_iso,
 )
@@ -96,6 +95,7 @@ from app.tracking.journal_store import (
     JournalStore,
     Writes,
 )
+from app.tracking.state import is_running
 
 # A command this much older than the replay was taken offline: its time matters (trims, gaps).
 OFFLINE_TOLERANCE = timedelta(seconds=2)
@@ -637,7 +637,7 @@ class _Replay:
         return False
 
     async def _work_log_exists(self, command: Command) -> bool:
-        wanted = RestWorkLogCreate.model_validate(cmd._work_log_fields(command))
+        wanted = RestWorkLogCreate.model_validate(cmd.work_log_fields(command))
         begin = wanted.timestamp if wanted.timestamp.tzinfo else wanted.timestamp.astimezone()
         logs = await self._read(
             lambda: self.client.work_logs(
