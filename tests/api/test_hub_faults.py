@@ -146,6 +146,24 @@ async def test_a_rate_limited_negotiate_waits_as_long_as_the_server_asks() -> No
     assert gate.delays == [45.0, 45.0, 45.0]  # more than the backoff's 1, 2, 4 s
 
 
+@pytest.mark.parametrize(("status", "code"), [(401, "UnauthorizedError"), (403, "AccessDenied")])
+async def test_a_refused_token_waits_ten_minutes_between_negotiates(status: int, code: str) -> None:
+    negotiates: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        negotiates.append(request.url.path)
+        body = {"error": {"statusCode": status, "errorCode": code, "message": "refused"}}
+        return httpx.Response(status, json=body)
+
+    listener, gate = Listener(), GateSleep(calls=3)
+    async with mock_tracking(handler) as client:
+        hub = HubClient(client, sleep=gate, rng=random.Random(3))
+        await run_until(hub, listener, gate)
+        await hub.aclose()
+    assert gate.delays == [600.0, 600.0, 600.0]  # not the backoff's 1, 2, 4 s
+    assert len(negotiates) == 3 and listener.unavailable == []
+
+
 async def test_invoking_without_a_connection_raises_hub_not_connected() -> None:
     async with mock_tracking(lambda r: httpx.Response(500)) as client:
         hub = HubClient(client)

@@ -30,12 +30,14 @@ from app.api.errors import (
     ApiError,
     ClientRequestError,
     ConnectionFailed,
+    ForbiddenError,
     HubNotConnected,
     HubUnavailable,
     NotFoundError,
     ProtocolError,
     RateLimitedError,
     RequestTimeout,
+    UnauthorizedError,
 )
 from app.api.hub import classic, core
 from app.api.hub.completion import hub_error
@@ -65,6 +67,9 @@ CORE_KEEPALIVE = 15.0  # ASP.NET Core's KeepAliveInterval; silence limit is twic
 HANDSHAKE_TIMEOUT = 15.0
 ABORT_TIMEOUT = 2.0
 RECONNECT_BASE = 1.0
+# A refused token does not start working by asking every minute, and every negotiate may count
+# against 7pace's hourly request budget (50 on the smallest plan): ask again this much later.
+REFUSED_RETRY = 600.0
 
 HubProtocol = Literal["auto", "core", "classic"]
 
@@ -104,7 +109,8 @@ class HubClient:
       message from the server for twice that is dead; classic uses the server's
       `KeepAliveTimeout` instead unless `keepalive` is given.
     - `reconnect_max`: cap of the jittered exponential reconnect delay (1 s, 2 s, 4 s, …;
-      each delay drawn from [half, all] of its step). A 429 waits its Retry-After.
+      each delay drawn from [half, all] of its step). A 429 waits its Retry-After; a refused
+      token (401/403) waits `REFUSED_RETRY` (10 min) or `unavailable_retry`, the shorter.
     - `unavailable_retry`: after `hub_unavailable`, the next negotiate comes this much later.
     - `invoke_timeout`: the default deadline of every `invoke`.
     - `max_message`: a larger server message closes the connection (then reconnects).
@@ -313,6 +319,9 @@ class HubClient:
             except RateLimitedError as exc:
                 log.info("hub: %s", exc.message)
                 at_least = min(exc.retry_after or 0.0, self._unavailable_retry)
+            except (UnauthorizedError, ForbiddenError) as exc:
+                log.info("hub: %s", exc.message)
+                at_least = min(REFUSED_RETRY, self._unavailable_retry)
             except ApiError as exc:
                 log.info("hub: %s", exc.message)
             except Exception:  # a bug here must not end the push channel for good
