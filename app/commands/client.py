@@ -17,7 +17,6 @@ from app.api.client import TrackingClient, warning_of
 from app.api.errors import ConnectionFailed, NotFoundError, RequestTimeout, UnauthorizedError
 from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState
 from app.api.retry import RetryPolicy
-from app.cli import UserError
 from app.commands import output
 from app.commands.connection import (
     TOKEN_ENV,
@@ -28,6 +27,7 @@ from app.commands.connection import (
     unreachable,
 )
 from app.commands.durations import duration_arg
+from app.commands.errors import UserError
 from app.commands.journal_view import JournalView, read_journal
 
 # A person is waiting at the prompt: retry a failed read once, quickly, and never block for

@@ -16,13 +16,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from app.api.urls import normalize_base_url
-from app.cli import UserError
 from app.commands.connection_args import (
     SERVER_ENV,
     TOKEN_ENV,
     add_connection_args,
     add_server_arg,
 )
+from app.commands.errors import UserError
 from app.settings import AuthMethod, load_settings
 from app.settings.errors import SettingsError
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from app.api.auth import pair_with_pin
 from app.api.errors import ConnectionFailed, RequestTimeout
-from app.cli import UserError
 from app.commands.connection import TOKEN_ENV, Connection, encode_tokens, unreachable
 from app.commands.connection import resolve_server as _resolve_server
+from app.commands.errors import UserError
 from app.settings import AuthMethod, load_settings, save_settings
 from app.settings.secrets import (
     API_TOKEN,

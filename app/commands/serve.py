@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from app.api.urls import is_loopback_host, normalize_base_url
-from app.cli import UserError
 from app.commands.connection import SERVER_ENV, TOKEN_ENV
 from app.commands.durations import duration_arg, format_duration
+from app.commands.errors import UserError
 from app.server.config import ServerConfig
 from app.settings.paths import server_data_dir
 

@@ -12,8 +12,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from app.cli import UserError
 from app.commands.connection_args import SERVER_ENV, add_connection_args
+from app.commands.errors import UserError
 
 if TYPE_CHECKING:
     from app.ui.app import AppOptions

@@ -24,9 +24,9 @@ from typing import Any
 from app.api.client import TrackingClient, warning_of
 from app.api.errors import ApiError, ConnectionFailed, RequestTimeout, UnauthorizedError
 from app.api.models import TrackingState
-from app.cli import UserError
 from app.commands import output
 from app.commands.connection import Connection, resolve_connection, unreachable
+from app.commands.errors import UserError
 from app.tracking.state import StateHolder
 
 DEFAULT_INTERVAL = 60.0  # seconds between polls without the hub (50 requests/hour plans)

@@ -10,8 +10,8 @@ import pytest
 
 from app.api.auth import OAuthTokens
 from app.api.errors import InsecureUrlError
-from app.cli import UserError
 from app.commands.connection import decode_tokens, encode_tokens, resolve_connection
+from app.commands.errors import UserError
 from app.settings import AuthMethod, Settings, save_settings
 from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, set_secret
 
