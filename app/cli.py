@@ -28,6 +28,7 @@ TRAY_MODULE = "app.commands.tray"
 COMMAND_MODULES = (
     "app.commands.serve",
     "app.commands.client",
+    "app.commands.credentials",  # pair, login, logout
     "app.commands.activity",
     TRAY_MODULE,
 )
@@ -91,6 +92,10 @@ def command_module(name: str) -> ModuleType:
         from app.commands import client
 
         return client
+    if name == "app.commands.credentials":
+        from app.commands import credentials
+
+        return credentials
     if name == "app.commands.activity":
         from app.commands import activity
 

@@ -16,6 +16,7 @@ from app.commands.connection_args import SERVER_ENV, add_connection_args
 from app.commands.errors import UserError
 
 if TYPE_CHECKING:
+    from app.settings.credentials import Credentials
     from app.ui.app import AppOptions
 
 
@@ -84,7 +85,7 @@ def tray_options(args: argparse.Namespace) -> AppOptions:
         connection = resolve_connection(args)
         return AppOptions(base_url=connection.base_url, connection=connection, **common)
 
-    def resolve() -> tuple[Any, str | None]:
+    def resolve() -> tuple[Credentials | None, str | None]:
         # The saved account: its secret comes from the keyring off the GUI thread; a missing
         # one is shown by the tray (Settings fixes it), not fatal.
         try:

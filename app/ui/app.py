@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
 
+    from app.settings.credentials import Credentials
     from app.settings.model import Settings
 
 os.environ.setdefault("QT_API", "pyside6")
@@ -80,10 +81,10 @@ class AppOptions(NamedTuple):
     settings: Settings
     local: bool = False
     base_url: str | None = None  # the server to use (None in local mode)
-    connection: Any = None  # app.commands.connection.Connection (its repr hides the token)
+    connection: Credentials | None = None  # given on the command line (repr hides the token)
     # The saved account's credentials come from the keyring: looked up once the icon shows
-    # (off the GUI thread); returns (Connection or None, why not).
-    resolve: Callable[[], tuple[Any, str | None]] | None = None
+    # (off the GUI thread); returns (Credentials or None, why not).
+    resolve: Callable[[], tuple[Credentials | None, str | None]] | None = None
     connection_problem: str | None = None  # why the configured account cannot be used
     tray_wait: float = TRAY_WAIT
     hotkeys: bool = True

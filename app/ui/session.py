@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from app.settings.credentials import LOCAL, Credentials
 from app.settings.paths import journal_path, server_data_dir
 from app.ui.app import AppOptions, local_journal_path, set_crash_notifier
 from app.ui.launch import LaunchTray
@@ -103,7 +104,7 @@ class TraySession:
                 url, token = await self._start_local_server()
                 self.server_url = url
                 deadline = float(options.settings.request_deadline_seconds)
-                client = TrackingClient(url, token=token, deadline=deadline)
+                client = Credentials(url, token=token, source=LOCAL, deadline=deadline).client()
                 journal = Journal(local_journal_path())
             else:
                 assert options.base_url is not None
@@ -111,13 +112,10 @@ class TraySession:
                 connection = options.connection
                 if connection is None and options.resolve is not None:
                     connection, problem = await asyncio.to_thread(options.resolve)
-                if connection is not None:
-                    client = connection.client()
-                else:
-                    client = TrackingClient(
-                        options.base_url,
-                        deadline=float(options.settings.request_deadline_seconds),
-                    )
+                if connection is None:  # not signed in: the tray says so, Settings fixes it
+                    deadline = float(options.settings.request_deadline_seconds)
+                    connection = Credentials(options.base_url, deadline=deadline)
+                client = connection.client()
                 journal = Journal(journal_path())
             source, _probe = await self._activity()
             settings = TrackingSettings.from_settings(options.settings)
