@@ -17,7 +17,7 @@ from app.commands.errors import UserError
 
 if TYPE_CHECKING:
     from app.settings.credentials import Credentials
-    from app.ui.app import AppOptions
+    from app.ui.options import AppOptions
 
 
 def register(sub: Any) -> None:
@@ -66,7 +66,7 @@ def no_display() -> str | None:
 
 
 def tray_options(args: argparse.Namespace) -> AppOptions:
-    from app.ui.app import AppOptions, load_settings_or_default, tray_wait_from_env
+    from app.ui.options import AppOptions, load_settings_or_default, tray_wait_from_env
 
     settings, problem = load_settings_or_default()
     explicit = args.server or os.environ.get(SERVER_ENV)
