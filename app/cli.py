@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.commands.errors import (
@@ -22,6 +22,9 @@ from app.commands.errors import (
     EXIT_USAGE,
     UserError,
 )
+
+if TYPE_CHECKING:
+    from app.ui.options import AppOptions
 
 # Each module registers its sub-commands; imported lazily so `pacetray serve` never pays for Qt.
 TRAY_MODULE = "app.commands.tray"
@@ -74,6 +77,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     parser.set_defaults(subparsers=sub)
     for name in modules:
         command_module(name).register(sub)
+    if TRAY_MODULE in modules:
+        sub.choices["tray"].set_defaults(handler=run_tray)
     return parser
 
 
@@ -101,6 +106,37 @@ def command_module(name: str) -> ModuleType:
 
         return activity
     raise ValueError(f"not a command module: {name}")
+
+
+def run_tray(args: argparse.Namespace) -> int:
+    """`pacetray tray`: the command line's checks, then the tray app (the two front ends meet
+    here, not in each other)."""
+    from app.commands.tray import check_args
+
+    check_args(args)
+    from app.ui.app import run
+
+    # Settings and credentials are read once the icon shows (app.run calls this then); an
+    # error in them ends the run with its one-line message, the icon gone at once.
+    return run(lambda: tray_options(args))
+
+
+def tray_options(args: argparse.Namespace) -> AppOptions:
+    from app.commands.tray import tray_choice
+    from app.ui.options import AppOptions, load_settings_or_default, tray_wait_from_env
+
+    settings, problem = load_settings_or_default()
+    choice = tray_choice(args, settings)
+    return AppOptions(
+        settings=settings,
+        local=choice.local,
+        base_url=choice.base_url,
+        connection=choice.connection,
+        resolve=choice.resolve,
+        connection_problem=problem,
+        tray_wait=tray_wait_from_env(),
+        hotkeys=not args.no_hotkeys,
+    )
 
 
 def fail(message: str) -> None:

@@ -85,12 +85,7 @@ FORBIDDEN = {
 }
 
 # Known exceptions, each with its reason; shrink this list, never grow it quietly.
-ALLOWED = {
-    # `pacetray tray` is where the command line hands over to the tray; its options type and
-    # run() are Qt modules. TODO(issue 13): hand over from cli.py instead.
-    ("app.commands.tray", "app.ui.app"),
-    ("app.commands.tray", "app.ui.options"),
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:
