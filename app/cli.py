@@ -7,39 +7,46 @@ code; a traceback is shown only for a bug, and only with `--verbose`.
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from types import ModuleType
+from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
+from app.commands.errors import (
+    EXIT_ERROR,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    UserError,
+)
+
+if TYPE_CHECKING:
+    from app.ui.options import AppOptions
 
 # Each module registers its sub-commands; imported lazily so `pacetray serve` never pays for Qt.
 TRAY_MODULE = "app.commands.tray"
 COMMAND_MODULES = (
     "app.commands.serve",
     "app.commands.client",
+    "app.commands.credentials",  # pair, login, logout
     "app.commands.activity",
     TRAY_MODULE,
 )
 
 Handler = Callable[[argparse.Namespace], int]
 
-EXIT_ERROR = 1  # the command ran and failed (server said no, unreachable, ...)
-EXIT_USAGE = 2  # the command line itself is wrong
-EXIT_INTERNAL = 70  # a bug (EX_SOFTWARE)
-EXIT_INTERRUPTED = 130
-
-
-class UserError(Exception):
-    """An error whose message is shown to the user as one line, with exit code 2."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "UserError",
+    "build_parser",
+    "main",
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -69,14 +76,67 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     parser.set_defaults(subparsers=sub)
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet: skip, a missing dependency is a real error
-                continue
-            raise
-        module.register(sub)
+        command_module(name).register(sub)
+    if TRAY_MODULE in modules:
+        sub.choices["tray"].set_defaults(handler=run_tray)
     return parser
+
+
+def command_module(name: str) -> ModuleType:
+    """One of COMMAND_MODULES, imported now. Plain imports (mypy and a reader see them),
+    inside the function so only the modules the command line needs are loaded."""
+    if name == TRAY_MODULE:
+        from app.commands import tray
+
+        return tray
+    if name == "app.commands.serve":
+        from app.commands import serve
+
+        return serve
+    if name == "app.commands.client":
+        from app.commands import client
+
+        return client
+    if name == "app.commands.credentials":
+        from app.commands import credentials
+
+        return credentials
+    if name == "app.commands.activity":
+        from app.commands import activity
+
+        return activity
+    raise ValueError(f"not a command module: {name}")
+
+
+def run_tray(args: argparse.Namespace) -> int:
+    """`pacetray tray`: the command line's checks, then the tray app (the two front ends meet
+    here, not in each other)."""
+    from app.commands.tray import check_args
+
+    check_args(args)
+    from app.ui.app import run
+
+    # Settings and credentials are read once the icon shows (app.run calls this then); an
+    # error in them ends the run with its one-line message, the icon gone at once.
+    return run(lambda: tray_options(args))
+
+
+def tray_options(args: argparse.Namespace) -> AppOptions:
+    from app.commands.tray import tray_choice
+    from app.ui.options import AppOptions, load_settings_or_default, tray_wait_from_env
+
+    settings, problem = load_settings_or_default()
+    choice = tray_choice(args, settings)
+    return AppOptions(
+        settings=settings,
+        local=choice.local,
+        base_url=choice.base_url,
+        connection=choice.connection,
+        resolve=choice.resolve,
+        connection_problem=problem,
+        tray_wait=tray_wait_from_env(),
+        hotkeys=not args.no_hotkeys,
+    )
 
 
 def fail(message: str) -> None:

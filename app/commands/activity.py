@@ -7,7 +7,7 @@ import json
 import time
 from typing import Any
 
-from app.cli import UserError
+from app.commands.errors import UserError
 
 
 def register(subparsers: Any) -> None:

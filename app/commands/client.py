@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import re
 import sys
 from collections.abc import Awaitable, Callable
@@ -14,25 +13,21 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.api.client import TrackingClient, warning_of
-from app.api.errors import ConnectionFailed, NotFoundError, RequestTimeout, UnauthorizedError
+from app.api.errors import NotFoundError
 from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState
-from app.api.retry import RetryPolicy
-from app.cli import UserError
 from app.commands import output
 from app.commands.connection import (
-    TOKEN_ENV,
-    Connection,
+    CLI_RETRY,
+    Credentials,
     add_connection_args,
-    add_server_arg,
+    call,
     resolve_connection,
-    unreachable,
 )
 from app.commands.durations import duration_arg
+from app.commands.errors import UserError
 from app.commands.journal_view import JournalView, read_journal
 
-# A person is waiting at the prompt: retry a failed read once, quickly, and never block for
-# long on a 429 (the error says how long to wait instead).
-CLI_RETRY = RetryPolicy(max_attempts=2, base_delay=0.3, max_delay=10.0)
+__all__ = ["CLI_RETRY", "register"]
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 SNOOZE = {
@@ -85,25 +80,8 @@ def run_client_command(command: Command, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _call(connection: Connection, command: Command, args: argparse.Namespace) -> Result:
-    client = connection.client(retry=CLI_RETRY)
-    try:
-        return await command(client, args)
-    except (ConnectionFailed, RequestTimeout) as exc:
-        if exc.sent:
-            raise
-        raise unreachable(connection.base_url, exc.message) from None
-    except UnauthorizedError:
-        raise UserError(
-            f"the server rejected the token — {connection.rejected_hint()}", exit_code=1
-        ) from None
-    finally:
-        await client.aclose()
-
-
-async def verify(connection: Connection) -> None:
-    """Raise the usual one-line errors unless the server accepts these credentials."""
-    await _call(connection, _status, argparse.Namespace())
+async def _call(connection: Credentials, command: Command, args: argparse.Namespace) -> Result:
+    return await call(connection, lambda client: command(client, args))
 
 
 def _state_result(state: TrackingState, names: dict[str, str] | None = None) -> Result:
@@ -362,53 +340,3 @@ def register(sub: Any) -> None:
     snooze.add_argument(
         "until", choices=list(SNOOZE), help="for one hour, until tomorrow or Monday"
     )
-
-    pair = sub.add_parser(
-        "pair",
-        help="sign in by PIN pairing; the tokens go to the OS keyring",
-        description="Show a PIN, wait until it is confirmed (7pace: Apps > Pair Desktop App), "
-        "then keep the tokens in the OS keyring and the server address in the settings.",
-    )
-    add_server_arg(pair)
-    pair.add_argument(
-        "--timeout",
-        type=duration_arg,
-        default=90.0,
-        metavar="DUR",
-        help="how long to wait for the PIN to be confirmed (default: 90s)",
-    )
-    pair.set_defaults(handler=_pair)
-
-    login = sub.add_parser(
-        "login",
-        help="save an API token in the OS keyring (checked against the server first)",
-        description=f"Keep a 7pace API token in the OS keyring. The token is read from "
-        f"${TOKEN_ENV}, --token, or a hidden prompt.",
-    )
-    add_connection_args(login)
-    login.set_defaults(handler=_login)
-
-    logout = sub.add_parser("logout", help="forget the saved token and sign-in of a server")
-    add_server_arg(logout)
-    logout.set_defaults(handler=_logout)
-
-
-# --- pair / login / logout -------------------------------------------------------------------
-
-
-def _pair(args: argparse.Namespace) -> int:
-    from app.commands import credentials
-
-    return credentials.pair(args)
-
-
-def _login(args: argparse.Namespace) -> int:
-    from app.commands import credentials
-
-    return credentials.login(args, prompt=getpass.getpass)
-
-
-def _logout(args: argparse.Namespace) -> int:
-    from app.commands import credentials
-
-    return credentials.logout(args)

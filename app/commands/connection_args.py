@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-SERVER_ENV = "PACETRAY_SERVER"
-TOKEN_ENV = "PACETRAY_TOKEN"
+from app.settings.credentials import SERVER_ENV, TOKEN_ENV
+
+__all__ = ["SERVER_ENV", "TOKEN_ENV", "add_connection_args", "add_server_arg"]
 
 
 def add_server_arg(parser: argparse.ArgumentParser) -> None:

@@ -8,23 +8,71 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import getpass
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from app.api.auth import pair_with_pin
 from app.api.errors import ConnectionFailed, RequestTimeout
-from app.cli import UserError
-from app.commands.connection import TOKEN_ENV, Connection, encode_tokens, unreachable
-from app.commands.connection import resolve_server as _resolve_server
-from app.settings import AuthMethod, load_settings, save_settings
-from app.settings.secrets import (
-    API_TOKEN,
-    OAUTH_TOKENS,
-    backend_name,
-    delete_secret,
-    set_secret,
+from app.commands.connection import (
+    TOKEN_ENV,
+    Credentials,
+    add_connection_args,
+    add_server_arg,
+    unreachable,
+    verify,
 )
+from app.commands.connection import resolve_server as _resolve_server
+from app.commands.durations import duration_arg
+from app.commands.errors import UserError
+from app.settings import AuthMethod, load_settings, save_settings
+from app.settings.credentials import EXPLICIT, forget, save_pairing, save_token
+from app.settings.secrets import backend_name
+
+
+def register(sub: Any) -> None:
+    pair = sub.add_parser(
+        "pair",
+        help="sign in by PIN pairing; the tokens go to the OS keyring",
+        description="Show a PIN, wait until it is confirmed (7pace: Apps > Pair Desktop App), "
+        "then keep the tokens in the OS keyring and the server address in the settings.",
+    )
+    add_server_arg(pair)
+    pair.add_argument(
+        "--timeout",
+        type=duration_arg,
+        default=90.0,
+        metavar="DUR",
+        help="how long to wait for the PIN to be confirmed (default: 90s)",
+    )
+    pair.set_defaults(handler=_pair)
+
+    login = sub.add_parser(
+        "login",
+        help="save an API token in the OS keyring (checked against the server first)",
+        description=f"Keep a 7pace API token in the OS keyring. The token is read from "
+        f"${TOKEN_ENV}, --token, or a hidden prompt.",
+    )
+    add_connection_args(login)
+    login.set_defaults(handler=_login)
+
+    logout = sub.add_parser("logout", help="forget the saved token and sign-in of a server")
+    add_server_arg(logout)
+    logout.set_defaults(handler=_logout)
+
+
+def _pair(args: argparse.Namespace) -> int:
+    return pair(args)
+
+
+def _login(args: argparse.Namespace) -> int:
+    return login(args, prompt=getpass.getpass)
+
+
+def _logout(args: argparse.Namespace) -> int:
+    return logout(args)
 
 
 def _remember(base_url: str, method: AuthMethod) -> None:
@@ -49,8 +97,7 @@ def pair(args: argparse.Namespace) -> int:
         if exc.sent:
             raise
         raise unreachable(base_url, exc.message) from None
-    set_secret(base_url, OAUTH_TOKENS, encode_tokens(tokens))
-    delete_secret(base_url, API_TOKEN)  # one way to sign in per server, no stale token left
+    save_pairing(base_url, tokens)  # one way to sign in per server, no stale token left
     _remember(base_url, AuthMethod.PIN)
     print(f"Paired with {base_url}; the sign-in is kept in the OS keyring ({keyring_name}).")
     return 0
@@ -68,11 +115,8 @@ def login(args: argparse.Namespace, prompt: Callable[[str], str]) -> int:
     if not token:
         raise UserError("the token is empty")
     # Check it before keeping it: a typo should fail now, not at the next command.
-    from app.commands.client import verify
-
-    asyncio.run(verify(Connection(base_url, token=token, source="explicit")))
-    set_secret(base_url, API_TOKEN, token)
-    delete_secret(base_url, OAUTH_TOKENS)
+    asyncio.run(verify(Credentials(base_url, token=token, source=EXPLICIT)))
+    save_token(base_url, token)
     _remember(base_url, AuthMethod.TOKEN)
     print(f"Signed in to {base_url}; the token is kept in the OS keyring ({keyring_name}).")
     return 0
@@ -80,11 +124,11 @@ def login(args: argparse.Namespace, prompt: Callable[[str], str]) -> int:
 
 def logout(args: argparse.Namespace) -> int:
     base_url = _resolve_server(args)
-    removed = [delete_secret(base_url, kind) for kind in (API_TOKEN, OAUTH_TOKENS)]
+    removed = forget(base_url)
     settings = load_settings()
     if settings.server_url == base_url and settings.auth_method is not AuthMethod.NONE:
         save_settings(dataclasses.replace(settings, auth_method=AuthMethod.NONE))
-    if any(removed):
+    if removed:
         print(f"Signed out of {base_url}; its saved credentials are gone from the keyring.")
     else:
         print(f"Nothing was saved for {base_url}.")

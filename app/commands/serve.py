@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from app.api.urls import is_loopback_host, normalize_base_url
-from app.cli import UserError
 from app.commands.connection import SERVER_ENV, TOKEN_ENV
 from app.commands.durations import duration_arg, format_duration
+from app.commands.errors import UserError
 from app.server.config import ServerConfig
 from app.settings.paths import server_data_dir
 
@@ -173,7 +173,8 @@ def listen_url(host: str, port: int) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from app.server.runner import ServerConfigError, ServerInfo, serve
+    from app.local_server import serve_foreground
+    from app.server.runner import ServerConfigError, ServerInfo
 
     config = build_config(args)
     assert config.data_dir is not None
@@ -192,7 +193,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(token_note(config), flush=True)
 
     try:
-        asyncio.run(serve(config, announce, handle_signals=True))
+        asyncio.run(serve_foreground(config, announce))
     except ServerConfigError as exc:
         raise UserError(str(exc), exit_code=1) from None
     except (OSError, sqlite3.Error) as exc:

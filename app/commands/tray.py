@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from app.cli import UserError
 from app.commands.connection_args import SERVER_ENV, add_connection_args
+from app.commands.errors import UserError
 
 if TYPE_CHECKING:
-    from app.ui.app import AppOptions
+    from app.settings.credentials import Credentials
+    from app.settings.model import Settings
 
 
 def register(sub: Any) -> None:
@@ -34,20 +36,17 @@ def register(sub: Any) -> None:
     )
     add_connection_args(tray)
     tray.add_argument("--no-hotkeys", action="store_true", help="do not register global hotkeys")
-    tray.set_defaults(handler=run_tray)
+    # Its handler is cli.run_tray: starting the tray app is where the command line hands
+    # over to the ui, and only cli.py knows both.
 
 
-def run_tray(args: argparse.Namespace) -> int:
+def check_args(args: argparse.Namespace) -> None:
+    """What makes `pacetray tray` impossible from the start, as a one-line error."""
     if args.local and (args.server or args.token):
         raise UserError("--local runs the embedded server: leave out --server and --token")
     problem = no_display()
     if problem:
         raise UserError(problem, exit_code=1)
-    from app.ui.app import run
-
-    # Settings and credentials are read once the icon shows (app.run calls this then); an
-    # error in them ends the run with its one-line message, the icon gone at once.
-    return run(lambda: tray_options(args))
 
 
 def no_display() -> str | None:
@@ -64,27 +63,30 @@ def no_display() -> str | None:
     )
 
 
-def tray_options(args: argparse.Namespace) -> AppOptions:
-    from app.ui.app import AppOptions, load_settings_or_default, tray_wait_from_env
+class TrayChoice(NamedTuple):
+    """Which server the tray runs against, as the command line and environment chose it.
+    Qt-free: cli.py turns it into the tray's AppOptions (commands never import ui)."""
 
-    settings, problem = load_settings_or_default()
+    local: bool
+    base_url: str | None = None
+    connection: Credentials | None = None  # given explicitly: used as is
+    # The saved account: looked up once the icon shows, off the GUI thread; returns
+    # (Credentials or None, why not).
+    resolve: Callable[[], tuple[Credentials | None, str | None]] | None = None
+
+
+def tray_choice(args: argparse.Namespace, settings: Settings) -> TrayChoice:
     explicit = args.server or os.environ.get(SERVER_ENV)
-    common: dict[str, Any] = {
-        "tray_wait": tray_wait_from_env(),
-        "hotkeys": not args.no_hotkeys,
-        "settings": settings,
-        "connection_problem": problem,
-    }
     if args.local or (not explicit and not settings.server_url):
-        return AppOptions(local=True, **common)
+        return TrayChoice(local=True)
     from app.commands.connection import resolve_connection, resolve_server
 
     if explicit:
         # A command-line choice that cannot work: say so and stop.
         connection = resolve_connection(args)
-        return AppOptions(base_url=connection.base_url, connection=connection, **common)
+        return TrayChoice(local=False, base_url=connection.base_url, connection=connection)
 
-    def resolve() -> tuple[Any, str | None]:
+    def resolve() -> tuple[Credentials | None, str | None]:
         # The saved account: its secret comes from the keyring off the GUI thread; a missing
         # one is shown by the tray (Settings fixes it), not fatal.
         try:
@@ -92,4 +94,4 @@ def tray_options(args: argparse.Namespace) -> AppOptions:
         except UserError as exc:
             return None, exc.message
 
-    return AppOptions(base_url=resolve_server(args), resolve=resolve, **common)
+    return TrayChoice(local=False, base_url=resolve_server(args), resolve=resolve)

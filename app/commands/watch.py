@@ -24,9 +24,15 @@ from typing import Any
 from app.api.client import TrackingClient, warning_of
 from app.api.errors import ApiError, ConnectionFailed, RequestTimeout, UnauthorizedError
 from app.api.models import TrackingState
-from app.cli import UserError
 from app.commands import output
-from app.commands.connection import Connection, resolve_connection, unreachable
+from app.commands.connection import (
+    CLI_RETRY,
+    Credentials,
+    rejected_hint,
+    resolve_connection,
+    unreachable,
+)
+from app.commands.errors import UserError
 from app.tracking.state import StateHolder
 
 DEFAULT_INTERVAL = 60.0  # seconds between polls without the hub (50 requests/hour plans)
@@ -174,9 +180,8 @@ class Watcher:
             )
 
 
-async def watch(connection: Connection, args: argparse.Namespace) -> None:
+async def watch(connection: Credentials, args: argparse.Namespace) -> None:
     from app.api.hub import HubClient
-    from app.commands.client import CLI_RETRY
 
     # The hub client's own log lines are for --verbose; the user gets our notices instead.
     logging.getLogger("app.api.hub").addHandler(logging.NullHandler())
@@ -213,7 +218,7 @@ async def watch(connection: Connection, args: argparse.Namespace) -> None:
                 raise task.exception()  # type: ignore[misc]
     except UnauthorizedError:
         raise UserError(
-            f"the server rejected the token — {connection.rejected_hint()}", exit_code=1
+            f"the server rejected the token — {rejected_hint(connection)}", exit_code=1
         ) from None
     finally:
         watcher.closing = True

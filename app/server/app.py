@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -59,9 +58,11 @@ def _openapi() -> dict[str, Any]:
 
 
 def resolve_data_dir(config: ServerConfig) -> Path:
-    if config.data_dir is not None:
-        return Path(config.data_dir)
-    return Path(platformdirs.user_data_dir("pacetray")) / "server"
+    # No default here: the user's data dir (and PACETRAY_DATA_DIR) is settings' business,
+    # which the server does not import; app.local_server chooses it for serve and the tray.
+    if config.data_dir is None:
+        raise ValueError("ServerConfig.data_dir is not set (see app.local_server.with_data_dir)")
+    return Path(config.data_dir)
 
 
 class PacetrayApp(Starlette):

@@ -41,7 +41,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8765
     token: str | None = None  # None: generated once and kept in the data dir
-    data_dir: Path | None = None  # None: the user data dir; tests pass a tmp dir
+    data_dir: Path | None = None  # must be set to serve: app.local_server picks the user's
     activity_check_interval: float = 15 * 60.0  # seconds of tracking before "still working?"
     activity_check_wait: float = 60.0  # seconds the check waits for an answer
     max_track: float = 12 * 3600.0  # max single track length

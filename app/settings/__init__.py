@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING
 
 from app.settings.errors import (
     AutostartError,
+    CredentialsDamaged,
+    CredentialsMissing,
     KeyringFailed,
     KeyringUnavailable,
     SecretsFileError,
@@ -34,6 +36,8 @@ else:
 __all__ = [
     "AuthMethod",
     "AutostartError",
+    "CredentialsDamaged",
+    "CredentialsMissing",
     "Hotkeys",
     "IdlePolicy",
     "KeyringFailed",

@@ -47,3 +47,11 @@ class SecretsFileError(SettingsError):
 
 class AutostartError(SettingsError):
     """Start at login could not be set up (unsupported platform, unwritable folder)."""
+
+
+class CredentialsMissing(SettingsError):
+    """No server or no sign-in was given or saved (the user has to name one)."""
+
+
+class CredentialsDamaged(SettingsError):
+    """A saved sign-in cannot be read back (pair or log in again)."""

@@ -27,37 +27,34 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
 
-    from app.settings.model import Settings
 
 os.environ.setdefault("QT_API", "pyside6")
 
 from PySide6.QtCore import QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from app.settings.errors import SettingsError
-from app.settings.paths import APP_NAME, data_dir
+from app.settings.paths import APP_NAME
 from app.ui.gc_trap import GuiThreadCollector
 from app.ui.launch import (
     PRELOAD,
     PRELOAD_LOCAL,
-    TRAY_WAIT,
     LaunchTray,
     import_all,
     lighter_import_hook,
     pump_while,
 )
+from app.ui.options import AppOptions
 from app.ui.single_instance import SingleInstance
 
 log = logging.getLogger("app.ui")
 
 LOG_FILE = "pacetray.log"
 LOG_DIR_ENV = "PACETRAY_LOG_DIR"
-TRAY_WAIT_ENV = "PACETRAY_TRAY_WAIT"  # seconds to wait for a tray (tests, odd desktops)
 
 
 def log_path() -> Path:
@@ -68,25 +65,6 @@ def log_path() -> Path:
 
     folder = platformdirs.user_log_path(APP_NAME, appauthor=False)
     return folder / LOG_FILE
-
-
-def local_journal_path() -> Path:
-    """Local mode keeps its own journal: its commands must never replay against 7pace."""
-    return data_dir() / "journal-local.sqlite"
-
-
-class AppOptions(NamedTuple):
-    # A NamedTuple, not a dataclass: `dataclasses` costs ~7 ms before the icon shows.
-    settings: Settings
-    local: bool = False
-    base_url: str | None = None  # the server to use (None in local mode)
-    connection: Any = None  # app.commands.connection.Connection (its repr hides the token)
-    # The saved account's credentials come from the keyring: looked up once the icon shows
-    # (off the GUI thread); returns (Connection or None, why not).
-    resolve: Callable[[], tuple[Any, str | None]] | None = None
-    connection_problem: str | None = None  # why the configured account cannot be used
-    tray_wait: float = TRAY_WAIT
-    hotkeys: bool = True
 
 
 # --- crash reporting ---------------------------------------------------------------------------
@@ -179,17 +157,6 @@ def application() -> QApplication:
     return app
 
 
-def tray_wait_from_env(default: float = TRAY_WAIT) -> float:
-    text = os.environ.get(TRAY_WAIT_ENV)
-    if not text:
-        return default
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        log.warning("%s=%r is not a number of seconds; waiting %s s", TRAY_WAIT_ENV, text, default)
-        return default
-
-
 def run(make_options: Callable[[], AppOptions]) -> int:
     """Runs the tray until Quit or SIGINT/SIGTERM; the process exit code. `make_options` runs
     once the icon shows (settings, credentials); what it raises ends the run."""
@@ -241,7 +208,13 @@ def run(make_options: Callable[[], AppOptions]) -> int:
     from app.ui.session import TraySession
 
     # Settled again once the tray is up: that pass walks only what start-up built since.
-    session = TraySession(options, instance, launch=launch, on_ready=collector.settle)
+    session = TraySession(
+        options,
+        instance,
+        launch=launch,
+        on_ready=collector.settle,
+        notify_crashes=set_crash_notifier,
+    )
     wakeup = SignalWakeup(lambda: loop.call_soon(session.quit.set))
     started = time.monotonic()
     try:
@@ -252,14 +225,3 @@ def run(make_options: Callable[[], AppOptions]) -> int:
         asyncio.set_event_loop(None)
         collector.stop()
         log.info("ran for %.0f s", time.monotonic() - started)
-
-
-def load_settings_or_default() -> tuple[Settings, str | None]:
-    """The saved settings; a broken file means defaults plus a message (the tray still runs)."""
-    from app.settings.model import Settings
-    from app.settings.store import load_settings
-
-    try:
-        return load_settings(), None
-    except SettingsError as exc:
-        return Settings(), exc.message

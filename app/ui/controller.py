@@ -1,17 +1,17 @@
 """Wires the tray (or the fallback window), its menu, the popup, the prompts, the hotkeys and
 the settings dialog to one `TrackerBridge`. Every server call runs as a task on the loop
 through the bridge (`bridge.run`); dialogs are shown and their `finished` awaited, never
-exec()'d. The popup, prompts, hotkeys and settings modules are imported lazily: each is
-optional (a missing one is logged and its menu entry says so), so the tray always starts.
+exec()'d. The popup, prompts, hotkeys and settings modules are imported where first used
+(plain imports inside the methods, so start-up does not pay for what is not shown yet); what
+the system may lack (global hotkeys) is handled where it is set up, so the tray always starts.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
@@ -28,24 +28,16 @@ from app.ui.fallback_window import TRAY_WAIT, FallbackWindow, TrayWatcher
 from app.ui.notifications import Kind, Notifier
 from app.ui.tray import TrayIcon, TrayMenu, work_item_text
 
+if TYPE_CHECKING:
+    from app.ui.hotkeys import HotkeyService
+    from app.ui.popup import Popup
+    from app.ui.prompts import Prompts
+
 log = logging.getLogger(__name__)
 
 ERROR_SHOW_MS = 15_000  # the error icon stays this long after the last error
 RECENT_COUNT = 10
 PREPARE_POPUP_MS = 200  # after start: the popup is built hidden then, not on the first click
-
-
-def optional_module(name: str) -> Any | None:
-    """Another part of the ui, if it is there (a broken one is logged, not fatal)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            log.exception("%s cannot be imported", name)
-        return None
-    except Exception:
-        log.exception("%s cannot be imported", name)
-        return None
 
 
 async def finished(dialog: QDialog) -> int:
@@ -90,9 +82,9 @@ class Controller(QObject):
             watcher_args["probe"] = tray_probe
         self.watcher = TrayWatcher(**watcher_args)
         self.fallback: FallbackWindow | None = None
-        self.popup: Any = None
-        self.prompts: Any = None
-        self.hotkeys: Any = None
+        self.popup: Popup | None = None
+        self.prompts: Prompts | None = None
+        self.hotkeys: HotkeyService | None = None
         self.settings_dialog: Any = None
         self.adjust_dialog: AdjustDialog | None = None
         self.quit_box: QMessageBox | None = None
@@ -141,19 +133,18 @@ class Controller(QObject):
         if self.bridge.state is not None:
             self.tray.set_state(self.bridge.state)
         self.watcher.start()
-        prompts = optional_module("app.ui.prompts")
-        if prompts is not None:
-            self.prompts = prompts.Prompts(self.bridge)
+        from app.ui.prompts import Prompts
+
+        self.prompts = Prompts(self.bridge)
         if self._want_hotkeys:
             self._start_hotkeys()
         self.refresh_recent_later()
 
     def _start_hotkeys(self) -> None:
-        module = optional_module("app.ui.hotkeys")
-        if module is None:
-            return
-        try:
-            self.hotkeys = module.HotkeyService(self)
+        from app.ui.hotkeys import HotkeyService
+
+        try:  # no global hotkeys on this system (Wayland, no X RECORD): logged, the tray runs
+            self.hotkeys = HotkeyService(self)
             self.hotkeys.activated.connect(self._on_hotkey)
             if not self.hotkeys.apply(self.settings.hotkeys):
                 log.info("global hotkeys: %s", self.hotkeys.reason or self.hotkeys.errors)
@@ -377,11 +368,10 @@ class Controller(QObject):
 
     def _popup(self) -> Any:
         if self.popup is None:
-            module = optional_module("app.ui.popup")
-            if module is None or not hasattr(module, "Popup"):
-                return None
+            from app.ui.popup import Popup
+
             try:
-                self.popup = module.Popup(self.bridge)
+                self.popup = Popup(self.bridge)
             except Exception:
                 log.exception("the popup could not be created")
                 return None
@@ -463,16 +453,14 @@ class Controller(QObject):
 
     @Slot()
     def open_settings(self) -> None:
-        module = optional_module("app.ui.settings_dialog")
-        if module is None:
-            self.notifier.notify("Settings", "The settings dialog is not available.", Kind.ERROR)
-            return
+        from app.ui.settings_dialog import SettingsDialog
+
         if self.settings_dialog is not None:
             self.settings_dialog.show()
             self.settings_dialog.raise_()
             return
         try:
-            dialog = module.SettingsDialog(self.settings, hotkeys=self.hotkeys)
+            dialog = SettingsDialog(self.settings, hotkeys=self.hotkeys)
         except Exception:
             log.exception("the settings dialog could not be created")
             self._on_error("The settings dialog could not be opened (details in the log file).")

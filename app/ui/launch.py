@@ -35,6 +35,7 @@ STARTING_TEXT = "Pacetray — starting…"
 PUMP_MS = 10  # the GUI thread handles events at least this often while modules load
 
 # What the session builds on (app.py), in import order; the first ones are the slowest.
+# Our modules here are only warmed up: each is imported by a plain import where it is used.
 PRELOAD = (
     "asyncio",
     "qasync",
@@ -56,7 +57,7 @@ PRELOAD = (
     "app.ui.popup",
     "app.ui.hotkeys",
 )
-PRELOAD_LOCAL = ("app.server.config", "app.server.runner")
+PRELOAD_LOCAL = ("app.server.config", "app.server.runner", "app.local_server")
 
 
 class LaunchTray(QObject):

@@ -9,15 +9,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.settings.paths import journal_path, server_data_dir
-from app.ui.app import AppOptions, local_journal_path, set_crash_notifier
+from app.settings.credentials import LOCAL, Credentials
+from app.settings.paths import journal_path
 from app.ui.launch import LaunchTray
+from app.ui.options import AppOptions, local_journal_path
 from app.ui.single_instance import SingleInstance
 
+if TYPE_CHECKING:
+    from app.local_server import EmbeddedServer
+
 log = logging.getLogger("app.ui")
-LOCAL_PORT = 8765  # the embedded server's port when free (`pacetray status` finds it there)
 
 
 # --- the session -------------------------------------------------------------------------------
@@ -32,43 +35,26 @@ class TraySession:
         instance: SingleInstance,
         launch: LaunchTray | None = None,
         on_ready: Callable[[], None] | None = None,
+        notify_crashes: Callable[[Callable[[str], None] | None], None] | None = None,
     ) -> None:
         self.options = options
         self.instance = instance
         self.on_ready = on_ready  # called once the tray is up (the GC trap settles again)
+        # Who is told about a bug: app.set_crash_notifier (passed in: app.py imports this
+        # module, so it is not imported from here).
+        self._notify_crashes = notify_crashes or (lambda notify: None)
         self.launch = launch  # the icon shown at launch, handed to the Controller
         self.quit = asyncio.Event()
         self.controller: Any = None
         self.server_url: str | None = None
-        self._server_task: asyncio.Task[None] | None = None
+        self._server: EmbeddedServer | None = None
         self._closers: list[Callable[[], Any]] = []
 
     async def _start_local_server(self) -> tuple[str, str]:
-        from app.server.config import ServerConfig
-        from app.server.runner import ServerConfigError, ServerInfo, serve
+        from app.local_server import EmbeddedServer
 
-        ready: asyncio.Future[ServerInfo] = asyncio.get_running_loop().create_future()
-
-        def on_ready(info: ServerInfo) -> None:
-            if not ready.done():
-                ready.set_result(info)
-
-        async def start(port: int) -> ServerInfo:
-            config = ServerConfig(host="127.0.0.1", port=port, data_dir=server_data_dir())
-            self._server_task = asyncio.ensure_future(serve(config, on_ready))
-            waits: set[asyncio.Future[Any]] = {self._server_task, ready}
-            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            if ready in done:
-                return ready.result()
-            self._server_task.result()  # raises why it failed
-            raise ServerConfigError("The local server stopped before it was ready.")
-
-        try:
-            info = await start(LOCAL_PORT)
-        except ServerConfigError as exc:
-            log.info("port %d is taken (%s): the local server picks a free port", LOCAL_PORT, exc)
-            info = await start(0)
-        log.info("local server listening on %s (data in %s)", info.url, server_data_dir())
+        self._server = EmbeddedServer()
+        info = await self._server.start()
         return info.url, info.token
 
     async def _activity(self) -> tuple[Any, Any]:
@@ -103,7 +89,7 @@ class TraySession:
                 url, token = await self._start_local_server()
                 self.server_url = url
                 deadline = float(options.settings.request_deadline_seconds)
-                client = TrackingClient(url, token=token, deadline=deadline)
+                client = Credentials(url, token=token, source=LOCAL, deadline=deadline).client()
                 journal = Journal(local_journal_path())
             else:
                 assert options.base_url is not None
@@ -111,13 +97,10 @@ class TraySession:
                 connection = options.connection
                 if connection is None and options.resolve is not None:
                     connection, problem = await asyncio.to_thread(options.resolve)
-                if connection is not None:
-                    client = connection.client()
-                else:
-                    client = TrackingClient(
-                        options.base_url,
-                        deadline=float(options.settings.request_deadline_seconds),
-                    )
+                if connection is None:  # not signed in: the tray says so, Settings fixes it
+                    deadline = float(options.settings.request_deadline_seconds)
+                    connection = Credentials(options.base_url, deadline=deadline)
+                client = connection.client()
                 journal = Journal(journal_path())
             source, _probe = await self._activity()
             settings = TrackingSettings.from_settings(options.settings)
@@ -139,7 +122,7 @@ class TraySession:
                 tray_icon=self.launch.hand_over() if self.launch is not None else None,
             )
             self.controller = controller
-            set_crash_notifier(controller._on_error)
+            self._notify_crashes(controller._on_error)
             controller.quitRequested.connect(self.quit.set)
             self.instance.popupRequested.connect(controller.open_popup)
             bridge.start_polling()
@@ -200,7 +183,7 @@ class TraySession:
     async def _shutdown(
         self, tasks: list[asyncio.Task[Any]], bridge: Any, client: Any, journal: Any, source: Any
     ) -> None:
-        set_crash_notifier(None)
+        self._notify_crashes(None)
         if self.controller is not None:
             await self.controller.close()
         if bridge is not None:
@@ -217,10 +200,7 @@ class TraySession:
                 await client.aclose()
         if journal is not None:
             journal.close()
-        if self._server_task is not None:
-            self._server_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._server_task
-            log.info("local server stopped")
+        if self._server is not None:
+            await self._server.stop()
         self.instance.close()
         log.info("Pacetray stopped cleanly")

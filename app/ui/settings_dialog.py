@@ -45,11 +45,12 @@ from PySide6.QtWidgets import (
 
 from app.activity.base import ActivitySource
 from app.activity.probe import ProbeResult, probe
-from app.api.auth import OAuthTokens, RefreshingAuth, pair_with_pin
+from app.api.auth import OAuthTokens, pair_with_pin
 from app.api.client import TrackingClient
 from app.api.errors import ApiError
 from app.api.urls import normalize_base_url
-from app.settings import autostart, secrets
+from app.settings import autostart, credentials, secrets
+from app.settings.credentials import NEW, Credentials
 from app.settings.errors import SettingsError, SettingValueError
 from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
 from app.settings.store import load_settings, save_settings
@@ -68,13 +69,6 @@ POLICY_LABELS = {
 }
 SENSING_SECONDS = 6.0  # how long "Test activity sensing" shows the live value
 PAIRING_TIMEOUT = 120.0
-
-
-def encode_tokens(tokens: OAuthTokens) -> str:
-    """The keyring format of paired tokens, shared with the command line (`pacetray pair`)."""
-    from app.commands.connection import encode_tokens as encode
-
-    return encode(tokens)
 
 
 def _label(style: str = ERROR_STYLE) -> QLabel:
@@ -320,16 +314,7 @@ class SettingsDialog(QDialog):
 
     def _saved_secret_kind(self, url: str | None) -> str | None:
         """Which secret the keyring holds for `url` (never the secret itself)."""
-        if not url:
-            return None
-        fallback = self._settings.secrets_file_fallback
-        try:
-            for kind in (secrets.OAUTH_TOKENS, secrets.API_TOKEN):
-                if secrets.get_secret(url, kind, file_fallback=fallback) is not None:
-                    return kind
-        except SettingsError:
-            return None
-        return None
+        return credentials.saved_kind(url, file_fallback=self._settings.secrets_file_fallback)
 
     def _show_auth(self) -> None:
         url = self.server_url()
@@ -428,32 +413,16 @@ class SettingsDialog(QDialog):
     def _client(self, url: str) -> TrackingClient | None:
         """A client with the dialog's credentials: typed token, fresh pairing, else saved."""
         token = self.token_edit.text().strip()
+        found: Credentials | None
         if token:
-            return TrackingClient(url, token=token, timeout=10.0)
-        if self._paired is not None and self._paired_url == url:
-            auth = RefreshingAuth(url, self._paired, lambda tokens: None)
-            return TrackingClient(url, auth=auth, timeout=10.0)
-        fallback = self._settings.secrets_file_fallback
-        saved_token = secrets.get_secret(url, secrets.API_TOKEN, file_fallback=fallback)
-        if saved_token:
-            return TrackingClient(url, token=saved_token, timeout=10.0)
-        saved_pin = secrets.get_secret(url, secrets.OAUTH_TOKENS, file_fallback=fallback)
-        if saved_pin:
-            from app.commands.connection import decode_tokens
-
-            auth = RefreshingAuth(url, decode_tokens(saved_pin), self._keep_refreshed(url))
-            return TrackingClient(url, auth=auth, timeout=10.0)
-        return None
-
-    def _keep_refreshed(self, url: str) -> Callable[[OAuthTokens], None]:
-        fallback = self._settings.secrets_file_fallback
-
-        def keep(tokens: OAuthTokens) -> None:  # a refresh rotates the saved tokens
-            secrets.set_secret(
-                url, secrets.OAUTH_TOKENS, encode_tokens(tokens), file_fallback=fallback
-            )
-
-        return keep
+            found = Credentials(url, token=token, source=NEW)
+        elif self._paired is not None and self._paired_url == url:
+            found = Credentials(url, oauth=self._paired, source=NEW)  # its refresh: not kept
+        else:
+            # A saved pairing's refresh rotates the saved tokens (credentials.refresh_saver).
+            fallback = self._settings.secrets_file_fallback
+            found = credentials.saved(url, file_fallback=fallback)
+        return found.client(timeout=10.0) if found is not None else None
 
     @Slot()
     def _on_test_connection(self) -> None:
@@ -721,13 +690,9 @@ class SettingsDialog(QDialog):
         fallback = settings.secrets_file_fallback
         try:
             if token:
-                secrets.set_secret(url, secrets.API_TOKEN, token, file_fallback=fallback)
-                secrets.delete_secret(url, secrets.OAUTH_TOKENS, file_fallback=fallback)
+                credentials.save_token(url, token, file_fallback=fallback)
             elif paired is not None:
-                secrets.set_secret(
-                    url, secrets.OAUTH_TOKENS, encode_tokens(paired), file_fallback=fallback
-                )
-                secrets.delete_secret(url, secrets.API_TOKEN, file_fallback=fallback)
+                credentials.save_pairing(url, paired, file_fallback=fallback)
         except SettingsError as exc:
             self.tabs.setCurrentIndex(0)
             _say(self.save_error, f"Not saved: {exc.message}")

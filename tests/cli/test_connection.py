@@ -10,9 +10,11 @@ import pytest
 
 from app.api.auth import OAuthTokens
 from app.api.errors import InsecureUrlError
-from app.cli import UserError
-from app.commands.connection import decode_tokens, encode_tokens, resolve_connection
+from app.commands.connection import resolve_connection
+from app.commands.errors import UserError
 from app.settings import AuthMethod, Settings, save_settings
+from app.settings.credentials import decode_tokens, encode_tokens
+from app.settings.errors import CredentialsDamaged
 from app.settings.secrets import API_TOKEN, OAUTH_TOKENS, set_secret
 
 SAVED = "http://127.0.0.1:7001"
@@ -66,5 +68,5 @@ def test_errors_name_what_to_pass(in_process_home) -> None:
 def test_token_codec_round_trip_and_damage() -> None:
     tokens = OAuthTokens("a", None, datetime(2030, 1, 1, 12, tzinfo=UTC))
     assert decode_tokens(encode_tokens(tokens)) == tokens
-    with pytest.raises(UserError, match="damaged"):
+    with pytest.raises(CredentialsDamaged, match="damaged"):
         decode_tokens("{not json")
