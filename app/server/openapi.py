@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -29,7 +28,7 @@ EXTRA = {
     401: "Unauthorized (UnauthorizedError)",
     409: "Conflict with the current state: WorkLogIsRunning (stop tracking before changing "
     "the length), WorkItemIdOrCommentRequired (the change would leave neither a work item "
-    "nor a comment)",
+    "nor a comment; or a start without tfsId and remark while nothing is selected)",
 }
 OAUTH_ERROR = {
     "type": "object",
@@ -72,6 +71,9 @@ def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchema
     for ep in endpoints:
         if isinstance(ep.body, type) and issubclass(ep.body, BaseModel):
             found[(ep.body.__name__, "validation")] = (ep.body, "validation")
+        if ep.body_rules is not None:
+            model = ep.body_rules.model
+            found[(model.__name__, "validation")] = (model, "validation")
         if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
             found[(ep.response.__name__, "serialization")] = (ep.response, "serialization")
     return list(found.values())
@@ -88,22 +90,6 @@ def _param(where: str, q: QueryParam, required: bool) -> dict[str, Any]:
         "description": q.description,
         "schema": q.schema(),
     }
-
-
-def _with_rules(
-    definitions: dict[str, Any], ref: dict[str, Any], rules: dict[str, Any]
-) -> dict[str, Any]:
-    """The model's schema, inline, with the endpoint's rules merged in."""
-    schema: dict[str, Any] = copy.deepcopy(definitions[ref["$ref"].rsplit("/", 1)[1]])
-    for key, value in rules.items():
-        if key == "properties":
-            schema.setdefault("properties", {})
-            for name, replacement in value.items():
-                title = schema["properties"].get(name, {}).get("title")
-                schema["properties"][name] = {**replacement, **({"title": title} if title else {})}
-        else:
-            schema[key] = value
-    return schema
 
 
 def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[str, Any]:
@@ -144,8 +130,9 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
     elif ep.body is not None:
         if ep.body_schema is not None:
             body_schema = ep.body_schema
-        elif isinstance(ep.body, type) and ep.body_rules:
-            body_schema = _with_rules(definitions, refs[(ep.body, "validation")], ep.body_rules)
+        elif ep.body_rules is not None:
+            name = refs[(ep.body_rules.model, "validation")]["$ref"].rsplit("/", 1)[1]
+            body_schema = ep.body_rules.schema(definitions[name])
         elif isinstance(ep.body, type):
             body_schema = refs[(ep.body, "validation")]
         else:

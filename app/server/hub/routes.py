@@ -269,6 +269,7 @@ _OPERATIONS: dict[HttpHandler, Callable[[], dict[str, Any]]] = {
     classic.abort: _classic_abort,
     classic.ping: _classic_ping,
 }
+NOT_OFFERED = {(method, path) for method, path, handler, _ in HTTP if handler not in _OPERATIONS}
 TAG_DESCRIPTION = (
     "The SignalR hub's HTTP calls (ASP.NET Core and classic); its WebSockets have no OpenAPI "
     "form. The classic HTTP transports (connect, reconnect, poll and send over plain HTTP) "
