@@ -222,6 +222,12 @@ class BodyRules(Generic[M]):
                 required.append(name)
             if rule.omissible and name in required:
                 required.remove(name)
+        # Binding matches names ignoring case (Json.NET): a field spelled otherwise must hold
+        # the same kind of value. (Required and "at least one of" name the canonical spelling.)
+        schema["patternProperties"] = {
+            _any_case([name]): {k: v for k, v in value.items() if k != "title"}
+            for name, value in properties.items()
+        }
         if required:
             schema["required"] = required
         else:

@@ -64,6 +64,28 @@ TOKEN_FORM = {
 }
 
 
+BEARER = {"type": "http", "scheme": "bearer"}
+# How a token is minted (tracking-api.md §1): an OAuth code flow with a PIN instead of a
+# browser. Its tokenUrl names /token as the operation that grants credentials, so a
+# well-formed request with a code or refresh token the server does not know is rightly
+# refused (400 invalid_grant, RFC 6749 §5.2).
+PIN_PAIRING = {
+    "type": "oauth2",
+    "description": "PIN pairing: POST /api/pin/create gives a PIN and a secret; once the user "
+    "has approved the PIN (7pace's Apps page; the local server approves by itself or through "
+    "POST /_pacetray/pins/{pin}/approve), POST /token with grant_type=authorization_code and "
+    "code=<secret>. The access token it answers is sent as the bearer token.",
+    "flows": {
+        "authorizationCode": {
+            "authorizationUrl": "/api/pin/create",
+            "tokenUrl": "/token",
+            "refreshUrl": "/token",
+            "scopes": {},
+        }
+    },
+}
+
+
 def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     found: dict[tuple[str, str], tuple[type[BaseModel], JsonSchemaMode]] = {
         ("ErrorBody", "serialization"): (ErrorBody, "serialization")
@@ -179,7 +201,7 @@ def build_openapi(endpoints: list[Endpoint]) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "components": {
             "schemas": definitions,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": BEARER, "pinPairing": PIN_PAIRING},
         },
         "security": [{"bearer": []}],
         "paths": paths,

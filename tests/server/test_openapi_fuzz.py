@@ -1,8 +1,10 @@
 """The served OpenAPI document against the server itself: schemathesis (a test dependency)
 runs every check (`--checks all`: status codes, response schemas, headers, acceptance of
 schema-valid and rejection of schema-violating requests, the Allow header, ...) with a fixed
-seed and a short budget against the real server on loopback. It must find nothing. The
-longer run is in `make bench` (bench_openapi).
+seed and a short budget against the real server on loopback. It must find nothing, with no
+exceptions configured: /token's 400 invalid_grant for a code the server does not know is
+recognised through the document's own OAuth scheme (its tokenUrl). The longer run is in
+`make bench` (bench_openapi).
 
 The admin routes (/_pacetray/...: the fault switch and PIN approval, for tests) are fuzzed too,
 but against a server instance of their own: fuzzing the fault switch turns on the very faults
@@ -25,7 +27,6 @@ from app.server.config import ServerConfig
 from app.server.runner import ServerThread
 
 TOKEN = "fuzz-token-0123456789"
-CONFIG = Path(__file__).with_name("schemathesis.toml")  # its one exception is explained there
 SEED = 20261206
 ADMIN = "^/_pacetray/"
 MAIN_PATHS = ("--exclude-path-regex", ADMIN)
@@ -56,8 +57,6 @@ def fuzz(
         sys.executable,
         "-m",
         "schemathesis.cli",
-        "--config-file",
-        str(CONFIG),
         "run",
         f"{url}/api/openapi.json",
         "--header",
