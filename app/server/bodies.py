@@ -13,7 +13,6 @@ a status of its own (404, 409).
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,32 +21,13 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel
 
 from app.server.errors import API_VERSION_ERROR, ApiProblem
-from app.server.parsing import bind, field_value, with_field
+from app.server.parsing import NOT_BLANK, bind, date_time_pattern, field_value, with_field
 
 M = TypeVar("M", bound=BaseModel)
-
-# What `str.strip()` removes: a text made only of these is blank. The document's "not blank"
-# pattern is built from the same set, so both judge alike (JSON Schema's `\s` is not Python's).
-BLANK = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-NOT_BLANK = "[^" + "".join(f"\\u{ord(c):04x}" for c in BLANK) + "]"
 
 
 def is_blank(text: str | None) -> bool:
     return not (text or "").strip()
-
-
-def _digits_between(low: str, high: str) -> str:
-    """A regex for the decimal strings of one width from `low` to `high` (inclusive)."""
-    if not low:
-        return ""
-    if low[0] == high[0]:
-        return low[0] + _digits_between(low[1:], high[1:])
-    rest = len(low) - 1
-    parts = [low[0] + _digits_between(low[1:], "9" * rest)]
-    if int(high[0]) - int(low[0]) > 1:
-        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}]" + "[0-9]" * rest)
-    parts.append(high[0] + _digits_between("0" * rest, high[1:]))
-    return "(" + "|".join(parts) + ")"
 
 
 @dataclass(frozen=True)
@@ -83,10 +63,7 @@ class FieldRule:
             if self.maximum is not None:
                 value["maximum"] = self.maximum
         else:
-            value = {"type": "string", "format": "date-time"}
-            if self.years:
-                low, high = (f"{year:04d}" for year in self.years)
-                value["pattern"] = f"^{_digits_between(low, high)}-"
+            value = {"type": "string", "pattern": date_time_pattern(self.years)}
         if self.nullable and not self.required:
             return {"anyOf": [value, {"type": "null"}]}
         return value
@@ -222,34 +199,40 @@ class BodyRules(Generic[M]):
                 required.append(name)
             if rule.omissible and name in required:
                 required.remove(name)
-        # Binding matches names ignoring case (Json.NET): a field spelled otherwise must hold
-        # the same kind of value. (Required and "at least one of" name the canonical spelling.)
+        # Binding matches names ignoring case (Json.NET), so every rule on a name is stated for
+        # any spelling of it: a field spelled otherwise holds the same kind of value, and
+        # "present" means present in any case. (Each "present" keeps the exact spelling as an
+        # alternative of its own, a subset that generators and readers find easily.)
         schema["patternProperties"] = {
             _any_case([name]): {k: v for k, v in value.items() if k != "title"}
             for name, value in properties.items()
         }
-        if required:
-            schema["required"] = required
-        else:
-            schema.pop("required", None)
+        schema.pop("required", None)
+        all_of: list[dict[str, Any]] = [_present(name) for name in required]
         any_of: list[dict[str, Any]] = []
         if self.one_of:
-            any_of = [
-                {"required": [name], "properties": {name: _given_schema(properties, name)}}
-                for name in self.one_of
-            ]
+            for name in self.one_of:
+                given = _given_schema(properties, name)
+                any_of.append({"required": [name], "properties": {name: given}})
+                any_of.append({**_named(name), "patternProperties": {_any_case([name]): given}})
             if self.one_of_fallback:  # neither: only the model's own fields (any case)
                 any_of.append({"propertyNames": {"pattern": _any_case(list(properties))}})
         elif self.any_of:
-            any_of = [{"required": [name]} for name in self.any_of]
+            any_of = [_present(name) for name in self.any_of]
         elif self.require_known:
-            any_of = [{"maxProperties": 0}, *({"required": [name]} for name in properties)]
+            any_of = [{"maxProperties": 0}, *(_present(name) for name in properties)]
         if any_of:
-            schema["anyOf"] = any_of
-        if self.other_names:
-            schema["dependentRequired"] = {
-                other: [ours] for other, ours in self.other_names.items()
-            }
+            all_of.append({"anyOf": any_of})
+        # The other family's name (any case) needs ours (any case) beside it; where ours is no
+        # field of this body (workItemId to adjust), it is refused outright.
+        all_of += [
+            {"if": _named(other), "then": _named(ours)}
+            if ours in properties
+            else {"not": _named(other)}
+            for other, ours in self.other_names.items()
+        ]
+        if all_of:
+            schema["allOf"] = all_of
         if self.description:
             schema["description"] = self.description
         return schema
@@ -261,6 +244,15 @@ def _any_case(names: list[str]) -> str:
         "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in name) for name in names
     )
     return "^(" + "|".join(spelled) + ")$"
+
+
+def _named(name: str) -> dict[str, Any]:
+    """An object with a field of this name in any case (JSON Schema's `required` is exact)."""
+    return {"not": {"propertyNames": {"not": {"pattern": _any_case([name])}}}}
+
+
+def _present(name: str) -> dict[str, Any]:
+    return {"anyOf": [{"required": [name]}, _named(name)]}
 
 
 def _has(data: dict[str, Any], name: str) -> bool:

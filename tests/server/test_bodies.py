@@ -11,12 +11,15 @@ from typing import Any
 import httpx
 import jsonschema_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from app.api.models import parse_wire_datetime
 from app.server import routes_rest
 from app.server import tracking_calls as calls
 from app.server.app import ENDPOINTS
-from app.server.bodies import BLANK, NOT_BLANK
 from app.server.openapi import build_openapi
+from app.server.parsing import BLANK, DATE_TIME_PATTERN, NOT_BLANK, date_time_pattern
 
 from .conftest import R, T, V, assert_error
 
@@ -81,6 +84,11 @@ async def test_flipping_the_time_zone_range_changes_rest_hub_and_document(
         ({"remark": "\x1c"}, 409),  # blank to Python's strip(), not to JSON Schema's \s
         ({"remark": "\ufeff"}, 200),  # the other way round
         ({}, 409),  # nothing selected
+        # Names bind ignoring case, and the document states every rule for any spelling.
+        ({"TIMEZONE": 60, "TfsId": 1201}, 200),
+        ({"comment": "x", "REMARK": "y"}, 200),
+        ({"TFSID": "I"}, 400),
+        ({"COMMENT": "x", "tfsId": 1201}, 400),
     ],
 )
 async def test_start_bodies_are_judged_as_the_document_states(
@@ -136,6 +144,8 @@ async def test_start_without_a_body_tracks_the_selection_and_is_documented_so(
             "WorkItemIdOrCommentRequired",
         ),
         ({"timestamp": "2026-09-29T08:00:00", "length": 60, "remark": "c"}, 400, "ApiVersionError"),
+        ({"TIMESTAMP": "2026-09-29T08:00:00", "Length": 60, "Comment": "c"}, 200, None),
+        ({"TIMESTAMP": "2026-09-29T08:00:00", "comment": "c"}, 400, "LengthIsRequired"),
     ],
 )
 async def test_work_log_bodies_are_judged_as_the_document_states(
@@ -154,3 +164,61 @@ def test_not_blank_is_python_s_strip_spelled_for_json_schema() -> None:
     for char in BLANK:
         assert not allows(pattern, char * 3) and not char.strip()
     assert allows(pattern, " x ") and allows(pattern, "\ufeff")
+
+
+DATES = [
+    "2026-09-29T08:00:00",
+    "2026-09-29 08:00",
+    "2026-09-29T08:00:00,123456789",
+    "2026-09-29T08:00:00.1234567891",
+    "2026-02-29T00:00:00",
+    "2024-02-29T00:00:00",
+    "2100-02-29T00:00",
+    "2000-02-29T00:00",
+    " 2026-01-01T00:00:00Z\n",
+    "2026-01-01T00:00:00+0130",
+    "2026-01-01T00:00:00+01:99",
+    "2026-01-01T00:00:00+23:59",
+    "2026-01-01T00:00:00+23:60",
+    "2026-01-01T00:00:00+\u0661\u0662:00",
+    "2026-13-01T00:00",
+    "2026-04-31T00:00",
+    "2026-01-01T24:00",
+    "2026-01-01T00:00:60",
+    "1970-12-31T00:00",
+    "2999-12-31T23:59:59.9999999",
+    "3000-01-01T00:00",
+    "2026-01-01",
+]
+
+
+def parses(text: str, years: tuple[int, int] | None) -> bool:
+    try:
+        moment = parse_wire_datetime(text)
+    except ValueError:
+        return False
+    return years is None or years[0] <= moment.year <= years[1]
+
+
+@pytest.mark.parametrize("years", [None, (1971, 2999)])
+@pytest.mark.parametrize("text", DATES)
+def test_the_date_time_pattern_is_what_the_parser_reads(
+    text: str, years: tuple[int, int] | None
+) -> None:
+    pattern = {"type": "string", "pattern": date_time_pattern(years)}
+    assert allows(pattern, text) == parses(text, years)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(DATE_TIME_PATTERN, fullmatch=True))
+def test_every_date_time_the_pattern_allows_parses(text: str) -> None:
+    assert parses(text, None), text
+
+
+async def test_an_other_family_name_for_a_field_the_body_lacks_is_refused_as_documented(
+    client: httpx.AsyncClient,
+) -> None:
+    # adjust has no tfsId, so its REST name is refused whatever else the body holds.
+    body = {"remark": "x", "WORKITEMID": None, "TFSID": None}
+    assert_error(await client.post(T + "adjust", params=V, json=body), 400, "ApiVersionError")
+    assert not allows(body_schema(T + "adjust"), body)
