@@ -138,8 +138,7 @@ class BodyRules(Generic[M]):
         missing: set[str] = set()
         for name, rule in self.fields.items():
             value = field_value(data, name)
-            present = any(key.lower() == name.lower() for key in data)
-            if value is None and (rule.required or (present and not rule.nullable)):
+            if value is None and (rule.required or (_has(data, name) and not rule.nullable)):
                 raise ApiProblem(
                     400,
                     rule.missing_code,
