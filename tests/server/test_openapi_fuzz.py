@@ -50,6 +50,7 @@ def fuzz(
     seed: int,
     timeout: float,
     paths: tuple[str, str] = MAIN_PATHS,
+    deterministic: bool = False,
 ) -> FuzzRun:
     """`schemathesis run` against `url`, every check; its counts read from its summary. It
     runs in a fresh directory: a crash cache left there would replay earlier runs' findings."""
@@ -66,9 +67,8 @@ def fuzz(
         *paths,
         "--max-examples",
         str(max_examples),
-        "--seed",
-        str(seed),
-        "--generation-deterministic",
+        # Deterministic generation ignores the seed; otherwise the seed fixes the random run.
+        *(["--generation-deterministic"] if deterministic else ["--seed", str(seed)]),
         "--no-color",
         "--warnings",
         "off",
