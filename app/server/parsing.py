@@ -19,7 +19,8 @@ from app.server.errors import bad_request
 log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
 M = TypeVar("M", bound=BaseModel)
-_INT = re.compile(r"(-?)0*(\d{1,18})")  # leading zeros do not count towards the 18 digits
+# Leading zeros do not count towards the 18 digits; 0-9 only (int() reads other scripts' digits).
+_INT = re.compile(r"(-?)0*(\d{1,18})", re.ASCII)
 # What `parse_bool` accepts, exactly (the OpenAPI document states this pattern).
 BOOL_PATTERN = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"
 _BOOL = re.compile(BOOL_PATTERN)
@@ -28,8 +29,8 @@ _BOOL = re.compile(BOOL_PATTERN)
 # What `str.strip()` removes: a text made only of these is blank. The document's patterns are
 # built from the same set, so both judge alike (JSON Schema's `\s` is not Python's).
 BLANK = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-_BLANKS = "[" + "".join(f"\\u{ord(c):04x}" for c in BLANK) + "]"
-NOT_BLANK = "[^" + _BLANKS[1:]
+BLANKS = "[" + "".join(f"\\u{ord(c):04x}" for c in BLANK) + "]"
+NOT_BLANK = "[^" + BLANKS[1:]
 
 
 def digits_between(low: str, high: str) -> str:
@@ -44,6 +45,16 @@ def digits_between(low: str, high: str) -> str:
         parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}]" + "[0-9]" * rest)
     parts.append(high[0] + digits_between("0" * rest, high[1:]))
     return "(" + "|".join(parts) + ")"
+
+
+def whole_number_pattern(low: int, high: int) -> str:
+    """A regex for the decimal text of a whole number from `low` >= 1 to `high`, with leading
+    zeros allowed (as `parse_int` reads it)."""
+    alternatives = []
+    for width in range(len(str(low)), len(str(high)) + 1):
+        first, last = max(low, 10 ** (width - 1)), min(high, 10**width - 1)
+        alternatives.append(digits_between(str(first), str(last)))
+    return "0*(" + "|".join(alternatives) + ")"
 
 
 _LEAP_YY = "(0[48]|[2468][048]|[13579][26])"  # two-digit multiples of 4, 00 excluded
@@ -85,7 +96,7 @@ def date_time_pattern(years: tuple[int, int] | None = None) -> str:
     date = f"({year}-{days}|{_leap_years(years)}-02-29)"
     time = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?([.,][0-9]{1,9})?"
     offset = "(Z|z|[+-](([01][0-9]|2[0-2]):?[0-9]{2}|23:?[0-5][0-9]))?"
-    return f"^{_BLANKS}*{date}[T ]{time}{offset}{_BLANKS}*$"
+    return f"^{BLANKS}*{date}[T ]{time}{offset}{BLANKS}*$"
 
 
 DATE_TIME_PATTERN = date_time_pattern()

@@ -28,7 +28,7 @@ from app.server.bodies import BodyRules, FieldRule
 from app.server.endpoints import QueryParam, Services
 from app.server.engine import UNSET, ZONE_MAX, ZONE_MIN
 from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, bad_request
-from app.server.parsing import bind, integral, parse_int
+from app.server.parsing import BLANKS, bind, integral, parse_int, whole_number_pattern
 
 LATEST_DEFAULT, LATEST_MAX = 10, 500
 MAX_QUERY = 500
@@ -92,15 +92,13 @@ SEARCH_BY_QUERY_SCHEMA: dict[str, Any] = {
     ]
 }
 # A work item id: 1 to 2^31-1, as a number or as decimal digits (optionally after "#").
-_ID_DIGITS = (
-    "0*([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}"
-    "|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}"
-    "|21474836[0-3][0-9]|214748364[0-7])"
-)
 SEARCH_SCHEMA: dict[str, Any] = {
     "oneOf": [
         {"type": "integer", "minimum": 1, "maximum": MAX_WORK_ITEM_ID},
-        {"type": "string", "pattern": f"^\\s*#?{_ID_DIGITS}\\s*$"},
+        {
+            "type": "string",
+            "pattern": f"^{BLANKS}*#?{whole_number_pattern(1, MAX_WORK_ITEM_ID)}{BLANKS}*$",
+        },
     ]
 }
 

@@ -222,3 +222,19 @@ async def test_an_other_family_name_for_a_field_the_body_lacks_is_refused_as_doc
     body = {"remark": "x", "WORKITEMID": None, "TFSID": None}
     assert_error(await client.post(T + "adjust", params=V, json=body), 400, "ApiVersionError")
     assert not allows(body_schema(T + "adjust"), body)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("1349", "0001349", "#1349", " 1349\x1c", "2147483647", "2147483648", "0", "-1"),
+        *("+1349", "\u0661\u0662\u0660\u0661", "# 1349", "1349.0", "99999999999999999999"),
+    ],
+)
+async def test_search_ids_are_judged_as_the_document_states(
+    client: httpx.AsyncClient, text: str
+) -> None:
+    schema = body_schema(T + "search")
+    answer = await client.post(T + "search", params=V, json=text)
+    assert answer.status_code in (200, 400), answer.text
+    assert allows(schema, text) == (answer.status_code == 200), answer.text
