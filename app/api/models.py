@@ -156,7 +156,8 @@ ResponseStateField = Annotated[
 
 _DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
-    r"(?:[.,](?P<frac>\d{1,9}))?(?P<tz>Z|z|[+-]\d{2}:?\d{2})?$"
+    r"(?:[.,](?P<frac>\d{1,9}))?(?P<tz>Z|z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,  # \d: 0-9 only (int() would read an offset in other scripts' digits)
 )
 
 

@@ -31,6 +31,9 @@ from app.server.endpoints import Endpoint, Services, route
 from app.server.engine import Engine, EngineSettings
 from app.server.errors import ENTITY_NOT_FOUND, UNEXPECTED, error_response
 from app.server.faults import FaultMiddleware, FaultState
+from app.server.hub.routes import SECURITY_SCHEMES as HUB_SECURITY_SCHEMES
+from app.server.hub.routes import TAG as HUB_TAG
+from app.server.hub.routes import TAG_DESCRIPTION as HUB_TAG_DESCRIPTION
 from app.server.hub.routes import hub_routes
 from app.server.hub.routes import openapi_paths as hub_openapi_paths
 from app.server.hub.service import Hub
@@ -54,6 +57,8 @@ ENDPOINTS: list[Endpoint] = [
 def _openapi() -> dict[str, Any]:
     document = build_openapi(ENDPOINTS)
     document["paths"].update(hub_openapi_paths())
+    document["components"]["securitySchemes"].update(HUB_SECURITY_SCHEMES)
+    document["tags"] = [{"name": HUB_TAG, "description": HUB_TAG_DESCRIPTION}]
     return document
 
 

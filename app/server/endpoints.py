@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.server.auth import TokenAuthority
+from app.server.bodies import BodyRules
 from app.server.clock import Clock
 from app.server.config import ServerConfig
 from app.server.engine import Engine
@@ -25,7 +26,14 @@ from app.server.errors import (
     problem_response,
 )
 from app.server.faults import FaultState
-from app.server.parsing import BOOL_PATTERN, check_api_version, parse_bool, parse_date, parse_int
+from app.server.parsing import (
+    BOOL_PATTERN,
+    DATE_TIME_PATTERN,
+    check_api_version,
+    parse_bool,
+    parse_date,
+    parse_int,
+)
 from app.server.store import Store
 
 log = logging.getLogger("app.server")
@@ -72,10 +80,9 @@ class QueryParam:
             return schema
         if self.type == "boolean":
             return {"type": "string", "pattern": BOOL_PATTERN}
-        schema = {"type": "string", "minLength": 1}
-        if self.format:
-            schema["format"] = self.format
-        return schema
+        if self.format == "date-time":  # what parse_date reads, offset optional
+            return {"type": "string", "pattern": DATE_TIME_PATTERN}
+        return {"type": "string", "minLength": 1}
 
     def parse(self, text: str | None) -> Any:
         """The value, or None when absent; a 400 naming the parameter when malformed."""
@@ -117,54 +124,9 @@ class Endpoint:
     # and 500, which every route can: e.g. 409 for PATCHing a running work log.
     statuses: tuple[int, ...] = ()
     body_schema: dict[str, Any] | None = None  # replaces the body's schema in the document
-    # Merged into the body model's schema in the document: what the handler checks beyond
-    # the model's types (ranges, "tfsId or remark", names of the other API family, ...),
-    # built by `body_rules()` from the same constants the handler uses.
-    body_rules: dict[str, Any] | None = None
-
-
-NOT_BLANK = r"\S"  # a string that is not empty after strip()
-
-
-def body_rules(
-    *,
-    properties: dict[str, dict[str, Any]] | None = None,
-    one_of_fields: tuple[str, ...] = (),
-    known_fields: tuple[str, ...] = (),
-    other_names: dict[str, str] | None = None,
-    description: str | None = None,
-) -> dict[str, Any]:
-    """The document's statement of a body's checks (see `parsing.bind` and the handlers):
-
-    - `properties`: per-field schemas that replace the model's (ranges, non-null, formats);
-    - `one_of_fields`: at least one of these must be given (a non-null integer, or a string
-      that is not blank);
-    - `known_fields`: `bind(require_known=True)` — a non-empty body must name one of these;
-    - `other_names`: a name of the other API family (e.g. `comment` for `remark`) needs the
-      field it stands for beside it, or the call is refused.
-    """
-    rules: dict[str, Any] = {}
-    if properties:
-        rules["properties"] = properties
-    any_of: list[dict[str, Any]] = []
-    if one_of_fields:
-        for name in one_of_fields:
-            given: dict[str, Any] = (
-                {"type": "string", "pattern": NOT_BLANK}
-                if name in ("remark", "comment")
-                else {"type": "integer"}
-            )
-            any_of.append({"required": [name], "properties": {name: given}})
-    elif known_fields:
-        any_of.append({"maxProperties": 0})
-        any_of += [{"required": [name]} for name in known_fields]
-    if any_of:
-        rules["anyOf"] = any_of
-    if other_names:
-        rules["dependentRequired"] = {other: [ours] for other, ours in other_names.items()}
-    if description:
-        rules["description"] = description
-    return rules
+    # The body's rules beyond its model's types: the handler binds with them and the
+    # document states them (app/server/bodies.py), one declaration for both.
+    body_rules: BodyRules[Any] | None = None
 
 
 def dump(result: Any) -> Any:

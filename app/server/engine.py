@@ -17,8 +17,10 @@ Decisions where 7pace documents nothing:
   formed, and a client racing the server's clock (the check expired a moment ago) should show a
   message, not fail.
 - `startTracking` with neither `tfsId` nor `remark` in its body uses the values set by
-  `selected`; with either in the body, the body's values are used as they are. (A body that
-  carries fields the API does not define instead is refused before it gets here.)
+  `selected`; with either in the body, the body's values are used as they are; with nothing
+  selected either, 409 `WorkItemIdOrCommentRequired` (the body was valid: the state refuses
+  it). A body that carries fields the API does not define instead is refused (400) before it
+  gets here, as are all stateless body rules (app/server/bodies.py).
 - `selected` answers the selection while no track runs (idle, clientInputRequired: the state
   fields stay as they are, the current-track fields are null), the running track while one runs.
 - `timestamp` = max(previous + 1, now in epoch milliseconds): strictly increasing on every
@@ -66,12 +68,9 @@ from app.api.models import (
 from app.server.clock import Clock
 from app.server.demo import APPLICATION_VERSION, ORGANIZATION_URL, DemoOrg
 from app.server.errors import (
-    LENGTH_POSITIVE,
-    LENGTH_REQUIRED,
     WORK_ITEM_OR_COMMENT_REQUIRED,
     WORK_LOG_RUNNING,
     ApiProblem,
-    bad_request,
     not_found,
 )
 from app.server.store import Store, WorkLogRow, from_epoch, to_epoch
@@ -471,10 +470,12 @@ class Engine:
         if tfs_id is None and remark is None:
             tfs_id, remark = self.state.selection.tfs_id, self.state.selection.remark
         if tfs_id is None and remark is None:
+            # 409, not 400: the body was valid; with a selection it would have started.
             raise ApiProblem(
-                400,
+                409,
                 WORK_ITEM_OR_COMMENT_REQUIRED,
-                "Tracking needs a work item or a comment: send tfsId or remark.",
+                "Tracking needs a work item or a comment: send tfsId or remark, or choose "
+                "them with selected first.",
             )
         if tfs_id is not None:
             self.require_work_item(tfs_id)
@@ -482,11 +483,6 @@ class Engine:
             activity = self.resolve_activity_type(activity_type_id)
         else:
             activity = self.state.selection.activity_type_id or self.org.default_activity_type_id
-        if time_zone is not None and not ZONE_MIN <= time_zone <= ZONE_MAX:
-            raise bad_request(
-                f"timeZone {time_zone} is out of range: send the UTC offset in minutes "
-                "(-720 to 840, east positive)."
-            )
         zone = self.state.time_zone if time_zone is None else time_zone
         now = self.clock.now()
         with self._transaction():
@@ -732,41 +728,19 @@ class Engine:
             moment = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
         return moment.astimezone(UTC)
 
-    @staticmethod
-    def _check_length(length: Any) -> float:
-        if length is None:
-            raise ApiProblem(400, LENGTH_REQUIRED, "length (seconds) is required.")
-        if length <= 0:
-            raise ApiProblem(
-                400, LENGTH_POSITIVE, f"length must be a positive number of seconds, not {length}."
-            )
-        if length > MAX_WORK_LOG_LENGTH:
-            raise bad_request(f"length {length} is longer than a day ({MAX_WORK_LOG_LENGTH} s).")
-        return float(length)
-
-    @staticmethod
-    def _check_timestamp(moment: datetime) -> None:
-        if not 1971 <= moment.year <= 2999:
-            raise bad_request(f"timestamp {moment.isoformat()} is out of range (1971-2999).")
-
     def create_work_log(
         self,
-        timestamp: datetime | None,
-        length: int | None,
+        timestamp: datetime,
+        length: int,
         billable_length: int | None,
         work_item_id: int | None,
         comment: str | None,
         activity_type_id: str | None,
     ) -> RestWorkLog:
-        if timestamp is None:
-            raise bad_request("timestamp (the start, local wall-clock time) is required.")
-        self._check_timestamp(timestamp)
-        seconds = self._check_length(length)
+        """A manual work log; the body's own rules (required fields, ranges, a work item or a
+        comment) are checked where it is bound (routes_rest.CREATE)."""
+        seconds = float(length)
         comment = (comment or "").strip() or None
-        if work_item_id is None and comment is None:
-            raise ApiProblem(
-                400, WORK_ITEM_OR_COMMENT_REQUIRED, "A work log needs a workItemId or a comment."
-            )
         if work_item_id is not None:
             self.require_work_item(work_item_id)
         activity = (
@@ -803,7 +777,7 @@ class Engine:
         if log is None:
             raise not_found(f"Work log {log_id} does not exist.")
         if "length" in changes:
-            seconds = self._check_length(changes["length"])
+            seconds = float(changes["length"])
             if log.running:
                 raise ApiProblem(
                     409,
@@ -815,7 +789,6 @@ class Engine:
             if log.billable_length is not None:
                 log.billable_length = min(log.billable_length, seconds)
         if changes.get("timestamp") is not None:
-            self._check_timestamp(changes["timestamp"])
             start = self._as_utc(changes["timestamp"], log.time_zone)
             assert start is not None
             log.start = start

@@ -55,32 +55,61 @@ class FaultState:
         return asdict(self.config)
 
 
-def _number(data: dict[str, Any], key: str, low: float, high: float) -> float:
-    value = data[key]
+# The settings' bounds, declared once: `_checked` validates from them and the OpenAPI
+# document states them (`FAULT_SCHEMA`, the body of PUT /_pacetray/faults).
+SHARES = {"latency": 60.0, "error_rate": 1.0, "rate_limit_rate": 1.0, "drop_rate": 1.0}
+STATUS_RANGE = (400, 599)
+FAULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **{name: {"type": "number", "minimum": 0, "maximum": top} for name, top in SHARES.items()},
+        "error_status": {
+            "type": "integer",
+            "minimum": STATUS_RANGE[0],
+            "maximum": STATUS_RANGE[1],
+        },
+        "retry_after": {"type": "integer", "minimum": 0},
+        "seed": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+    },
+    "description": "A partial object: the settings it names change, the others stay.",
+}
+
+
+def _whole(value: Any) -> Any:
+    """500.0 is the integer 500 in JSON (and to JSON Schema's `integer`)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
+
+
+def _number(data: dict[str, Any], key: str) -> float:
+    value, high = data[key], SHARES[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         raise ValueError(f"{key} must be a number, not {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{key} must be from {low} to {high}, not {value}")
+    if not 0 <= value <= high:
+        raise ValueError(f"{key} must be from 0 to {high:g}, not {value}")
     return float(value)
 
 
 def _checked(data: dict[str, Any]) -> FaultConfig:
-    seed = data["seed"]
+    seed = _whole(data["seed"])
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ValueError(f"seed must be a whole number or null, not {seed!r}")
-    status = data["error_status"]
-    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
-        raise ValueError(f"error_status must be an HTTP error status (400-599), not {status!r}")
-    retry_after = data["retry_after"]
+    status = _whole(data["error_status"])
+    low, high = STATUS_RANGE
+    if isinstance(status, bool) or not isinstance(status, int) or not low <= status <= high:
+        raise ValueError(f"error_status must be an HTTP error status ({low}-{high}), not {status}")
+    retry_after = _whole(data["retry_after"])
     if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 0:
         raise ValueError(f"retry_after must be a whole number of seconds, not {retry_after!r}")
     return FaultConfig(
-        latency=_number(data, "latency", 0, 60),
-        error_rate=_number(data, "error_rate", 0, 1),
+        latency=_number(data, "latency"),
+        error_rate=_number(data, "error_rate"),
         error_status=status,
-        rate_limit_rate=_number(data, "rate_limit_rate", 0, 1),
+        rate_limit_rate=_number(data, "rate_limit_rate"),
         retry_after=retry_after,
-        drop_rate=_number(data, "drop_rate", 0, 1),
+        drop_rate=_number(data, "drop_rate"),
         seed=seed,
     )
 

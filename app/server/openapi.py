@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -29,7 +28,7 @@ EXTRA = {
     401: "Unauthorized (UnauthorizedError)",
     409: "Conflict with the current state: WorkLogIsRunning (stop tracking before changing "
     "the length), WorkItemIdOrCommentRequired (the change would leave neither a work item "
-    "nor a comment)",
+    "nor a comment; or a start without tfsId and remark while nothing is selected)",
 }
 OAUTH_ERROR = {
     "type": "object",
@@ -65,6 +64,28 @@ TOKEN_FORM = {
 }
 
 
+BEARER = {"type": "http", "scheme": "bearer"}
+# How a token is minted (tracking-api.md §1): an OAuth code flow with a PIN instead of a
+# browser. Its tokenUrl names /token as the operation that grants credentials, so a
+# well-formed request with a code or refresh token the server does not know is rightly
+# refused (400 invalid_grant, RFC 6749 §5.2).
+PIN_PAIRING = {
+    "type": "oauth2",
+    "description": "PIN pairing: POST /api/pin/create gives a PIN and a secret; once the user "
+    "has approved the PIN (7pace's Apps page; the local server approves by itself or through "
+    "POST /_pacetray/pins/{pin}/approve), POST /token with grant_type=authorization_code and "
+    "code=<secret>. The access token it answers is sent as the bearer token.",
+    "flows": {
+        "authorizationCode": {
+            "authorizationUrl": "/api/pin/create",
+            "tokenUrl": "/token",
+            "refreshUrl": "/token",
+            "scopes": {},
+        }
+    },
+}
+
+
 def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     found: dict[tuple[str, str], tuple[type[BaseModel], JsonSchemaMode]] = {
         ("ErrorBody", "serialization"): (ErrorBody, "serialization")
@@ -72,6 +93,9 @@ def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchema
     for ep in endpoints:
         if isinstance(ep.body, type) and issubclass(ep.body, BaseModel):
             found[(ep.body.__name__, "validation")] = (ep.body, "validation")
+        if ep.body_rules is not None:
+            model = ep.body_rules.model
+            found[(model.__name__, "validation")] = (model, "validation")
         if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
             found[(ep.response.__name__, "serialization")] = (ep.response, "serialization")
     return list(found.values())
@@ -88,22 +112,6 @@ def _param(where: str, q: QueryParam, required: bool) -> dict[str, Any]:
         "description": q.description,
         "schema": q.schema(),
     }
-
-
-def _with_rules(
-    definitions: dict[str, Any], ref: dict[str, Any], rules: dict[str, Any]
-) -> dict[str, Any]:
-    """The model's schema, inline, with the endpoint's rules merged in."""
-    schema: dict[str, Any] = copy.deepcopy(definitions[ref["$ref"].rsplit("/", 1)[1]])
-    for key, value in rules.items():
-        if key == "properties":
-            schema.setdefault("properties", {})
-            for name, replacement in value.items():
-                title = schema["properties"].get(name, {}).get("title")
-                schema["properties"][name] = {**replacement, **({"title": title} if title else {})}
-        else:
-            schema[key] = value
-    return schema
 
 
 def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[str, Any]:
@@ -144,8 +152,9 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
     elif ep.body is not None:
         if ep.body_schema is not None:
             body_schema = ep.body_schema
-        elif isinstance(ep.body, type) and ep.body_rules:
-            body_schema = _with_rules(definitions, refs[(ep.body, "validation")], ep.body_rules)
+        elif ep.body_rules is not None:
+            name = refs[(ep.body_rules.model, "validation")]["$ref"].rsplit("/", 1)[1]
+            body_schema = ep.body_rules.schema(definitions[name])
         elif isinstance(ep.body, type):
             body_schema = refs[(ep.body, "validation")]
         else:
@@ -192,7 +201,7 @@ def build_openapi(endpoints: list[Endpoint]) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "components": {
             "schemas": definitions,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": BEARER, "pinPairing": PIN_PAIRING},
         },
         "security": [{"bearer": []}],
         "paths": paths,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -17,10 +19,87 @@ from app.server.errors import bad_request
 log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
 M = TypeVar("M", bound=BaseModel)
-_INT = re.compile(r"(-?)0*(\d{1,18})")  # leading zeros do not count towards the 18 digits
+# Leading zeros do not count towards the 18 digits; 0-9 only (int() reads other scripts' digits).
+_INT = re.compile(r"(-?)0*(\d{1,18})", re.ASCII)
 # What `parse_bool` accepts, exactly (the OpenAPI document states this pattern).
 BOOL_PATTERN = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)$"
 _BOOL = re.compile(BOOL_PATTERN)
+
+
+# What `str.strip()` removes: a text made only of these is blank. The document's patterns are
+# built from the same set, so both judge alike (JSON Schema's `\s` is not Python's).
+BLANK = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+BLANKS = "[" + "".join(f"\\u{ord(c):04x}" for c in BLANK) + "]"
+NOT_BLANK = "[^" + BLANKS[1:]
+
+
+def digits_between(low: str, high: str) -> str:
+    """A regex for the decimal strings of one width from `low` to `high` (inclusive)."""
+    if not low:
+        return ""
+    if low[0] == high[0]:
+        return low[0] + digits_between(low[1:], high[1:])
+    rest = len(low) - 1
+    parts = [low[0] + digits_between(low[1:], "9" * rest)]
+    if int(high[0]) - int(low[0]) > 1:
+        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}]" + "[0-9]" * rest)
+    parts.append(high[0] + digits_between("0" * rest, high[1:]))
+    return "(" + "|".join(parts) + ")"
+
+
+def whole_number_pattern(low: int, high: int) -> str:
+    """A regex for the decimal text of a whole number from `low` >= 1 to `high`, with leading
+    zeros allowed (as `parse_int` reads it)."""
+    alternatives = []
+    for width in range(len(str(low)), len(str(high)) + 1):
+        first, last = max(low, 10 ** (width - 1)), min(high, 10**width - 1)
+        alternatives.append(digits_between(str(first), str(last)))
+    return "0*(" + "|".join(alternatives) + ")"
+
+
+_LEAP_YY = "(0[48]|[2468][048]|[13579][26])"  # two-digit multiples of 4, 00 excluded
+
+
+def _leap_years(years: tuple[int, int] | None) -> str:
+    if years is None:
+        return f"([0-9]{{2}}{_LEAP_YY}|{_LEAP_YY}00)"
+    parts = []
+    for century in range(years[0] // 100, years[1] // 100 + 1):
+        first, last = max(years[0], century * 100), min(years[1], century * 100 + 99)
+        if (first, last) == (century * 100 + 1, century * 100 + 99) or (first, last) == (
+            century * 100,
+            century * 100 + 99,
+        ):
+            parts.append(f"{century:02d}{_LEAP_YY}")
+            if first == century * 100 and calendar.isleap(first):
+                parts.append(f"{century:02d}00")
+        else:
+            parts += [f"{y:04d}" for y in range(first, last + 1) if calendar.isleap(y)]
+    return "(" + "|".join(parts) + ")"
+
+
+def date_time_pattern(years: tuple[int, int] | None = None) -> str:
+    """Exactly what `parse_wire_datetime` (then `datetime`) accepts, as a JSON Schema pattern:
+    a calendar date (years within `years`), T or a space, hh:mm[:ss], up to 9 fraction digits
+    after . or , and an optional offset under 24 h (Z, +hh:mm, +hhmm), blanks around. JSON
+    Schema's `format: date-time` is RFC 3339, which needs the offset this API leaves out."""
+    year = (
+        digits_between(f"{years[0]:04d}", f"{years[1]:04d}")
+        if years
+        else "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    )
+    days = (
+        "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+        "|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+        "|02-(0[1-9]|1[0-9]|2[0-8]))"
+    )
+    date = f"({year}-{days}|{_leap_years(years)}-02-29)"
+    time = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?([.,][0-9]{1,9})?"
+    offset = "(Z|z|[+-](([01][0-9]|2[0-2]):?[0-9]{2}|23:?[0-5][0-9]))?"
+    return f"^{BLANKS}*{date}[T ]{time}{offset}{BLANKS}*$"
+
+
+DATE_TIME_PATTERN = date_time_pattern()
 
 
 def check_api_version(request: Request) -> None:

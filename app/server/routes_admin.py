@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from app.server.endpoints import Endpoint, Services
 from app.server.errors import bad_request, not_found
+from app.server.faults import FAULT_SCHEMA
 from app.server.parsing import json_body
 
 TAG = "admin"
@@ -58,6 +59,7 @@ ENDPOINTS: list[Endpoint] = [
         api_version=False,
         body="object",
         body_required=True,
+        body_schema=FAULT_SCHEMA,
     ),
     Endpoint(
         "POST",

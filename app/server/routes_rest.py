@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from starlette.requests import Request
 
@@ -13,21 +14,16 @@ from app.api.models import (
     RestWorkLogCreate,
     RestWorkLogPatch,
 )
-from app.server.endpoints import Endpoint, QueryParam, Services, body_rules
+from app.server.bodies import BodyRules, FieldRule
+from app.server.endpoints import Endpoint, QueryParam, Services
 from app.server.engine import MAX_WORK_LOG_LENGTH
 from app.server.errors import (
+    LENGTH_POSITIVE,
+    LENGTH_REQUIRED,
     WORK_ITEM_OR_COMMENT_REQUIRED,
-    ApiProblem,
-    bad_request,
     not_found,
 )
-from app.server.parsing import (
-    bind,
-    field_value,
-    json_body,
-    param,
-    with_field,
-)
+from app.server.parsing import json_body, param
 
 BASE = "/api/rest/"
 TAG = "rest"
@@ -47,25 +43,37 @@ async def activity_types(request: Request, s: Services) -> RestActivityTypes:
     return s.engine.rest_activity_types()
 
 
-# What the work log bodies must hold beyond their types (the engine checks the same).
-_LENGTH = {"type": "integer", "minimum": 1, "maximum": MAX_WORK_LOG_LENGTH}
-# The years the engine accepts (1971-2999), stated as a prefix of the date-time.
-_TIMESTAMP = {"type": "string", "format": "date-time", "pattern": "^(19[7-9][0-9]|2[0-9]{3})-"}
-CREATE_RULES = body_rules(
-    properties={"timestamp": _TIMESTAMP, "length": _LENGTH},
-    one_of_fields=("workItemId", "comment"),
-    other_names={name: ours for name, ours in TRACKING_NAMES.items()},
+# The work log bodies' rules, declared once: they bind and check the bodies, and the OpenAPI
+# document states them (app/server/bodies.py).
+YEARS = (1971, 2999)  # what the store holds
+_LENGTH = FieldRule(
+    "integer",
+    1,
+    MAX_WORK_LOG_LENGTH,  # a manual work log longer than a day is a typo
+    missing_code=LENGTH_REQUIRED,
+    low_code=LENGTH_POSITIVE,
+    what=" (seconds)",
 )
-PATCH_RULES = body_rules(
-    properties={"length": _LENGTH, "timestamp": {"anyOf": [_TIMESTAMP, {"type": "null"}]}},
-    known_fields=(
-        "timestamp",
-        "length",
-        "billableLength",
-        "workItemId",
-        "comment",
-        "activityTypeId",
-    ),
+CREATE = BodyRules(
+    RestWorkLogCreate,
+    "POST workLogs",
+    CREATE_EXAMPLE,
+    fields={
+        "timestamp": FieldRule("date-time", years=YEARS, required=True, what=" (the start)"),
+        "length": replace(_LENGTH, required=True),
+    },
+    one_of=("workItemId", "comment"),
+    one_of_code=WORK_ITEM_OR_COMMENT_REQUIRED,
+    other_names=TRACKING_NAMES,
+)
+PATCH = BodyRules(
+    RestWorkLogPatch,
+    "PATCH workLogs",
+    PATCH_EXAMPLE,
+    fields={
+        "timestamp": FieldRule("date-time", years=YEARS),  # null: left as it is
+        "length": replace(_LENGTH, nullable=False),
+    },
     other_names=TRACKING_NAMES,
 )
 
@@ -91,31 +99,10 @@ async def work_logs(request: Request, s: Services) -> list[RestWorkLog]:
 
 
 async def create_work_log(request: Request, s: Services) -> RestWorkLog:
-    data = await json_body(request, required=True, example=CREATE_EXAMPLE)
-    if not isinstance(data, dict):
-        raise bad_request(f"The body must be a JSON object such as {CREATE_EXAMPLE}.")
-    if field_value(data, "timestamp") is None:
-        raise bad_request(f"timestamp (the start) is required, e.g. {CREATE_EXAMPLE}.")
-    length = field_value(data, "length")
-    length_given = length is not None  # absent or null: LengthIsRequired
-    body, unknown = bind(
-        RestWorkLogCreate,
-        with_field(data, "length", length if length_given else 0),
-        CREATE_EXAMPLE,
-        "POST workLogs",
-        other_names=TRACKING_NAMES,
-    )
-    if unknown and body.work_item_id is None and not (body.comment or "").strip():
-        # Name what was sent instead: the caller meant something by it.
-        raise ApiProblem(
-            400,
-            WORK_ITEM_OR_COMMENT_REQUIRED,
-            f"A work log needs a workItemId or a comment; {', '.join(unknown)} "
-            f"{'is' if len(unknown) == 1 else 'are'} not a work log field.",
-        )
+    body = CREATE.bind(await json_body(request, required=True, example=CREATE_EXAMPLE)).model
     return s.engine.create_work_log(
         body.timestamp,
-        body.length if length_given else None,
+        body.length,
         body.billable_length,
         body.work_item_id,
         body.comment,
@@ -127,10 +114,7 @@ async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
     log_id = str(request.path_params["id"])
     if not _GUID.fullmatch(log_id):
         raise not_found(f"Work log {log_id!r} does not exist (work log ids are GUIDs).")
-    data = await json_body(request, required=True, example=PATCH_EXAMPLE)
-    body, _ = bind(
-        RestWorkLogPatch, data, PATCH_EXAMPLE, "PATCH workLogs", other_names=TRACKING_NAMES
-    )
+    body = PATCH.bind(await json_body(request, required=True, example=PATCH_EXAMPLE)).model
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     return s.engine.patch_work_log(log_id.lower(), changes)
 
@@ -166,7 +150,7 @@ ENDPOINTS: list[Endpoint] = [
         envelope=True,
         body=RestWorkLogCreate,
         body_required=True,
-        body_rules=CREATE_RULES,
+        body_rules=CREATE,
         response=RestWorkLog,
     ),
     Endpoint(
@@ -178,7 +162,7 @@ ENDPOINTS: list[Endpoint] = [
         envelope=True,
         body=RestWorkLogPatch,
         body_required=True,
-        body_rules=PATCH_RULES,
+        body_rules=PATCH,
         response=RestWorkLog,
         statuses=(409,),  # a running work log's length; neither work item nor comment left
     ),

@@ -22,7 +22,6 @@ from app.server.endpoints import Endpoint, QueryParam, Services
 from app.server.parsing import json_body, param
 from app.server.tracking_calls import (
     ADJUST_EXAMPLE,
-    ADJUST_RULES,
     COUNT,
     EXPAND,
     OPTION,
@@ -32,9 +31,7 @@ from app.server.tracking_calls import (
     SEARCH_EXAMPLE,
     SEARCH_SCHEMA,
     SELECT_EXAMPLE,
-    SELECT_RULES,
     START_EXAMPLE,
-    START_RULES,
 )
 
 BASE = "/api/tracking/client/"
@@ -144,7 +141,7 @@ ENDPOINTS: list[Endpoint] = [
         "(the running track while one runs).",
         body=SelectRequest,
         body_required=True,
-        body_rules=SELECT_RULES,
+        body_rules=calls.SELECT,
         response=Track,
     ),
     *_pair(
@@ -164,9 +161,10 @@ ENDPOINTS: list[Endpoint] = [
         start_tracking,
         "Starts tracking (closing a running track first).",
         body=StartRequest,
-        body_required=True,  # in the document: without a selection it is needed
-        body_rules=START_RULES,
+        body_required=False,  # absent: the selection is tracked
+        body_rules=calls.START,
         response=TrackingState,
+        statuses=(409,),  # neither tfsId nor remark, and no selection to fall back on
     ),
     *_pair(
         "POST",
@@ -204,7 +202,7 @@ ENDPOINTS: list[Endpoint] = [
         "Changes the running track's remark or activity type.",
         body=AdjustRequest,
         body_required=True,
-        body_rules=ADJUST_RULES,
+        body_rules=calls.ADJUST,
         response=TrackingState,
         statuses=(409,),  # clearing the remark of a track without a work item
     ),

@@ -24,10 +24,11 @@ from app.api.models import (
     Track,
     TrackingState,
 )
-from app.server.endpoints import QueryParam, Services, body_rules
+from app.server.bodies import BodyRules, FieldRule
+from app.server.endpoints import QueryParam, Services
 from app.server.engine import UNSET, ZONE_MAX, ZONE_MIN
-from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, ApiProblem, bad_request
-from app.server.parsing import bind, field_value, integral, parse_int, with_field
+from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, bad_request
+from app.server.parsing import BLANKS, bind, integral, parse_int, whole_number_pattern
 
 LATEST_DEFAULT, LATEST_MAX = 10, 500
 MAX_QUERY = 500
@@ -58,22 +59,31 @@ SEARCH_EXAMPLE = '1201 (a work item id; to search by title, use searchByQuery {"
 # What the REST family calls the tracking bodies' fields: sent here, they would be lost.
 REST_NAMES = {"workItemId": "tfsId", "comment": "remark"}
 
-# What each body must hold beyond its model's types, for the OpenAPI document; the checks
-# themselves are in the functions below and in the engine, over the same constants.
-START_RULES = body_rules(
-    properties={"timeZone": {"type": "integer", "minimum": ZONE_MIN, "maximum": ZONE_MAX}},
-    one_of_fields=("tfsId", "remark"),
+# The bodies' rules, declared once: they bind and check the bodies below, and the OpenAPI
+# document states them (app/server/bodies.py).
+START = BodyRules(
+    StartRequest,
+    "startTracking",
+    START_EXAMPLE,
+    # Absent or null: the time zone of the last track.
+    fields={"timeZone": FieldRule("integer", ZONE_MIN, ZONE_MAX, omissible=True)},
+    one_of=("tfsId", "remark"),
+    one_of_code=WORK_ITEM_OR_COMMENT_REQUIRED,
+    one_of_fallback=True,
+    require_known=False,
     other_names=REST_NAMES,
-    description="tfsId or a remark is needed, unless `selected` set one before (then the "
-    "body may be {} or absent).",
+    description="Without tfsId and remark (the body may be {} or absent) the selection made "
+    "with `selected` is tracked; with none made, 409 WorkItemIdOrCommentRequired. A body "
+    "with fields this API does not define needs tfsId or remark (else 400).",
 )
-SELECT_RULES = body_rules(
-    known_fields=("tfsId", "remark", "activityTypeId", "calculateTotals"),
+SELECT = BodyRules(SelectRequest, "selected", SELECT_EXAMPLE, other_names=REST_NAMES)
+ADJUST = BodyRules(
+    AdjustRequest,
+    "adjust",
+    ADJUST_EXAMPLE,
+    any_of=("remark", "activityTypeId"),
     other_names=REST_NAMES,
 )
-ADJUST_RULES = body_rules(other_names=REST_NAMES) | {
-    "anyOf": [{"required": ["remark"]}, {"required": ["activityTypeId"]}]
-}
 QUERY_TEXT = {"type": "string", "maxLength": MAX_QUERY}
 SEARCH_BY_QUERY_SCHEMA: dict[str, Any] = {
     "oneOf": [
@@ -82,15 +92,13 @@ SEARCH_BY_QUERY_SCHEMA: dict[str, Any] = {
     ]
 }
 # A work item id: 1 to 2^31-1, as a number or as decimal digits (optionally after "#").
-_ID_DIGITS = (
-    "0*([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}"
-    "|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}"
-    "|21474836[0-3][0-9]|214748364[0-7])"
-)
 SEARCH_SCHEMA: dict[str, Any] = {
     "oneOf": [
         {"type": "integer", "minimum": 1, "maximum": MAX_WORK_ITEM_ID},
-        {"type": "string", "pattern": f"^\\s*#?{_ID_DIGITS}\\s*$"},
+        {
+            "type": "string",
+            "pattern": f"^{BLANKS}*#?{whole_number_pattern(1, MAX_WORK_ITEM_ID)}{BLANKS}*$",
+        },
     ]
 }
 
@@ -121,7 +129,7 @@ def current(s: Services, expand: Any = None) -> TrackingState:
 def selected(s: Services, body: Any) -> Track:
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {SELECT_EXAMPLE}.")
-    request, _ = bind(SelectRequest, body, SELECT_EXAMPLE, "selected", other_names=REST_NAMES)
+    request = SELECT.bind(body).model
     return s.engine.select(
         request.tfs_id, request.remark, request.activity_type_id, request.calculate_totals
     )
@@ -133,30 +141,10 @@ def latest(s: Services, count: Any = None) -> LatestResult:
 
 
 def start_tracking(s: Services, body: Any = None) -> TrackingState:
-    data = {} if body is None else body
-    zone_given = not (isinstance(data, dict) and field_value(data, "timeZone") is None)
-    if not zone_given:  # absent: the zone of the last track (placeholder only for validation)
-        data = with_field(data, "timeZone", 0)
-    request, unknown = bind(
-        StartRequest,
-        data,
-        START_EXAMPLE,
-        "startTracking",
-        other_names=REST_NAMES,
-        require_known=False,
-    )
-    if unknown and request.tfs_id is None and not (request.remark or "").strip():
-        # Without tfsId and remark the selection is tracked; a body that meant something else
-        # (fields this API does not define) must not silently start a track on it.
-        raise ApiProblem(
-            400,
-            WORK_ITEM_OR_COMMENT_REQUIRED,
-            f"startTracking needs tfsId or remark; {', '.join(unknown)} "
-            f"{'is' if len(unknown) == 1 else 'are'} not a field of this API, e.g. "
-            f"{START_EXAMPLE}.",
-        )
+    bound = START.bind({} if body is None else body)
+    request = bound.model
     return s.engine.start(
-        request.time_zone if zone_given else None,
+        None if "timeZone" in bound.missing else request.time_zone,
         request.tfs_id,
         request.remark,
         request.activity_type_id,
@@ -188,10 +176,8 @@ def activity_check(s: Services) -> TrackingState:
 def adjust(s: Services, body: Any) -> TrackingState:
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {ADJUST_EXAMPLE}.")
-    request, _ = bind(AdjustRequest, body, ADJUST_EXAMPLE, "adjust", other_names=REST_NAMES)
+    request = ADJUST.bind(body).model
     present = request.model_fields_set
-    if not present & {"remark", "activity_type_id"}:
-        raise bad_request(f"adjust needs remark and/or activityTypeId, e.g. {ADJUST_EXAMPLE}.")
     return s.engine.adjust(
         request.remark if "remark" in present else UNSET,
         request.activity_type_id if "activity_type_id" in present else UNSET,

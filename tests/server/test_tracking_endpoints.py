@@ -94,10 +94,11 @@ async def test_start_tracking_opens_a_work_log(
 
 
 async def test_start_needs_a_work_item_or_a_remark(client: httpx.AsyncClient) -> None:
+    # A valid body, but nothing selected to fall back on: the state refuses it (409).
     response = await client.post(T + "startTracking", params=V, json={"timeZone": 0})
-    assert_error(response, 400, "WorkItemIdOrCommentRequired")
+    assert_error(response, 409, "WorkItemIdOrCommentRequired")
     response = await client.post(T + "startTracking", params=V, json={"timeZone": 0, "remark": " "})
-    assert_error(response, 400, "WorkItemIdOrCommentRequired")
+    assert_error(response, 409, "WorkItemIdOrCommentRequired")
     assert (await state(client)).track.tracking_state is TrackingStateKind.IDLE
 
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
+from app.server.endpoints import QueryParam
 from app.server.errors import (
     ENTITY_NOT_FOUND,
     QUOTA_EXCEEDED,
@@ -33,6 +34,10 @@ from app.server.hub.session import CLOSE_POLICY, CLOSE_TOO_BIG, Closing, Session
 log = logging.getLogger("app.server.hub")
 
 RS = "\x1e"
+# Declared once: it validates the query and is what the OpenAPI document states.
+NEGOTIATE_VERSION = QueryParam(
+    "negotiateVersion", "integer", "0 (default) or 1; higher asks for 1", minimum=0, maximum=10**9
+)
 INVOCATION, STREAM_ITEM, COMPLETION, STREAM_INVOCATION, CANCEL, PING, CLOSE = range(1, 8)
 PING_FRAME = '{"type":6}' + RS
 
@@ -49,14 +54,11 @@ async def negotiate(hub: Hub, request: Request) -> Response:
     """`POST …/negotiate[?negotiateVersion=1]`: a connection token for the WebSocket."""
     try:
         user = authenticate(hub.services, request)
-        raw = request.query_params.get("negotiateVersion", "0")
         try:
-            asked = int(raw)
-        except ValueError:
-            asked = -1
-        if asked < 0:
-            return JSONResponse({"error": f"negotiateVersion {raw!r} is not a number."}, 400)
-        version = min(asked, 1)
+            asked = NEGOTIATE_VERSION.parse(request.query_params.get("negotiateVersion"))
+        except ApiProblem as problem:  # ASP.NET Core's negotiate error shape, not 7pace's
+            return JSONResponse({"error": problem.message}, 400)
+        version = min(asked or 0, 1)
         # Version 0 has no separate token: the connection id is what the client sends back.
         negotiation = hub.registry.negotiate(user, "core", same_id=version == 0)
     except ApiProblem as problem:

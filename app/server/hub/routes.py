@@ -111,28 +111,184 @@ def hub_routes(hub: Hub) -> list[BaseRoute]:
     return routes
 
 
+_ERROR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+_CORE_ERROR = {  # ASP.NET Core's negotiate refuses with {"error": "..."}
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"error": {"type": "string"}},
+                "required": ["error"],
+            }
+        }
+    }
+}
+_JSON_OBJECT = {"content": {"application/json": {"schema": {"type": "object"}}}}
+# The bearer token in the header, or in the access_token query parameter for clients that
+# cannot set headers (browsers' WebSockets): either satisfies negotiate.
+SECURITY_SCHEMES = {"accessToken": {"type": "apiKey", "in": "query", "name": "access_token"}}
+_HUB_AUTH: list[dict[str, list[str]]] = [{"bearer": []}, {"accessToken": []}]
+# Every hub path besides its own answers: a body over the limit (app/server/limits.py), and
+# the fault switch's 429 and 500 (tests only).
+_ALWAYS = {
+    "413": {"description": "Request body over 1 MiB (RequestTooLarge)", **_ERROR},
+    "429": {"description": "Too many requests (QuoteExceededError; see Retry-After)", **_ERROR},
+    "500": {"description": "Server error (UnexpectedError)", **_ERROR},
+}
+_CONNECTION_TOKEN = {
+    "name": "connectionToken",
+    "in": "query",
+    "required": True,
+    "description": "the token negotiate answered",
+    "schema": {"type": "string"},
+}
+# What `classic._hub_names` accepts: a JSON list naming only this hub (any case).
+_CONNECTION_DATA = {
+    "name": "connectionData",
+    "in": "query",
+    "required": True,
+    "description": 'the hubs to use, as JSON: [{"name":"trackinghub"}]',
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {
+                            "type": "string",
+                            "pattern": "^"
+                            + "".join(f"[{c.upper()}{c}]" for c in classic.HUB_NAME)
+                            + "$",
+                        }
+                    },
+                    "required": ["name"],
+                },
+            }
+        }
+    },
+}
+
+
+def _core_negotiate() -> dict[str, Any]:
+    version = core.NEGOTIATE_VERSION
+    return {
+        "security": _HUB_AUTH,
+        "parameters": [
+            {
+                "name": version.name,
+                "in": "query",
+                "required": False,
+                "description": version.description,
+                "schema": version.schema(),
+            }
+        ],
+        "responses": {
+            "200": {"description": "A connection token for the WebSocket", **_JSON_OBJECT},
+            "400": {"description": "A malformed negotiateVersion", **_CORE_ERROR},
+            "401": {"description": "Unauthorized (UnauthorizedError)", **_ERROR},
+            "413": _ALWAYS["413"],
+            "429": {
+                "description": "Too many requests or a hub limit (QuoteExceededError; see "
+                "Retry-After)",
+                **_ERROR,
+            },
+            "500": _ALWAYS["500"],
+        },
+    }
+
+
+def _classic_negotiate() -> dict[str, Any]:
+    return {
+        "security": _HUB_AUTH,
+        "parameters": [
+            {
+                "name": "clientProtocol",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string", "enum": list(classic.PROTOCOLS)},
+            },
+            _CONNECTION_DATA,
+        ],
+        "responses": {
+            "200": {"description": "A connection token for connect", **_JSON_OBJECT},
+            "400": {"description": "A malformed clientProtocol or connectionData", **_ERROR},
+            "401": {"description": "Unauthorized (UnauthorizedError)", **_ERROR},
+            "404": {"description": "A hub this server does not have (EntityNotFound)", **_ERROR},
+            "413": _ALWAYS["413"],
+            "429": {
+                "description": "Too many requests or a hub limit (QuoteExceededError; see "
+                "Retry-After)",
+                **_ERROR,
+            },
+            "500": _ALWAYS["500"],
+        },
+    }
+
+
+def _classic_start() -> dict[str, Any]:
+    return {
+        "security": [],  # the connection token is the authority
+        "parameters": [_CONNECTION_TOKEN],
+        "responses": {
+            "200": {"description": '{"Response":"started"}', **_JSON_OBJECT},
+            "400": {"description": "The connection's WebSocket is not open yet", **_ERROR},
+            "404": {"description": "An unknown or expired connectionToken", **_ERROR},
+            **_ALWAYS,
+        },
+    }
+
+
+def _classic_abort() -> dict[str, Any]:
+    return {
+        "security": [],
+        "parameters": [_CONNECTION_TOKEN | {"required": False}],
+        "responses": {
+            "200": {"description": "Ended (an unknown token ends nothing); no body"},
+            **_ALWAYS,
+        },
+    }
+
+
+def _classic_ping() -> dict[str, Any]:
+    return {
+        "security": [],
+        "parameters": [],
+        "responses": {"200": {"description": '{"Response":"pong"}', **_JSON_OBJECT}, **_ALWAYS},
+    }
+
+
+# The HTTP calls the document describes; the others answer 400 to every request (classic HTTP
+# transports, not offered) and so are no operations a client could use: they are named in
+# the tag's description instead.
+_OPERATIONS: dict[HttpHandler, Callable[[], dict[str, Any]]] = {
+    core.negotiate: _core_negotiate,
+    classic.negotiate: _classic_negotiate,
+    classic.start: _classic_start,
+    classic.abort: _classic_abort,
+    classic.ping: _classic_ping,
+}
+NOT_OFFERED = {(method, path) for method, path, handler, _ in HTTP if handler not in _OPERATIONS}
+TAG_DESCRIPTION = (
+    "The SignalR hub's HTTP calls (ASP.NET Core and classic); its WebSockets have no OpenAPI "
+    "form. The classic HTTP transports (connect, reconnect, poll and send over plain HTTP) "
+    "are not offered: every request to them answers 400 ApiVersionError."
+)
+
+
 def openapi_paths() -> dict[str, dict[str, Any]]:
     """The hub's HTTP calls for /api/openapi.json (the WebSockets have no OpenAPI form)."""
     paths: dict[str, dict[str, Any]] = {}
-    for method, path, _, summary in HTTP:
+    for method, path, handler, summary in HTTP:
+        describe = _OPERATIONS.get(handler)
+        if describe is None:
+            continue
         operation_id = method.lower() + path.replace("/", "_").replace(".", "_")
         paths.setdefault(path, {})[method.lower()] = {
             "summary": summary,
             "tags": [TAG],
             "operationId": operation_id,
-            "parameters": [
-                {
-                    "name": "access_token",
-                    "in": "query",
-                    "required": False,
-                    "description": "the bearer token, for clients that cannot set headers",
-                    "schema": {"type": "string"},
-                }
-            ],
-            "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
-                "401": {"description": "Unauthorized (UnauthorizedError)"},
-                "429": {"description": "A hub limit was reached (QuoteExceededError)"},
-            },
+            **describe(),
         }
     return paths
