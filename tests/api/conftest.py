@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,8 @@ import pytest
 
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.config import FaultConfig, ServerConfig
+from app.server.config import ServerConfig
+from tests.support.faults import set_faults
 
 if TYPE_CHECKING:
     from app.server.runner import ServerThread
@@ -122,18 +122,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThre
         yield server
 
 
-def set_faults(server: ServerThread, **faults: Any) -> None:
-    body = {**asdict(FaultConfig()), **faults}
-    response = httpx.put(
-        f"{server.url}/_pacetray/faults",
-        json=body,
-        headers={"Authorization": f"Bearer {server.token}"},
-    )
-    response.raise_for_status()
-
-
 @pytest.fixture
 def live(live_server: ServerThread) -> Iterator[ServerThread]:
-    set_faults(live_server)
+    set_faults(live_server.url, live_server.token)
     yield live_server
-    set_faults(live_server)
+    set_faults(live_server.url, live_server.token)

@@ -30,9 +30,9 @@ from tests.cli.conftest import (
     client_env,
     free_port,
     pacetray,
-    wait_for,
 )
 from tests.support.hubgate import HubGate
+from tests.support.wait import wait_for
 
 
 def _lines(stream: IO[str], into: queue.Queue[str]) -> None:
@@ -134,7 +134,7 @@ def test_watch_prints_a_change_made_by_another_process_and_ctrl_c_exits_0(
 ) -> None:
     w: Watch = watch(server)
     assert "Not tracking" in w.line(10)
-    wait_for(lambda: hub_connections(server) >= 1, timeout=10)
+    wait_for(lambda: hub_connections(server) >= 1, timeout=10, interval=0.05)
     started = pacetray(client_env(home, server), "start", "--remark", "watched from afar")
     assert started.returncode == 0, started.stderr
     line = w.line_with("Tracking", timeout=2)
@@ -148,7 +148,7 @@ def test_watch_json_prints_one_object_per_line(server: ServerThread, watch: Any)
     w: Watch = watch(server, "--json")
     first = json.loads(w.line(10))
     assert first["track"]["trackingState"] in ("idle", 1, "Idle")
-    wait_for(lambda: hub_connections(server) >= 1, timeout=10)
+    wait_for(lambda: hub_connections(server) >= 1, timeout=10, interval=0.05)
     api(server, "POST", "startTracking", {"timeZone": 0, "remark": "json watch"})
     second = json.loads(w.line(2))
     assert second["track"]["remark"] == "json watch"

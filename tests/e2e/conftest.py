@@ -66,17 +66,6 @@ class LiveServer:
 
         return asyncio.run(fetch())
 
-    def set_faults(self, **faults: Any) -> None:
-        import httpx
-
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=faults,
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=10,
-        )
-        response.raise_for_status()
-
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:

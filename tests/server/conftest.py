@@ -3,12 +3,11 @@ hand-driven or real clock) and the real uvicorn server on 127.0.0.1 (ServerThrea
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -25,20 +24,6 @@ T = "/api/tracking/client/"
 R = "/api/rest/"
 # A Wednesday, 10:00 UTC: snooze targets below are computed from it.
 START = datetime(2026, 9, 30, 10, 0, tzinfo=UTC)
-
-X = TypeVar("X")
-
-
-def wait_for(probe: Callable[[], X | None], timeout: float = 10.0, every: float = 0.05) -> X:
-    """Polls `probe` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s (last: {value!r})")
-        time.sleep(every)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

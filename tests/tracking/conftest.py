@@ -9,8 +9,8 @@ in seconds; the tracker's `sleep(s)` sleeps `s / speed` real seconds.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,9 @@ from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
 from app.server.app import create_app
 from app.server.clock import ManualClock, ScaledClock
-from app.server.config import FaultConfig, ServerConfig
+from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.faults import set_faults
 
 TOKEN = "tracking-test-token-0123456789"
 WORK_ITEM = 1201  # a demo work item (Task "Add card vault API client")
@@ -59,14 +60,7 @@ class LiveServer:
 
     def set_faults(self, **faults: Any) -> None:
         """Replaces the fault settings (unnamed ones back to off)."""
-        body = {**asdict(FaultConfig()), **faults}
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=body,
-            headers={"Authorization": f"Bearer {self.thread.token}"},
-            timeout=10,
-        )
-        response.raise_for_status()
+        set_faults(self.url, self.thread.token, **faults)
 
     def client(self, **kwargs: Any) -> TrackingClient:
         """A client of this server; retries of reads take (real) milliseconds."""
@@ -162,34 +156,6 @@ class ScriptedActivity:
         self.available = False
 
 
-async def wait_until(probe: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    """Awaits (real seconds) until `probe()` is truthy; returns its value or fails."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
-        await asyncio.sleep(0.01)
-
-
-async def wait_async(
-    probe: Callable[[], Awaitable[Any]], timeout: float = 10.0, what: str = ""
-) -> Any:
-    """Like `wait_until` for an async probe (e.g. reading the server)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
-        await asyncio.sleep(0.02)
-
-
 # --- offline journal and idle tests: a server on a hand-driven clock that goes away and comes
 # back on the same port and data dir (offline for real: connections are refused meanwhile) ---
 
@@ -251,15 +217,9 @@ class RestartableServer:
         return state
 
     def set_faults(self, **faults: Any) -> None:
-        body = {**asdict(FaultConfig()), **faults}
+        """Replaces the fault settings (unnamed ones back to off)."""
         assert self.thread is not None
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=body,
-            headers={"Authorization": f"Bearer {self.thread.token}"},
-            timeout=10,
-        )
-        response.raise_for_status()
+        set_faults(self.url, self.thread.token, **faults)
 
 
 JOURNAL_START = datetime(2026, 9, 30, 8, 0, tzinfo=UTC)

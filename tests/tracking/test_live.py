@@ -36,7 +36,8 @@ from app.tracking.live import LiveStatus, LiveUpdates, describe_live
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
 from tests.support.hubgate import HubGate
-from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer, wait_until
+from tests.support.wait import wait_until
+from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer
 from tests.tracking.test_tracker import NO_429_RETRY, Activity, Counting, Harness
 
 PROTOCOLS = ["core", "classic"]

@@ -42,15 +42,8 @@ from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
-from tests.tracking.conftest import (
-    OTHER_ITEM,
-    TOKEN,
-    WORK_ITEM,
-    LiveServer,
-    ScriptedActivity,
-    wait_async,
-    wait_until,
-)
+from tests.support.wait import wait_until
+from tests.tracking.conftest import OTHER_ITEM, TOKEN, WORK_ITEM, LiveServer, ScriptedActivity
 
 __all__ = [
     "OTHER_ITEM",
@@ -58,9 +51,7 @@ __all__ = [
     "WORK_ITEM",
     "LiveServer",
     "ScriptedActivity",
-    "wait_async",
     "wait_signal",
-    "wait_until",
 ]
 
 # 429 must reach the tracker (its pause), other reads retried quickly

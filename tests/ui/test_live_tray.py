@@ -24,7 +24,8 @@ from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
 from tests.support.hubgate import HubGate
-from tests.ui.conftest import TOKEN, WORK_ITEM, LiveServer, wait_signal, wait_until
+from tests.support.wait import wait_until
+from tests.ui.conftest import TOKEN, WORK_ITEM, LiveServer, wait_signal
 
 
 def with_live(bridge: TrackerBridge, tracker: Tracker, client: TrackingClient, sleep: Any) -> None:
