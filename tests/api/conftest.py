@@ -18,6 +18,7 @@ from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
 from app.server.config import ServerConfig
 from tests.support.faults import set_faults
+from tests.support.servers import loopback_config, running_server
 
 if TYPE_CHECKING:
     from app.server.runner import ServerThread
@@ -85,7 +86,7 @@ TOKEN = "server-token-abcdef0123456789"
 
 
 def server_config(data_dir: Path, **kwargs: Any) -> ServerConfig:
-    return ServerConfig(port=0, token=TOKEN, data_dir=data_dir, **kwargs)
+    return loopback_config(data_dir, TOKEN, **kwargs)
 
 
 @pytest.fixture
@@ -115,10 +116,8 @@ LOOPBACK = "http://127.0.0.1"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """One real uvicorn server on loopback per test module (faults reset after each test)."""
-    from app.server.runner import ServerThread
-
     config = server_config(tmp_path_factory.mktemp("server"), approve_pins=True)
-    with ServerThread(config) as server:
+    with running_server(config) as server:
         yield server
 
 

@@ -129,11 +129,10 @@ def keyring_values(home: Home) -> list[str]:
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One real local server on a free loopback port for a whole test module."""
-    from app.server.config import ServerConfig
-    from app.server.runner import ServerThread
+    from tests.support.servers import loopback_config, running_server  # the server: lazily
 
     data = tmp_path_factory.mktemp("server-data")
-    with ServerThread(ServerConfig(port=0, data_dir=data, token=SERVER_TOKEN)) as server:
+    with running_server(loopback_config(data, SERVER_TOKEN)) as server:
         yield server
 
 

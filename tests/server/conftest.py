@@ -17,6 +17,7 @@ from app.server.app import create_app, services_of
 from app.server.clock import Clock, ManualClock
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.servers import loopback_config, server_pool
 
 TOKEN = "test-server-token"
 V = {"api-version": "3.2"}
@@ -39,11 +40,9 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
 
 @pytest.fixture
 def config(tmp_path: Path) -> ServerConfig:
-    return ServerConfig(
-        host="127.0.0.1",
-        port=0,
-        token=TOKEN,
-        data_dir=tmp_path / "server",
+    return loopback_config(
+        tmp_path / "server",
+        TOKEN,
         activity_check_interval=15 * 60,
         activity_check_wait=60,
         max_track=12 * 3600,
@@ -92,16 +91,9 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def server_factory(config: ServerConfig) -> Iterator[Callable[..., ServerThread]]:
-    servers: list[ServerThread] = []
-
-    def start(**changes: Any) -> ServerThread:
-        server = ServerThread(replace(config, **changes)).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    """`server_factory(**changes)`: a started server on `config` with the changes."""
+    with server_pool() as pool:
+        yield lambda **changes: pool.start(replace(config, **changes))
 
 
 def http_client(server: ServerThread, token: str | None = TOKEN) -> httpx.Client:

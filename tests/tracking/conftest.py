@@ -21,11 +21,11 @@ import pytest
 from app.activity.base import SourceStatus
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.app import create_app
 from app.server.clock import ManualClock, ScaledClock
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
 from tests.support.faults import set_faults
+from tests.support.servers import loopback_config, server_pool, start_server
 
 TOKEN = "tracking-test-token-0123456789"
 WORK_ITEM = 1201  # a demo work item (Task "Add card vault API client")
@@ -75,28 +75,21 @@ ServerFactory = Callable[..., LiveServer]
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     """`server_factory(speed=20, activity_check_interval=60, activity_check_wait=30, ...)`."""
-    started: list[LiveServer] = []
+    with server_pool() as pool:
 
-    def start(speed: float = 20.0, **changes: Any) -> LiveServer:
-        config = ServerConfig(
-            host="127.0.0.1",
-            port=0,
-            token=TOKEN,
-            data_dir=tmp_path / f"server{len(started)}",
-            activity_check_interval=changes.pop("activity_check_interval", 60.0),
-            activity_check_wait=changes.pop("activity_check_wait", 30.0),
-            clock_speed=speed,
-        )
-        config = replace(config, **changes)
-        clock = ScaledClock(speed)
-        thread = ServerThread(config, app=create_app(config, clock=clock)).start()
-        live = LiveServer(thread, clock, config)
-        started.append(live)
-        return live
+        def start(speed: float = 20.0, **changes: Any) -> LiveServer:
+            config = loopback_config(
+                tmp_path / f"server{len(pool.started)}",
+                TOKEN,
+                activity_check_interval=changes.pop("activity_check_interval", 60.0),
+                activity_check_wait=changes.pop("activity_check_wait", 30.0),
+                clock_speed=speed,
+            )
+            config = replace(config, **changes)
+            clock = ScaledClock(speed)
+            return LiveServer(pool.start(config, clock), clock, config)
 
-    yield start
-    for live in started:
-        live.thread.stop()
+        yield start
 
 
 @pytest.fixture
@@ -177,7 +170,7 @@ class RestartableServer:
     def start(self) -> RestartableServer:
         assert self.thread is None, "already running"
         config = replace(self.config, port=self.port)
-        self.thread = ServerThread(config, app=create_app(config, clock=self.clock)).start()
+        self.thread = start_server(config, self.clock)
         self.port = self.thread.port
         return self
 
@@ -232,11 +225,9 @@ def restartable(tmp_path: Path) -> Iterator[Callable[..., RestartableServer]]:
     made: list[RestartableServer] = []
 
     def make(**changes: Any) -> RestartableServer:
-        config = ServerConfig(
-            host="127.0.0.1",
-            port=0,
-            token=TOKEN,
-            data_dir=tmp_path / f"restartable{len(made)}",
+        config = loopback_config(
+            tmp_path / f"restartable{len(made)}",
+            TOKEN,
             activity_check_interval=changes.pop("activity_check_interval", 0.0),
             activity_check_wait=changes.pop("activity_check_wait", 60.0),
             max_track=changes.pop("max_track", 0.0),
