@@ -15,17 +15,12 @@ from tests.support.wait import wait_for
 
 @pytest.fixture
 def checking_server(tmp_path: Path) -> Iterator[Any]:
-    from app.server.config import ServerConfig
-    from app.server.runner import ServerThread
+    from tests.support.servers import loopback_config, running_server  # the server: lazily
 
-    config = ServerConfig(
-        port=0,
-        data_dir=tmp_path / "server",
-        token=SERVER_TOKEN,
-        activity_check_interval=1.0,
-        activity_check_wait=120.0,
+    config = loopback_config(
+        tmp_path / "server", SERVER_TOKEN, activity_check_interval=1.0, activity_check_wait=120.0
     )
-    with ServerThread(config) as server:
+    with running_server(config) as server:
         yield server
 
 

@@ -18,8 +18,7 @@ from typing import IO, Any
 
 import pytest
 
-from app.server.app import create_app, hub_of
-from app.server.config import ServerConfig
+from app.server.app import hub_of
 from app.server.runner import ServerThread
 from tests.cli.conftest import (
     ROOT,
@@ -31,7 +30,7 @@ from tests.cli.conftest import (
     free_port,
     pacetray,
 )
-from tests.support.hubgate import HubGate
+from tests.support.servers import loopback_config, running_server, start_gated
 from tests.support.wait import wait_for
 
 
@@ -112,17 +111,15 @@ def watch(home: Home) -> Iterator[Any]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(ServerConfig(port=0, data_dir=tmp_path / "data", token=SERVER_TOKEN)) as s:
+    with running_server(loopback_config(tmp_path / "data", SERVER_TOKEN)) as s:
         yield s
 
 
 @pytest.fixture
 def hubless(tmp_path: Path) -> Iterator[ServerThread]:
-    config = ServerConfig(port=0, data_dir=tmp_path / "hubless", token=SERVER_TOKEN)
-    gate = HubGate(create_app(config))
-    gate.status = 404
-    with ServerThread(config, app=gate) as s:  # type: ignore[arg-type]
-        yield s
+    thread, _ = start_gated(loopback_config(tmp_path / "hubless", SERVER_TOKEN), hub_status=404)
+    yield thread
+    thread.stop()
 
 
 def hub_connections(server: ServerThread) -> int:

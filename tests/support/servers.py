@@ -18,6 +18,7 @@ from app.server.app import create_app
 from app.server.clock import Clock
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.hubgate import HubGate
 
 
 def loopback_config(data_dir: Path, token: str, **changes: Any) -> ServerConfig:
@@ -29,6 +30,15 @@ def start_server(config: ServerConfig, clock: Clock | None = None) -> ServerThre
     """A started server; with `clock` (scaled or manual) the server's app runs on it."""
     app = create_app(config, clock=clock) if clock is not None else None
     return ServerThread(config, app=app).start()
+
+
+def start_gated(
+    config: ServerConfig, clock: Clock | None = None, hub_status: int | None = None
+) -> tuple[ServerThread, HubGate]:
+    """A started server behind a HubGate (its hub can be missing or go away: `gate.status`)."""
+    gate = HubGate(create_app(config, clock=clock))
+    gate.status = hub_status
+    return ServerThread(config, app=gate).start(), gate  # type: ignore[arg-type]  # ASGI app
 
 
 class ServerPool:
