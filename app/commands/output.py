@@ -17,10 +17,10 @@ from app.api.models import (
     Track,
     TrackingState,
     TrackingStateKind,
-    WorkItem,
 )
 from app.commands.durations import format_hms
 from app.commands.journal_view import JournalEntry, JournalView
+from app.tracking.display import track_subject, work_item_label
 
 _STOP_REASONS = {
     StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK: "nobody answered the activity check",
@@ -58,22 +58,6 @@ def state_activity_types(state: TrackingState) -> list[ActivityType]:
     return list(state.settings.activity_type.activity_types)
 
 
-def work_item_label(item: WorkItem) -> str:
-    return f"#{item.id} {item.title}" if item.title else f"#{item.id}"
-
-
-def subject(track: Track) -> str:
-    """What a track is about: work item and remark, as far as it has them."""
-    parts: list[str] = []
-    if track.work_item is not None:
-        parts.append(work_item_label(track.work_item))
-    elif track.tfs_id is not None:
-        parts.append(f"#{track.tfs_id}")
-    if track.remark:
-        parts.append(f"“{track.remark}”")
-    return " ".join(parts) if parts else "(no work item, no remark)"
-
-
 def _activity_suffix(activity_id: str | None, names: dict[str, str]) -> str:
     if not activity_id or activity_id == NOT_SET_ACTIVITY_ID:
         return ""
@@ -89,7 +73,7 @@ def describe_state(state: TrackingState, names: dict[str, str] | None = None) ->
     lines: list[str] = []
     if track.is_tracking:
         length = format_hms(track.current_track_length)
-        lines.append(f"Tracking {subject(track)} — {length}{activity}")
+        lines.append(f"Tracking {track_subject(track)} — {length}{activity}")
         if track.check_running:
             left = track.activity_check.seconds_left if track.activity_check else None
             within = f" within {left} s" if left is not None else ""
@@ -103,7 +87,7 @@ def describe_state(state: TrackingState, names: dict[str, str] | None = None) ->
             reason = _STOP_REASONS.get(track.stopped_track_type, "the server stopped it")
             lines.append(f"The last track was stopped: {reason}.")
         if track.tfs_id is not None or track.remark:
-            lines.append(f"Selected for the next start: {subject(track)}{activity}")
+            lines.append(f"Selected for the next start: {track_subject(track)}{activity}")
     if track.total_me_today_length is not None:
         lines.append(f"Today: {format_hms(track.total_me_today_length)}")
     return lines
@@ -115,10 +99,10 @@ def describe_selected(
     """`selected` answers with the running track while tracking, not with the selection."""
     if track.is_tracking and requested is not None and track.tfs_id != requested:
         return [
-            f"Selected #{requested} for the next start; still tracking {subject(track)}",
+            f"Selected #{requested} for the next start; still tracking {track_subject(track)}",
         ]
     activity = _activity_suffix(track.activity_type_id, names or {})
-    return [f"Selected {subject(track)}{activity}; `pacetray start` tracks it"]
+    return [f"Selected {track_subject(track)}{activity}; `pacetray start` tracks it"]
 
 
 def _time(value: datetime | None) -> str:
@@ -139,7 +123,7 @@ def describe_latest(result: LatestResult, names: dict[str, str] | None = None) -
             span += "-" + _time(log.end_time)[-5:]
         track = Track(work_item=log.work_item, remark=log.remark)
         activity = _activity_suffix(log.activity_type_id, names)
-        lines.append(f"{span}  {format_hms(log.period_length)}  {subject(track)}{activity}")
+        lines.append(f"{span}  {format_hms(log.period_length)}  {track_subject(track)}{activity}")
     return lines
 
 
@@ -184,7 +168,7 @@ def describe_journal_entry(entry: JournalEntry) -> str:
     if entry.kind in ("start", "select", "adjust"):
         track = Track(tfs_id=entry.args.get("tfs_id"), remark=entry.args.get("remark"))
         if track.tfs_id is not None or track.remark:
-            text += " " + subject(track)
+            text += " " + track_subject(track)
     if entry.kind == "stop" and entry.args.get("reason") == 1:
         text += " (machine: lock, sleep or idle)"
     return text

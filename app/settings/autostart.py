@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.settings.atomic import write_atomic
 from app.settings.errors import AutostartError
 from app.settings.model import Settings
 
@@ -93,16 +93,8 @@ def enable(
     path = path or default_entry_path()
     text = desktop_entry(list(command) if command is not None else default_command())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pacetray-", suffix=".desktop", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 is needlessly private for a launcher
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # a launcher is no secret: the usual 0644, not the helper's private default
+        write_atomic(path, text.encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise AutostartError(
             f"cannot write the autostart entry {path}: {exc.strerror}; check that the folder "

@@ -8,12 +8,11 @@ A file whose mode lets anyone but the owner read it is refused, like ssh does wi
 from __future__ import annotations
 
 import json
-import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
+from app.settings.atomic import write_atomic
 from app.settings.errors import SecretsFileError
 
 FILE_MODE = 0o600
@@ -68,17 +67,9 @@ class SecretsFile:
 
     def _write(self, data: dict[str, str]) -> None:
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".secrets-", dir=self.path.parent)  # 0600 (FILE_MODE)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(data, out)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(
+                self.path, json.dumps(data).encode("utf-8"), mode=FILE_MODE, dir_mode=0o700
+            )
         except OSError as exc:
             raise SecretsFileError(
                 f"cannot write the secrets file {self.path}: {exc.strerror}"

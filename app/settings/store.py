@@ -10,8 +10,6 @@ top-level and inside tables, so switching versions back and forth loses nothing.
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import tomllib
 import types
 import typing
@@ -21,6 +19,7 @@ from typing import Any
 
 import tomli_w
 
+from app.settings.atomic import write_atomic
 from app.settings.errors import SettingsFileError, SettingValueError
 from app.settings.model import Settings
 from app.settings.paths import settings_path
@@ -50,16 +49,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     existing = _read(path) or {}
     data = _merge(_to_toml(settings), existing, Settings)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".toml", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(HEADER.encode("utf-8"))
-                tomli_w.dump(data, out)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, HEADER.encode("utf-8") + tomli_w.dumps(data).encode("utf-8"))
     except OSError as exc:
         raise SettingsFileError(f"cannot write the settings file {path}: {exc.strerror}") from exc
     return path

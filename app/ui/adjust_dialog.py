@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import ActivityType, Track
-from app.ui.tray import work_item_text
+from app.tracking.display import work_item_text
 
 
 class AdjustDialog(QDialog):

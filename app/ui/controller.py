@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QSystemTrayIco
 
 from app.api.models import LatestWorkLog, SnoozeOption, StoppedTrackType, TrackingState
 from app.settings import Settings
+from app.tracking.display import work_item_text
 from app.tracking.events import JournalConflict, RateLimited, ServerStopped
 from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
@@ -26,7 +27,7 @@ from app.ui.adjust_dialog import AdjustDialog
 from app.ui.bridge import TrackerBridge, parse_work_item_id
 from app.ui.fallback_window import TRAY_WAIT, FallbackWindow, TrayWatcher
 from app.ui.notifications import Kind, Notifier
-from app.ui.tray import TrayIcon, TrayMenu, work_item_text
+from app.ui.tray import TrayIcon, TrayMenu
 
 if TYPE_CHECKING:
     from app.ui.hotkeys import HotkeyService

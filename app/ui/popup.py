@@ -44,8 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import ActivityType, TrackingState, WorkItem
+from app.tracking.display import NO_WORK_ITEM, work_item_row
 from app.ui.bridge import TrackerBridge
-from app.ui.search_model import ResultsModel, work_item_text
+from app.ui.search_model import ResultsModel
 
 log = logging.getLogger(__name__)
 
@@ -460,7 +461,7 @@ class Popup(QWidget):
     def _state_changed(self, state: TrackingState | None) -> None:
         track = state.track if state is not None else None
         if track is not None and track.is_tracking:
-            what = work_item_text(track.work_item) if track.work_item else "(no work item)"
+            what = work_item_row(track.work_item) if track.work_item else NO_WORK_ITEM
             if track.work_item is None and track.tfs_id is not None:
                 what = f"#{track.tfs_id}"
             remark = f" — {track.remark}" if track.remark else ""

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import SnoozeOption, TrackingState, WorkItem
+from app.api.models import SnoozeOption, TrackingState
+from app.tracking.display import describe_work
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt, IdlePrompt
 from app.tracking.idle import AwayBooking, IdleChoice, away_booking
 from app.tracking.state import check_running, is_running
@@ -46,16 +47,6 @@ SNOOZE_LABELS = {
 ERROR_STYLE = "color: #c62828;"
 KEEP_TIP = "Keep the idle time on the track"
 EN_DASH = "\u2013"  # between the times of a span
-
-
-def describe_work(work_item: WorkItem | None, remark: str | None) -> str:
-    """`#1201 Add card vault API client`, else the remark, else a neutral phrase."""
-    if work_item is not None:
-        title = f" {work_item.title}" if work_item.title else ""
-        return f"#{work_item.id}{title}"
-    if remark:
-        return f"“{remark}”"
-    return "the running track"
 
 
 def format_countdown(seconds: int) -> str:

@@ -10,20 +10,13 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
 from app.api.models import LatestResult, SearchResult, WorkItem
+from app.tracking.display import work_item_row
 
 WORK_ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's WorkItem; None on a header
 RECENT_GROUP = "Recent"
 OTHER_GROUP = "Other work items"
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def work_item_text(item: WorkItem) -> str:
-    """One line: `Task #1201  Add card vault API client  ·  Webshop`."""
-    kind = f"{item.type} " if item.type else ""
-    title = item.title or "(no title)"
-    project = f"  ·  {item.team_project}" if item.team_project else ""
-    return f"{kind}#{item.id}  {title}{project}"
 
 
 def _swatch(color: str | None) -> QIcon:
@@ -65,10 +58,10 @@ class ResultsModel(QStandardItemModel):
             header.setData(f"Group {name}", Qt.ItemDataRole.AccessibleTextRole)
             self.appendRow(header)
             for item in items:
-                row = QStandardItem(_swatch(item.color), work_item_text(item))
+                row = QStandardItem(_swatch(item.color), work_item_row(item))
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 row.setData(item, WORK_ITEM_ROLE)
-                row.setToolTip(item.work_item_link or work_item_text(item))
+                row.setToolTip(item.work_item_link or work_item_row(item))
                 self.appendRow(row)
 
     def work_item_at(self, index: _Index) -> WorkItem | None:

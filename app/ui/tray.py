@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from app.api.models import LatestWorkLog, SnoozeOption, TrackingState, WorkItem
+from app.api.models import LatestWorkLog, SnoozeOption, TrackingState
+from app.tracking.display import work_item_text
 from app.tracking.state import check_running, is_running
 from app.ui.icons import TrayState, icon_for
 
@@ -25,12 +26,6 @@ SNOOZE_LABELS = {
 def format_seconds(seconds: float) -> str:
     total = max(0, int(seconds))
     return f"{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}"
-
-
-def work_item_text(item: WorkItem | None, remark: str | None = None) -> str:
-    if item is None:
-        return remark or "(no work item)"
-    return f"#{item.id} {item.title or ''}".strip()
 
 
 def tray_state(

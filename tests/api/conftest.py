@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,9 @@ import pytest
 
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.config import FaultConfig, ServerConfig
+from app.server.config import ServerConfig
+from tests.support.faults import set_faults
+from tests.support.servers import loopback_config, running_server
 
 if TYPE_CHECKING:
     from app.server.runner import ServerThread
@@ -85,7 +86,7 @@ TOKEN = "server-token-abcdef0123456789"
 
 
 def server_config(data_dir: Path, **kwargs: Any) -> ServerConfig:
-    return ServerConfig(port=0, token=TOKEN, data_dir=data_dir, **kwargs)
+    return loopback_config(data_dir, TOKEN, **kwargs)
 
 
 @pytest.fixture
@@ -115,25 +116,13 @@ LOOPBACK = "http://127.0.0.1"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
     """One real uvicorn server on loopback per test module (faults reset after each test)."""
-    from app.server.runner import ServerThread
-
     config = server_config(tmp_path_factory.mktemp("server"), approve_pins=True)
-    with ServerThread(config) as server:
+    with running_server(config) as server:
         yield server
-
-
-def set_faults(server: ServerThread, **faults: Any) -> None:
-    body = {**asdict(FaultConfig()), **faults}
-    response = httpx.put(
-        f"{server.url}/_pacetray/faults",
-        json=body,
-        headers={"Authorization": f"Bearer {server.token}"},
-    )
-    response.raise_for_status()
 
 
 @pytest.fixture
 def live(live_server: ServerThread) -> Iterator[ServerThread]:
-    set_faults(live_server)
+    set_faults(live_server.url, live_server.token)
     yield live_server
-    set_faults(live_server)
+    set_faults(live_server.url, live_server.token)

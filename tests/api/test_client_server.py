@@ -4,7 +4,6 @@ produce (faults injected through its admin endpoint), retries without sleeping."
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import httpx
@@ -27,6 +26,7 @@ from app.api.models import (
     SnoozeOption,
     StoppedTrackType,
     StopReason,
+    TrackingState,
     TrackingStateKind,
 )
 from app.api.retry import RetryPolicy
@@ -36,20 +36,23 @@ from tests.api.conftest import (
     RecordingTransport,
     SleepRecorder,
     server_config,
-    set_faults,
 )
+from tests.support.faults import set_faults
+from tests.support.wait import wait_until
 
 DEVELOPMENT = "5f8a3c1e-2b4d-4e6f-8a9b-0c1d2e3f4a03"
 
 
-async def wait_for(client: TrackingClient, kind: TrackingStateKind, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while True:
+async def state_of_kind(
+    client: TrackingClient, kind: TrackingStateKind, seconds: float = 5.0
+) -> TrackingState:
+    """The server's state once it is of `kind` (its clock runs checks on its own)."""
+
+    async def probe() -> TrackingState | None:
         state = await client.current()
-        if state.track.tracking_state is kind:
-            return state
-        assert time.monotonic() < deadline, f"state stayed {state.track.tracking_state!r}"
-        await asyncio.sleep(0.02)
+        return state if state.track.tracking_state is kind else None
+
+    return await wait_until(probe, seconds, f"the state {kind.name}", interval=0.02)
 
 
 # --- every call, in-process over ASGI -----------------------------------------------------
@@ -100,11 +103,11 @@ async def test_activity_check_and_snooze(tmp_path: Path, sleeps: SleepRecorder) 
         LOOPBACK, token=TOKEN, transport=httpx.ASGITransport(app=app), sleep=sleeps
     ) as client:
         await client.start_tracking(tfs_id=1201)
-        check = await wait_for(client, TrackingStateKind.ACTIVITY_CHECK)
+        check = await state_of_kind(client, TrackingStateKind.ACTIVITY_CHECK)
         assert check.track.check_running
         answered = await client.activity_check()
         assert answered.track.tracking_state is TrackingStateKind.TRACKING
-        await wait_for(client, TrackingStateKind.ACTIVITY_CHECK)
+        await state_of_kind(client, TrackingStateKind.ACTIVITY_CHECK)
         snoozed = await client.idle_check(SnoozeOption.ONE_HOUR)
         assert snoozed.track.tracking_state is TrackingStateKind.TRACKING
         await asyncio.sleep(0.3)  # three intervals: a snoozed track is not asked again
@@ -178,7 +181,7 @@ def live_client(
     ("status", "error"), [(500, ServerError), (503, ServerError), (403, ForbiddenError)]
 )
 async def test_injected_status_errors(live, sleeps, status: int, error: type[Exception]) -> None:
-    set_faults(live, error_rate=1.0, error_status=status)
+    set_faults(live.url, live.token, error_rate=1.0, error_status=status)
     retry = RetryPolicy(max_attempts=3, base_delay=0.5, random=lambda: 0.0)
     client, recorder = live_client(live, sleeps, retry=retry)
     async with client:
@@ -193,7 +196,7 @@ async def test_injected_status_errors(live, sleeps, status: int, error: type[Exc
 
 
 async def test_reads_recover_after_transient_errors(live, sleeps) -> None:
-    set_faults(live, error_rate=0.5, error_status=503, seed=7)
+    set_faults(live.url, live.token, error_rate=0.5, error_status=503, seed=7)
     client, recorder = live_client(live, sleeps, retry=RetryPolicy(max_attempts=10))
     async with client:
         for _ in range(10):
@@ -203,7 +206,7 @@ async def test_reads_recover_after_transient_errors(live, sleeps) -> None:
 
 
 async def test_writes_are_not_retried_on_server_errors(live, sleeps) -> None:
-    set_faults(live, error_rate=1.0, error_status=503)
+    set_faults(live.url, live.token, error_rate=1.0, error_status=503)
     client, recorder = live_client(live, sleeps)
     async with client:
         with pytest.raises(ServerError):
@@ -212,7 +215,7 @@ async def test_writes_are_not_retried_on_server_errors(live, sleeps) -> None:
 
 
 async def test_rate_limit_honours_retry_after(live, sleeps) -> None:
-    set_faults(live, rate_limit_rate=1.0, retry_after=3)
+    set_faults(live.url, live.token, rate_limit_rate=1.0, retry_after=3)
     retry = RetryPolicy(max_attempts=2, base_delay=0.1, random=lambda: 0.0)
     client, recorder = live_client(live, sleeps, retry=retry)
     async with client:
@@ -225,7 +228,7 @@ async def test_rate_limit_honours_retry_after(live, sleeps) -> None:
 
 
 async def test_slow_answer_is_a_timeout(live, sleeps) -> None:
-    set_faults(live, latency=1.0)
+    set_faults(live.url, live.token, latency=1.0)
     client, _ = live_client(live, sleeps, timeout=0.2, retry=RetryPolicy.none())
     async with client:
         with pytest.raises(RequestTimeout) as info:
@@ -235,7 +238,7 @@ async def test_slow_answer_is_a_timeout(live, sleeps) -> None:
 
 
 async def test_dropped_connection(live, sleeps) -> None:
-    set_faults(live, drop_rate=1.0)
+    set_faults(live.url, live.token, drop_rate=1.0)
     client, recorder = live_client(live, sleeps)
     async with client:
         with pytest.raises(ConnectionFailed) as info:

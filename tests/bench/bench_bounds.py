@@ -137,7 +137,8 @@ def tray_worker(url: str, token: str) -> int:
     from app.ui.controller import Controller
     from app.ui.gc_trap import GuiThreadCollector
     from app.ui.icons import TrayState
-    from tests.bench.stall_probe import DriftProbe, wait_until
+    from tests.bench.stall_probe import POLL, DriftProbe
+    from tests.support.wait import wait_until
 
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
@@ -164,7 +165,9 @@ def tray_worker(url: str, token: str) -> int:
                     bridge.start_polling()
                     controller.start()
                     collector.settle()
-                    await wait_until(lambda: bridge.state is not None, 30, "a first state")
+                    await wait_until(
+                        lambda: bridge.state is not None, 30, "a first state", interval=POLL
+                    )
                     if not await bridge.start(1349, "drip bench"):
                         raise RuntimeError(f"start failed: {bridge.last_error}")
                     probe.start()
@@ -175,6 +178,7 @@ def tray_worker(url: str, token: str) -> int:
                         lambda: controller.tray.tray_state is TrayState.OFFLINE,
                         10 * DEADLINE,
                         "the offline state",
+                        interval=POLL,
                     )
                     figures["offline"] = time.perf_counter() - begin
                     await asyncio.wait_for(stop, 10 * DEADLINE)

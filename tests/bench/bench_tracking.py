@@ -27,13 +27,11 @@ import httpx
 from app.activity.base import SourceStatus
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.app import create_app
 from app.server.clock import ScaledClock
-from app.server.config import ServerConfig
-from app.server.runner import ServerThread
 from app.tracking.events import ServerStopped, TrackerEvent
 from app.tracking.journal import Journal
 from app.tracking.tracker import Tracker
+from tests.support.servers import loopback_config, start_server
 
 SPEED = 240.0  # virtual seconds per real second: 8 hours in 2 minutes
 DAY = 8 * 3600.0
@@ -103,16 +101,14 @@ class DayResult:
 
 async def simulate_day(wait: float, data_dir: Path, live: bool = False) -> DayResult:
     clock = ScaledClock(SPEED)
-    config = ServerConfig(
-        host="127.0.0.1",
-        port=0,
-        token=TOKEN,
-        data_dir=data_dir,
+    config = loopback_config(
+        data_dir,
+        TOKEN,
         activity_check_interval=INTERVAL,
         activity_check_wait=wait,
         clock_speed=SPEED,
     )
-    server = ServerThread(config, app=create_app(config, clock=clock)).start()
+    server = start_server(config, clock)
     invocations: Counter[str] = Counter()
     if live:
         from app.server.app import hub_of

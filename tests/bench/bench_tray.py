@@ -78,14 +78,9 @@ class LocalServer:
         self.url = first.removeprefix("Listening on ")
 
     def set_faults(self, **faults: float) -> None:
-        import httpx
+        from tests.support.faults import set_faults
 
-        httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=faults,
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=10,
-        ).raise_for_status()
+        set_faults(self.url, TOKEN, reset=False, **faults)
 
     def stop(self) -> None:
         self.proc.terminate()

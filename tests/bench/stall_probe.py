@@ -13,15 +13,17 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.support.wait import wait_until
 
 os.environ.setdefault("QT_API", "pyside6")
 
 SEARCH_TEXT = "login"
 KEY_GAP = 0.12  # seconds between keystrokes: brisk typing
 WORK_ITEM = 1349  # in the local server's demo data ("Fix login timeout on slow networks")
+POLL = 0.05  # wait_until's polling: coarse, so the waiting adds little to the measured loop
 
 
 class DriftProbe:
@@ -52,14 +54,6 @@ class DriftProbe:
             self.lates.append(max(0.0, now - self._last - self.interval))
             self.at.append(now)
         self._last = now
-
-
-async def wait_until(probe: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def _build(url: str, token: str, home: Path) -> dict[str, Any]:
@@ -120,7 +114,9 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
         controller.start()
         parts["settle"]()
         controller.prepare_popup_soon()  # as app/ui/session.py does after start
-    await wait_until(lambda: bridge.state is not None, 30, "the first tracking state")
+    await wait_until(
+        lambda: bridge.state is not None, 30, "the first tracking state", interval=POLL
+    )
     marks["open popup"] = time.perf_counter()
     popup = None
     if controller is not None:
@@ -134,7 +130,9 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
             QTest.keyClicks(popup.search, char)
             await asyncio.sleep(KEY_GAP)
         # The first hit is #1349 ("Fix login timeout on slow networks"); Enter starts it.
-        await wait_until(lambda: popup.chosen_work_item() is not None, 30, "a search hit")
+        await wait_until(
+            lambda: popup.chosen_work_item() is not None, 30, "a search hit", interval=POLL
+        )
         QTest.keyClick(popup.search, Qt.Key.Key_Return)
     else:
         marks["typing"] = time.perf_counter()
@@ -143,10 +141,12 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
             task = bridge.run(bridge.search(SEARCH_TEXT[:n]))
             task.add_done_callback(lambda t: results.append(t.result()))
             await asyncio.sleep(KEY_GAP)
-        await wait_until(lambda: len(results) == len(SEARCH_TEXT), 30, "the search answers")
+        await wait_until(
+            lambda: len(results) == len(SEARCH_TEXT), 30, "the search answers", interval=POLL
+        )
         bridge.run(bridge.start(tfs_id=WORK_ITEM))
     marks["start/stop"] = time.perf_counter()
-    await wait_until(lambda: is_running(bridge.state), 30, "tracking to start")
+    await wait_until(lambda: is_running(bridge.state), 30, "tracking to start", interval=POLL)
     if controller is not None:
         stopped = await controller.start_or_stop()  # the menu's Start/Stop
     else:

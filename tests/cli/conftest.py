@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,11 +129,10 @@ def keyring_values(home: Home) -> list[str]:
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One real local server on a free loopback port for a whole test module."""
-    from app.server.config import ServerConfig
-    from app.server.runner import ServerThread
+    from tests.support.servers import loopback_config, running_server  # the server: lazily
 
     data = tmp_path_factory.mktemp("server-data")
-    with ServerThread(ServerConfig(port=0, data_dir=data, token=SERVER_TOKEN)) as server:
+    with running_server(loopback_config(data, SERVER_TOKEN)) as server:
         yield server
 
 
@@ -152,20 +151,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 15.0, every: float = 0.05) -> Any:
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(every)
 
 
 def pacetray_all(

@@ -9,29 +9,18 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import (
-    SERVER_TOKEN,
-    Home,
-    client_env,
-    current_state,
-    pacetray,
-    wait_for,
-)
+from tests.cli.conftest import SERVER_TOKEN, Home, client_env, current_state, pacetray
+from tests.support.wait import wait_for
 
 
 @pytest.fixture
 def checking_server(tmp_path: Path) -> Iterator[Any]:
-    from app.server.config import ServerConfig
-    from app.server.runner import ServerThread
+    from tests.support.servers import loopback_config, running_server  # the server: lazily
 
-    config = ServerConfig(
-        port=0,
-        data_dir=tmp_path / "server",
-        token=SERVER_TOKEN,
-        activity_check_interval=1.0,
-        activity_check_wait=120.0,
+    config = loopback_config(
+        tmp_path / "server", SERVER_TOKEN, activity_check_interval=1.0, activity_check_wait=120.0
     )
-    with ServerThread(config) as server:
+    with running_server(config) as server:
         yield server
 
 
@@ -44,7 +33,7 @@ def test_answering_and_snoozing_the_activity_check(home: Home, checking_server: 
     cli = client_env(home, checking_server)
     assert pacetray(cli, "start", "--remark", "checked").returncode == 0
 
-    track = wait_for(lambda: check_running(checking_server))
+    track = wait_for(lambda: check_running(checking_server), timeout=15, interval=0.05)
     assert track["activityCheck"]["isRunning"] is True
     status = pacetray(cli, "status")
     assert "Activity check" in status.stdout
@@ -56,7 +45,7 @@ def test_answering_and_snoozing_the_activity_check(home: Home, checking_server: 
     assert "Activity check" not in answered.stdout
 
     # The interval restarts: the next check comes, and a snooze answers it for an hour.
-    wait_for(lambda: check_running(checking_server))
+    wait_for(lambda: check_running(checking_server), timeout=15, interval=0.05)
     snoozed = pacetray(cli, "snooze", "1h", "--json")
     assert snoozed.returncode == 0, snoozed.stderr
     assert json.loads(snoozed.stdout)["track"]["trackingState"] == "tracking"

@@ -18,8 +18,7 @@ from typing import IO, Any
 
 import pytest
 
-from app.server.app import create_app, hub_of
-from app.server.config import ServerConfig
+from app.server.app import hub_of
 from app.server.runner import ServerThread
 from tests.cli.conftest import (
     ROOT,
@@ -30,9 +29,9 @@ from tests.cli.conftest import (
     client_env,
     free_port,
     pacetray,
-    wait_for,
 )
-from tests.support.hubgate import HubGate
+from tests.support.servers import loopback_config, running_server, start_gated
+from tests.support.wait import wait_for
 
 
 def _lines(stream: IO[str], into: queue.Queue[str]) -> None:
@@ -112,17 +111,15 @@ def watch(home: Home) -> Iterator[Any]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(ServerConfig(port=0, data_dir=tmp_path / "data", token=SERVER_TOKEN)) as s:
+    with running_server(loopback_config(tmp_path / "data", SERVER_TOKEN)) as s:
         yield s
 
 
 @pytest.fixture
 def hubless(tmp_path: Path) -> Iterator[ServerThread]:
-    config = ServerConfig(port=0, data_dir=tmp_path / "hubless", token=SERVER_TOKEN)
-    gate = HubGate(create_app(config))
-    gate.status = 404
-    with ServerThread(config, app=gate) as s:  # type: ignore[arg-type]
-        yield s
+    thread, _ = start_gated(loopback_config(tmp_path / "hubless", SERVER_TOKEN), hub_status=404)
+    yield thread
+    thread.stop()
 
 
 def hub_connections(server: ServerThread) -> int:
@@ -134,7 +131,7 @@ def test_watch_prints_a_change_made_by_another_process_and_ctrl_c_exits_0(
 ) -> None:
     w: Watch = watch(server)
     assert "Not tracking" in w.line(10)
-    wait_for(lambda: hub_connections(server) >= 1, timeout=10)
+    wait_for(lambda: hub_connections(server) >= 1, timeout=10, interval=0.05)
     started = pacetray(client_env(home, server), "start", "--remark", "watched from afar")
     assert started.returncode == 0, started.stderr
     line = w.line_with("Tracking", timeout=2)
@@ -148,7 +145,7 @@ def test_watch_json_prints_one_object_per_line(server: ServerThread, watch: Any)
     w: Watch = watch(server, "--json")
     first = json.loads(w.line(10))
     assert first["track"]["trackingState"] in ("idle", 1, "Idle")
-    wait_for(lambda: hub_connections(server) >= 1, timeout=10)
+    wait_for(lambda: hub_connections(server) >= 1, timeout=10, interval=0.05)
     api(server, "POST", "startTracking", {"timeZone": 0, "remark": "json watch"})
     second = json.loads(w.line(2))
     assert second["track"]["remark"] == "json watch"

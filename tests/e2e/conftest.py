@@ -27,9 +27,10 @@ import tomli_w
 
 from app.api.client import TrackingClient
 from app.api.models import TrackingState
-from app.server.config import FaultConfig, ServerConfig
+from app.server.config import FaultConfig
 from app.server.runner import ServerThread
 from tests.e2e.desktop import ARTIFACTS, ROOT, Desktop
+from tests.support.servers import loopback_config, server_pool
 from tests.support.xserver import have_xvfb
 
 TOKEN = "e2e-token"  # the local test server's bearer token (never a real one)
@@ -66,42 +67,19 @@ class LiveServer:
 
         return asyncio.run(fetch())
 
-    def set_faults(self, **faults: Any) -> None:
-        import httpx
-
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=faults,
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=10,
-        )
-        response.raise_for_status()
-
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
-    started: list[ServerThread] = []
+    with server_pool() as pool:
 
-    def start(**config: Any) -> LiveServer:
-        data = tmp_path / f"server{len(started)}"
-        data.mkdir()
-        thread = ServerThread(
-            ServerConfig(
-                host="127.0.0.1",
-                port=0,
-                token=TOKEN,
-                data_dir=data,
-                faults=FaultConfig(),
-                **config,
+        def start(**config: Any) -> LiveServer:
+            data = tmp_path / f"server{len(pool.started)}"
+            data.mkdir()
+            return LiveServer(
+                pool.start(loopback_config(data, TOKEN, faults=FaultConfig(), **config))
             )
-        )
-        thread.start()
-        started.append(thread)
-        return LiveServer(thread)
 
-    yield start
-    for thread in started:
-        thread.stop()
+        yield start
 
 
 @dataclass

@@ -3,12 +3,11 @@ hand-driven or real clock) and the real uvicorn server on 127.0.0.1 (ServerThrea
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +17,7 @@ from app.server.app import create_app, services_of
 from app.server.clock import Clock, ManualClock
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.servers import loopback_config, server_pool
 
 TOKEN = "test-server-token"
 V = {"api-version": "3.2"}
@@ -25,20 +25,6 @@ T = "/api/tracking/client/"
 R = "/api/rest/"
 # A Wednesday, 10:00 UTC: snooze targets below are computed from it.
 START = datetime(2026, 9, 30, 10, 0, tzinfo=UTC)
-
-X = TypeVar("X")
-
-
-def wait_for(probe: Callable[[], X | None], timeout: float = 10.0, every: float = 0.05) -> X:
-    """Polls `probe` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s (last: {value!r})")
-        time.sleep(every)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -54,11 +40,9 @@ def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, 
 
 @pytest.fixture
 def config(tmp_path: Path) -> ServerConfig:
-    return ServerConfig(
-        host="127.0.0.1",
-        port=0,
-        token=TOKEN,
-        data_dir=tmp_path / "server",
+    return loopback_config(
+        tmp_path / "server",
+        TOKEN,
         activity_check_interval=15 * 60,
         activity_check_wait=60,
         max_track=12 * 3600,
@@ -107,16 +91,9 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def server_factory(config: ServerConfig) -> Iterator[Callable[..., ServerThread]]:
-    servers: list[ServerThread] = []
-
-    def start(**changes: Any) -> ServerThread:
-        server = ServerThread(replace(config, **changes)).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    """`server_factory(**changes)`: a started server on `config` with the changes."""
+    with server_pool() as pool:
+        yield lambda **changes: pool.start(replace(config, **changes))
 
 
 def http_client(server: ServerThread, token: str | None = TOKEN) -> httpx.Client:

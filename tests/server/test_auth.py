@@ -15,8 +15,9 @@ import pytest
 from app.api.models import PinCreateResponse, PinStatus, PinStatusResponse, TokenResponse
 from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.wait import wait_for
 
-from .conftest import TOKEN, T, V, assert_error, http_client, wait_for
+from .conftest import TOKEN, T, V, assert_error, http_client
 
 Factory = Callable[..., ServerThread]
 
@@ -152,7 +153,7 @@ def test_access_tokens_expire_and_refresh_brings_them_back(server_factory: Facto
         tokens = exchange(anonymous, create_pin(anonymous).secret)
         assert tokens.expires_in == 1  # whole seconds on the wire, rounded up
         issued = time.time()
-        wait_for(lambda: time.time() > issued + 0.4, timeout=3)
+        wait_for(lambda: time.time() > issued + 0.4, timeout=3, interval=0.05)
         with http_client(server, tokens.access_token) as expired:
             response = expired.get(T + "current", params=V)
         assert "expired" in assert_error(response, 401, "UnauthorizedError")["message"]
@@ -165,7 +166,7 @@ def test_pins_expire(server_factory: Factory) -> None:
     with httpx.Client(base_url=server.url) as anonymous:
         pin = create_pin(anonymous)
         created = time.time()
-        wait_for(lambda: time.time() > created + 0.3, timeout=3)
+        wait_for(lambda: time.time() > created + 0.3, timeout=3, interval=0.05)
         assert pin_status(anonymous, pin.secret) is PinStatus.WRONG_OR_EXPIRED
         with http_client(server) as admin:
             assert_error(admin.post(f"/_pacetray/pins/{pin.pin}/approve"), 404, "EntityNotFound")

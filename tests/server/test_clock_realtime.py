@@ -20,8 +20,9 @@ from app.api.models import (
 )
 from app.server.app import services_of
 from app.server.runner import ServerThread
+from tests.support.wait import wait_for
 
-from .conftest import T, V, http_client, wait_for
+from .conftest import T, V, http_client
 
 Factory = Callable[..., ServerThread]
 
@@ -46,7 +47,9 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
         started = TrackingState.model_validate(
             client.post(T + "startTracking", params=V, json={"timeZone": 0, "tfsId": 1201}).json()
         )
-        wait_for(lambda: kind_of(server) is TrackingStateKind.ACTIVITY_CHECK, timeout=5)
+        wait_for(
+            lambda: kind_of(server) is TrackingStateKind.ACTIVITY_CHECK, timeout=5, interval=0.05
+        )
         checking = current(server)
         assert checking.track.tracking_state is TrackingStateKind.ACTIVITY_CHECK
         assert checking.track.activity_check is not None
@@ -55,9 +58,15 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
         # Answer: tracking again, then the next check comes, unanswered this time.
         answered = TrackingState.model_validate(client.post(T + "activityCheck", params=V).json())
         assert answered.track.tracking_state is TrackingStateKind.TRACKING
-        wait_for(lambda: kind_of(server) is TrackingStateKind.ACTIVITY_CHECK, timeout=5)
+        wait_for(
+            lambda: kind_of(server) is TrackingStateKind.ACTIVITY_CHECK, timeout=5, interval=0.05
+        )
         check_started = current(server).track.track_status_change_date
-        wait_for(lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED, timeout=5)
+        wait_for(
+            lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED,
+            timeout=5,
+            interval=0.05,
+        )
         stopped = current(server)
         assert stopped.track.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
         latest = LatestResult.model_validate(client.get(T + "latest", params=V).json())
@@ -72,7 +81,11 @@ def test_max_track_length_stops_with_type_4(server_factory: Factory) -> None:
         started = TrackingState.model_validate(
             client.post(T + "startTracking", params=V, json={"remark": "limit"}).json()
         )
-        wait_for(lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED, timeout=5)
+        wait_for(
+            lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED,
+            timeout=5,
+            interval=0.05,
+        )
         stopped = current(server)
         assert (
             stopped.track.stopped_track_type
@@ -89,7 +102,11 @@ def test_an_accelerated_clock_runs_minutes_in_seconds(server_factory: Factory) -
     server = server_factory(clock_speed=60.0, activity_check_interval=60, activity_check_wait=60)
     with http_client(server) as client:
         client.post(T + "startTracking", params=V, json={"tfsId": 1203})
-        wait_for(lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED, timeout=8)
+        wait_for(
+            lambda: kind_of(server) is TrackingStateKind.CLIENT_INPUT_REQUIRED,
+            timeout=8,
+            interval=0.05,
+        )
         [log] = LatestResult.model_validate(client.get(T + "latest", params=V).json()).work_logs
         assert log.period_length == 60
 
@@ -125,7 +142,7 @@ def test_a_check_that_expired_while_the_server_was_down_stops_at_its_start(
     begin = started.track.current_track_started_date_time
     assert begin is not None
     # Wait (by polling the wall clock) until the check would have expired.
-    wait_for(lambda: datetime.now(UTC) > begin + timedelta(seconds=1.2), timeout=5)
+    wait_for(lambda: datetime.now(UTC) > begin + timedelta(seconds=1.2), timeout=5, interval=0.05)
     second = server_factory(activity_check_interval=0.5, activity_check_wait=0.5)
     after = current(second)
     assert after.track.tracking_state is TrackingStateKind.CLIENT_INPUT_REQUIRED

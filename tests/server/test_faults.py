@@ -13,16 +13,11 @@ from starlette.applications import Starlette
 from app.server.config import FaultConfig
 from app.server.faults import DroppedConnection
 from app.server.runner import ServerThread
+from tests.support.faults import set_faults
 
-from .conftest import T, V, asgi_client, assert_error, http_client
+from .conftest import TOKEN, T, V, asgi_client, assert_error, http_client
 
 Factory = Callable[..., ServerThread]
-
-
-def set_faults(client: httpx.Client, **changes: object) -> dict:
-    response = client.put("/_pacetray/faults", json=changes)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def test_faults_are_off_by_default(server_factory: Factory) -> None:
@@ -44,21 +39,23 @@ def test_faults_are_off_by_default(server_factory: Factory) -> None:
 def test_error_status_and_rate_limit(server_factory: Factory) -> None:
     server = server_factory()
     with http_client(server) as client:
-        set_faults(client, error_rate=1.0, error_status=503)
+        set_faults(server.url, TOKEN, reset=False, error_rate=1.0, error_status=503)
         assert_error(client.get(T + "current", params=V), 503, "UnexpectedError")
         assert client.get("/_pacetray/faults").status_code == 200  # admin paths are exempt
-        set_faults(client, error_rate=0.0, rate_limit_rate=1.0, retry_after=3)
+        set_faults(
+            server.url, TOKEN, reset=False, error_rate=0.0, rate_limit_rate=1.0, retry_after=3
+        )
         response = client.post(T + "startTracking", params=V, json={"remark": "x"})
         assert_error(response, 429, "QuoteExceededError")
         assert response.headers["retry-after"] == "3"
-        set_faults(client, rate_limit_rate=0.0)
+        set_faults(server.url, TOKEN, reset=False, rate_limit_rate=0.0)
         assert client.get(T + "current", params=V).status_code == 200
 
 
 def test_latency_is_added(server_factory: Factory) -> None:
     server = server_factory()
     with http_client(server) as client:
-        set_faults(client, latency=0.3)
+        set_faults(server.url, TOKEN, reset=False, latency=0.3)
         begin = time.monotonic()
         assert client.get(T + "current", params=V).status_code == 200
         assert time.monotonic() - begin >= 0.3
@@ -69,14 +66,14 @@ def test_dropped_connections_reach_the_client_as_protocol_errors(
 ) -> None:
     server = server_factory()
     with http_client(server) as client:
-        set_faults(client, drop_rate=1.0)
+        set_faults(server.url, TOKEN, reset=False, drop_rate=1.0)
         with caplog.at_level(logging.INFO):
             for _ in range(3):
                 with pytest.raises(httpx.RemoteProtocolError):
                     client.get(T + "current", params=V)
         # Not a 500 in disguise, and nothing logged as an application error.
         assert not [r for r in caplog.records if "Exception in ASGI" in r.getMessage()]
-        set_faults(client, drop_rate=0.0)
+        set_faults(server.url, TOKEN, reset=False, drop_rate=0.0)
         assert client.get(T + "current", params=V).status_code == 200
 
 
@@ -84,7 +81,7 @@ def test_seeded_shares_are_reproducible(server_factory: Factory) -> None:
     server = server_factory()
 
     def run(client: httpx.Client) -> list[int]:
-        set_faults(client, error_rate=0.5, seed=42)
+        set_faults(server.url, TOKEN, reset=False, error_rate=0.5, seed=42)
         return [client.get(T + "current", params=V).status_code for _ in range(30)]
 
     with http_client(server) as client:

@@ -18,11 +18,10 @@ NO_KEYRING = "keyring.backends.fail.Keyring"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from app.server.config import ServerConfig
-    from app.server.runner import ServerThread
+    from tests.support.servers import loopback_config, running_server  # the server: lazily
 
     data = tmp_path_factory.mktemp("server-data")
-    with ServerThread(ServerConfig(port=0, data_dir=data, token=SERVER_TOKEN)) as running:
+    with running_server(loopback_config(data, SERVER_TOKEN)) as running:
         yield running
 
 

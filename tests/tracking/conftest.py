@@ -9,8 +9,8 @@ in seconds; the tracker's `sleep(s)` sleeps `s / speed` real seconds.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,11 @@ import pytest
 from app.activity.base import SourceStatus
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.app import create_app
 from app.server.clock import ManualClock, ScaledClock
-from app.server.config import FaultConfig, ServerConfig
+from app.server.config import ServerConfig
 from app.server.runner import ServerThread
+from tests.support.faults import set_faults
+from tests.support.servers import loopback_config, server_pool, start_server
 
 TOKEN = "tracking-test-token-0123456789"
 WORK_ITEM = 1201  # a demo work item (Task "Add card vault API client")
@@ -59,14 +60,7 @@ class LiveServer:
 
     def set_faults(self, **faults: Any) -> None:
         """Replaces the fault settings (unnamed ones back to off)."""
-        body = {**asdict(FaultConfig()), **faults}
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=body,
-            headers={"Authorization": f"Bearer {self.thread.token}"},
-            timeout=10,
-        )
-        response.raise_for_status()
+        set_faults(self.url, self.thread.token, **faults)
 
     def client(self, **kwargs: Any) -> TrackingClient:
         """A client of this server; retries of reads take (real) milliseconds."""
@@ -81,28 +75,21 @@ ServerFactory = Callable[..., LiveServer]
 @pytest.fixture
 def server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     """`server_factory(speed=20, activity_check_interval=60, activity_check_wait=30, ...)`."""
-    started: list[LiveServer] = []
+    with server_pool() as pool:
 
-    def start(speed: float = 20.0, **changes: Any) -> LiveServer:
-        config = ServerConfig(
-            host="127.0.0.1",
-            port=0,
-            token=TOKEN,
-            data_dir=tmp_path / f"server{len(started)}",
-            activity_check_interval=changes.pop("activity_check_interval", 60.0),
-            activity_check_wait=changes.pop("activity_check_wait", 30.0),
-            clock_speed=speed,
-        )
-        config = replace(config, **changes)
-        clock = ScaledClock(speed)
-        thread = ServerThread(config, app=create_app(config, clock=clock)).start()
-        live = LiveServer(thread, clock, config)
-        started.append(live)
-        return live
+        def start(speed: float = 20.0, **changes: Any) -> LiveServer:
+            config = loopback_config(
+                tmp_path / f"server{len(pool.started)}",
+                TOKEN,
+                activity_check_interval=changes.pop("activity_check_interval", 60.0),
+                activity_check_wait=changes.pop("activity_check_wait", 30.0),
+                clock_speed=speed,
+            )
+            config = replace(config, **changes)
+            clock = ScaledClock(speed)
+            return LiveServer(pool.start(config, clock), clock, config)
 
-    yield start
-    for live in started:
-        live.thread.stop()
+        yield start
 
 
 @pytest.fixture
@@ -162,34 +149,6 @@ class ScriptedActivity:
         self.available = False
 
 
-async def wait_until(probe: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    """Awaits (real seconds) until `probe()` is truthy; returns its value or fails."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
-        await asyncio.sleep(0.01)
-
-
-async def wait_async(
-    probe: Callable[[], Awaitable[Any]], timeout: float = 10.0, what: str = ""
-) -> Any:
-    """Like `wait_until` for an async probe (e.g. reading the server)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or probe}")
-        await asyncio.sleep(0.02)
-
-
 # --- offline journal and idle tests: a server on a hand-driven clock that goes away and comes
 # back on the same port and data dir (offline for real: connections are refused meanwhile) ---
 
@@ -211,7 +170,7 @@ class RestartableServer:
     def start(self) -> RestartableServer:
         assert self.thread is None, "already running"
         config = replace(self.config, port=self.port)
-        self.thread = ServerThread(config, app=create_app(config, clock=self.clock)).start()
+        self.thread = start_server(config, self.clock)
         self.port = self.thread.port
         return self
 
@@ -251,15 +210,9 @@ class RestartableServer:
         return state
 
     def set_faults(self, **faults: Any) -> None:
-        body = {**asdict(FaultConfig()), **faults}
+        """Replaces the fault settings (unnamed ones back to off)."""
         assert self.thread is not None
-        response = httpx.put(
-            f"{self.url}/_pacetray/faults",
-            json=body,
-            headers={"Authorization": f"Bearer {self.thread.token}"},
-            timeout=10,
-        )
-        response.raise_for_status()
+        set_faults(self.url, self.thread.token, **faults)
 
 
 JOURNAL_START = datetime(2026, 9, 30, 8, 0, tzinfo=UTC)
@@ -272,11 +225,9 @@ def restartable(tmp_path: Path) -> Iterator[Callable[..., RestartableServer]]:
     made: list[RestartableServer] = []
 
     def make(**changes: Any) -> RestartableServer:
-        config = ServerConfig(
-            host="127.0.0.1",
-            port=0,
-            token=TOKEN,
-            data_dir=tmp_path / f"restartable{len(made)}",
+        config = loopback_config(
+            tmp_path / f"restartable{len(made)}",
+            TOKEN,
             activity_check_interval=changes.pop("activity_check_interval", 0.0),
             activity_check_wait=changes.pop("activity_check_wait", 60.0),
             max_track=changes.pop("max_track", 0.0),

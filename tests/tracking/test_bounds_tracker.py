@@ -16,7 +16,8 @@ from app.tracking.events import ActivityCheckPrompt, TrackerEvent
 from app.tracking.journal import Journal
 from app.tracking.tracker import Tracker
 from tests.support.hostile import HostileServer
-from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer, ScriptedActivity, wait_until
+from tests.support.wait import wait_until
+from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer, ScriptedActivity
 
 DEADLINE = 20.0  # long: the answer must not wait for the stalled request to give up
 

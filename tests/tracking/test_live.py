@@ -19,10 +19,8 @@ import pytest
 from app.api.client import TrackingClient
 from app.api.hub import HubClient, HubNotConnected
 from app.api.models import StoppedTrackType, TrackingStateKind
-from app.server.app import create_app, hub_of, services_of
+from app.server.app import hub_of, services_of
 from app.server.clock import ScaledClock
-from app.server.config import ServerConfig
-from app.server.runner import ServerThread
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
@@ -36,7 +34,9 @@ from app.tracking.live import LiveStatus, LiveUpdates, describe_live
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
 from tests.support.hubgate import HubGate
-from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer, wait_until
+from tests.support.servers import loopback_config, start_gated
+from tests.support.wait import wait_until
+from tests.tracking.conftest import TOKEN, WORK_ITEM, LiveServer
 from tests.tracking.test_tracker import NO_429_RETRY, Activity, Counting, Harness
 
 PROTOCOLS = ["core", "classic"]
@@ -61,18 +61,15 @@ class Live(Harness):
 
 
 def gated_server(tmp_path: Path, speed: float = 30.0) -> tuple[LiveServer, HubGate]:
-    config = ServerConfig(
-        host="127.0.0.1",
-        port=0,
-        token=TOKEN,
-        data_dir=tmp_path / "server",
+    config = loopback_config(
+        tmp_path / "server",
+        TOKEN,
         activity_check_interval=40.0,
         activity_check_wait=30.0,
         clock_speed=speed,
     )
     clock = ScaledClock(speed)
-    gate = HubGate(create_app(config, clock=clock))
-    thread = ServerThread(config, app=gate).start()  # type: ignore[arg-type]
+    thread, gate = start_gated(config, clock)
     return LiveServer(thread, clock, config), gate
 
 

@@ -41,14 +41,8 @@ from app.tracking.idle import IdleChoice, IdlePolicy
 from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
-from tests.tracking.conftest import (
-    OTHER_ITEM,
-    WORK_ITEM,
-    LiveServer,
-    ScriptedActivity,
-    wait_async,
-    wait_until,
-)
+from tests.support.wait import wait_until
+from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, LiveServer, ScriptedActivity
 
 E = TypeVar("E", bound=TrackerEvent)
 NO_429_RETRY = RetryPolicy(
@@ -353,7 +347,7 @@ async def test_commands_under_faults_converge_and_nothing_is_lost(
         mine, theirs = h.tracker.state, await h.client.current()
         return h.journal.count() == 0 and mine is not None and mine.timestamp == theirs.timestamp
 
-    await wait_async(converged, timeout=20, what=f"convergence after {fault}")
+    await wait_until(converged, timeout=20, what=f"convergence after {fault}")
     assert not h.of(JournalConflict), h.of(JournalConflict)
     assert not h.of(StoppedElsewhere)  # our own stop, even when its answer was lost
     state = await h.client.current()

@@ -34,23 +34,14 @@ from PySide6.QtWidgets import QApplication
 
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.server.app import create_app
 from app.server.clock import ScaledClock
-from app.server.config import ServerConfig
-from app.server.runner import ServerThread
 from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
-from tests.tracking.conftest import (
-    OTHER_ITEM,
-    TOKEN,
-    WORK_ITEM,
-    LiveServer,
-    ScriptedActivity,
-    wait_async,
-    wait_until,
-)
+from tests.support.servers import loopback_config, running_server
+from tests.support.wait import wait_until
+from tests.tracking.conftest import OTHER_ITEM, TOKEN, WORK_ITEM, LiveServer, ScriptedActivity
 
 __all__ = [
     "OTHER_ITEM",
@@ -58,9 +49,7 @@ __all__ = [
     "WORK_ITEM",
     "LiveServer",
     "ScriptedActivity",
-    "wait_async",
     "wait_signal",
-    "wait_until",
 ]
 
 # 429 must reach the tracker (its pause), other reads retried quickly
@@ -225,20 +214,17 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServe
     marker = request.node.get_closest_marker("server")
     changes: dict[str, Any] = dict(marker.kwargs) if marker else {}
     speed = float(changes.pop("speed", 30.0))
-    config = ServerConfig(
-        host="127.0.0.1",
-        port=0,
-        token=TOKEN,
-        data_dir=tmp_path / "server",
+    config = loopback_config(
+        tmp_path / "server",
+        TOKEN,
         activity_check_interval=changes.pop("activity_check_interval", 0.0),
         activity_check_wait=changes.pop("activity_check_wait", 30.0),
         clock_speed=speed,
         **changes,
     )
     clock = ScaledClock(speed)
-    thread = ServerThread(config, app=create_app(config, clock=clock)).start()
-    yield LiveServer(thread, clock, config)
-    thread.stop()
+    with running_server(config, clock) as thread:
+        yield LiveServer(thread, clock, config)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
 from app.ui.icons import TrayState
 from tests.support.hostile import HostileServer
-from tests.ui.conftest import NO_429_RETRY, TOKEN, WORK_ITEM, LiveServer, wait_until
+from tests.support.wait import wait_until
+from tests.ui.conftest import NO_429_RETRY, TOKEN, WORK_ITEM, LiveServer
 
 DEADLINE = 1.0
 

@@ -9,6 +9,7 @@ import pytest
 from app.api.models import SnoozeOption, TrackingStateKind
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge, parse_work_item_id
+from tests.support.wait import wait_until
 from tests.ui.conftest import (
     OTHER_ITEM,
     WORK_ITEM,
@@ -16,7 +17,6 @@ from tests.ui.conftest import (
     ScriptedActivity,
     SignalLog,
     wait_signal,
-    wait_until,
 )
 
 

@@ -15,16 +15,15 @@ import pytest
 from app.api.client import TrackingClient
 from app.api.hub import HubClient
 from app.api.models import TrackingStateKind
-from app.server.app import create_app, hub_of
+from app.server.app import hub_of
 from app.server.clock import ScaledClock
-from app.server.config import ServerConfig
-from app.server.runner import ServerThread
 from app.tracking.live import LiveStatus, LiveUpdates
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
-from tests.support.hubgate import HubGate
-from tests.ui.conftest import TOKEN, WORK_ITEM, LiveServer, wait_signal, wait_until
+from tests.support.servers import loopback_config, start_gated
+from tests.support.wait import wait_until
+from tests.ui.conftest import TOKEN, WORK_ITEM, LiveServer, wait_signal
 
 
 def with_live(bridge: TrackerBridge, tracker: Tracker, client: TrackingClient, sleep: Any) -> None:
@@ -94,13 +93,9 @@ async def test_closing_the_bridge_closes_the_hub_connection(
 
 @pytest.fixture
 def hubless(tmp_path: Path) -> Iterator[LiveServer]:
-    config = ServerConfig(
-        host="127.0.0.1", port=0, token=TOKEN, data_dir=tmp_path / "hubless", clock_speed=30.0
-    )
+    config = loopback_config(tmp_path / "hubless", TOKEN, clock_speed=30.0)
     clock = ScaledClock(30.0)
-    gate = HubGate(create_app(config, clock=clock))
-    gate.status = 404
-    thread = ServerThread(config, app=gate).start()  # type: ignore[arg-type]
+    thread, _ = start_gated(config, clock, hub_status=404)
     yield LiveServer(thread, clock, config)
     thread.stop()
 

@@ -25,7 +25,8 @@ from app.server.demo import ACTIVITY_TYPES, DEFAULT_ACTIVITY_TYPE_ID
 from app.ui.bridge import TrackerBridge
 from app.ui.popup import Popup, place_popup
 from app.ui.search_model import RECENT_GROUP
-from tests.ui.conftest import NO_429_RETRY, LiveServer, wait_signal, wait_until
+from tests.support.wait import wait_until
+from tests.ui.conftest import NO_429_RETRY, LiveServer, wait_signal
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TESTING = next(a.id for a in ACTIVITY_TYPES if a.name == "Testing")

@@ -32,13 +32,8 @@ from app.ui.prompts import (
     format_countdown,
     format_duration,
 )
-from tests.ui.conftest import (
-    OTHER_ITEM,
-    WORK_ITEM,
-    LiveServer,
-    ScriptedActivity,
-    wait_until,
-)
+from tests.support.wait import wait_until
+from tests.ui.conftest import OTHER_ITEM, WORK_ITEM, LiveServer, ScriptedActivity
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # 30x clock: a check every 40 s of server time (~1.3 s real); it waits 600 s (~20 s real)

@@ -23,7 +23,8 @@ from app.activity.probe import ProbeResult
 from app.settings import AuthMethod, IdlePolicy, load_settings
 from app.settings.model import Settings
 from app.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import TOKEN, LiveServer, ScriptedActivity, wait_until
+from tests.support.wait import wait_until
+from tests.ui.conftest import TOKEN, LiveServer, ScriptedActivity
 
 PLAINTEXT_KEYRING = "keyrings.alt.file.PlaintextKeyring"
 

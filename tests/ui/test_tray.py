@@ -17,14 +17,8 @@ from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
 from app.ui.icons import TrayState, icon_for
 from app.ui.tray import LOCAL_MODE_TEXT, format_seconds, tooltip_text
-from tests.ui.conftest import (
-    OTHER_ITEM,
-    WORK_ITEM,
-    LiveServer,
-    wait_async,
-    wait_signal,
-    wait_until,
-)
+from tests.support.wait import wait_until
+from tests.ui.conftest import OTHER_ITEM, WORK_ITEM, LiveServer, wait_signal
 
 TRACKING = TrackingStateKind.TRACKING
 
@@ -79,14 +73,14 @@ async def test_start_stop_from_the_menu(
     idle_icon = tray.icon.icon().pixmap(32, 32).toImage()
 
     menu.start_stop.trigger()
-    await wait_async(lambda: tracking_on_server(client, WORK_ITEM), what="tracking on server")
+    await wait_until(lambda: tracking_on_server(client, WORK_ITEM), what="tracking on server")
     await wait_until(lambda: tray.tray_state is TrayState.TRACKING)
     assert menu.start_stop.text() == "Stop tracking"
     assert tray.icon.icon().pixmap(32, 32).toImage() != idle_icon
     assert (await client.current()).track.remark == "menu start"
 
     menu.start_stop.trigger()
-    await wait_async(lambda: stopped_on_server(client), what="stopped on server")
+    await wait_until(lambda: stopped_on_server(client), what="stopped on server")
     await wait_until(lambda: tray.tray_state is TrayState.IDLE)
     assert tray.icon.icon().pixmap(32, 32).toImage() == idle_icon
 
@@ -123,7 +117,7 @@ async def test_recent_restarts_with_one_click(
     action = controller.menu.recent_actions[0]
     assert f"#{OTHER_ITEM}" in action.text() and "recent one" in action.text()
     action.trigger()
-    await wait_async(lambda: tracking_on_server(client, OTHER_ITEM), what="restarted")
+    await wait_until(lambda: tracking_on_server(client, OTHER_ITEM), what="restarted")
     assert (await client.current()).track.remark == "recent one"
 
 
@@ -139,7 +133,7 @@ async def test_adjust_changes_remark_and_activity(
     target = next(t for t in types if t.id != (bridge.state.track.activity_type_id or ""))
     dialog.activity.setCurrentIndex(dialog.activity.findData(target.id))
     dialog.accept()
-    await wait_async(
+    await wait_until(
         lambda: _remark_is(client, "after", target.id), what="the adjusted track on the server"
     )
 
@@ -221,7 +215,7 @@ async def test_server_stop_notifies_and_restart_restarts(
     assert f"#{WORK_ITEM}" in controller.menu.restart_stopped.text()
     activity.touch()
     controller.notifier.clicked()  # the user clicks the message
-    await wait_async(lambda: tracking_on_server(client, WORK_ITEM), what="restarted")
+    await wait_until(lambda: tracking_on_server(client, WORK_ITEM), what="restarted")
     assert (await client.current()).track.remark == "left alone"
     await wait_until(lambda: not controller.menu.restart_stopped.isVisible())
 
@@ -296,7 +290,7 @@ async def test_no_tray_shows_the_fallback_window_with_the_same_controls(
     assert await bridge.select(WORK_ITEM, "from the window")
     assert window.start_stop.text() == "Start tracking"
     window.start_stop.click()
-    await wait_async(lambda: tracking_on_server(client, WORK_ITEM), what="started")
+    await wait_until(lambda: tracking_on_server(client, WORK_ITEM), what="started")
     await wait_until(lambda: window.start_stop.text() == "Stop tracking")
     assert f"#{WORK_ITEM}" in window.status.text()
     assert window.more.menu() is controller.menu
@@ -358,9 +352,9 @@ async def test_hotkey_actions_reach_the_server(
 ) -> None:
     assert await bridge.start(OTHER_ITEM, "hotkey")
     controller._on_hotkey("toggle_tracking")
-    await wait_async(lambda: stopped_on_server(client), what="stopped by the hotkey")
+    await wait_until(lambda: stopped_on_server(client), what="stopped by the hotkey")
     controller._on_hotkey("restart_last")
-    await wait_async(lambda: tracking_on_server(client, OTHER_ITEM), what="restarted by hotkey")
+    await wait_until(lambda: tracking_on_server(client, OTHER_ITEM), what="restarted by hotkey")
 
 
 async def test_settings_open_and_saved_settings_reach_the_tracker(
