@@ -150,7 +150,9 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
             "content": {"application/x-www-form-urlencoded": {"schema": TOKEN_FORM}},
         }
     elif ep.body is not None:
-        if ep.body_schema is not None:
+        if ep.body_declared is not None:
+            body_schema = ep.body_declared.schema()
+        elif ep.body_schema is not None:
             body_schema = ep.body_schema
         elif ep.body_rules is not None:
             name = refs[(ep.body_rules.model, "validation")]["$ref"].rsplit("/", 1)[1]

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from app.api.models import PinCreateResponse, PinStatusResponse, TokenResponse
 from app.server.auth import CLIENT_ID, OAuthError
+from app.server.bodies import ValueBody
 from app.server.endpoints import Endpoint, Services
 from app.server.errors import ApiProblem, bad_request
 from app.server.parsing import MAX_BODY, json_body
@@ -23,11 +24,18 @@ async def pin_create(request: Request, s: Services) -> PinCreateResponse:
     return PinCreateResponse(pin=pin.pin, secret=pin.secret)
 
 
+# pin/status's body, declared once: the secret as a JSON string (checked and documented).
+PIN_SECRET = ValueBody(
+    "pin/status",
+    '"<secret from pin/create>"',
+    'The body must be the secret from pin/create as a JSON string: "…".',
+    text=True,
+)
+
+
 async def pin_status(request: Request, s: Services) -> PinStatusResponse:
-    data = await json_body(request, required=True, example='"<secret from pin/create>"')
-    if not isinstance(data, str):
-        raise bad_request('The body must be the secret from pin/create as a JSON string: "…".')
-    return PinStatusResponse(status=s.auth.pin_status(data))
+    data = await json_body(request, required=True, example=PIN_SECRET.example)
+    return PinStatusResponse(status=s.auth.pin_status(PIN_SECRET.parse(data)))
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -104,6 +112,7 @@ ENDPOINTS: list[Endpoint] = [
         auth="none",
         body="string",
         body_required=True,
+        body_declared=PIN_SECRET,
         response=PinStatusResponse,
     ),
     Endpoint(
