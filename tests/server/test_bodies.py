@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from app.api.models import parse_wire_datetime
 from app.server import app as server_app
-from app.server import routes_auth, routes_rest
+from app.server import faults, routes_auth, routes_rest
 from app.server import tracking_calls as calls
 from app.server.app import ENDPOINTS
 from app.server.openapi import build_openapi
@@ -301,3 +301,20 @@ async def test_flipping_pin_status_s_secret_length_changes_the_document_and_the_
         await client.post("/api/pin/status", params=V, json="abcdefg"), 400, "ApiVersionError"
     )
     assert (await client.post("/api/pin/status", params=V, json="abcde")).status_code == 200
+
+
+async def test_flipping_a_fault_setting_s_range_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    path = "/_pacetray/faults"
+    assert (await client.put(path, json={"error_status": 503})).status_code == 200
+    monkeypatch.setattr(faults.FAULTS.settings["error_status"], "maximum", 502)
+    schema = await served_body_schema(client, path, "put")
+    assert schema["properties"]["error_status"] == {
+        "type": "integer",
+        "minimum": 400,
+        "maximum": 502,
+    }
+    assert not allows(schema, {"error_status": 503}) and allows(schema, {"error_status": 502})
+    assert_error(await client.put(path, json={"error_status": 503}), 400, "ApiVersionError")
+    assert (await client.put(path, json={"error_status": 502})).json()["error_status"] == 502
