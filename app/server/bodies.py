@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from app.server.auth import OAuthError
 from app.server.errors import API_VERSION_ERROR, ApiProblem
 from app.server.parsing import (
     BLANKS,
@@ -381,3 +382,63 @@ class ValueBody:
                 400, API_VERSION_ERROR, f"{name} is longer than {self.max_length} characters."
             )
         return value
+
+
+@dataclass
+class Grant:
+    """One grant type of the /token form: the field carrying its credential."""
+
+    secret: str  # e.g. "code"
+    what: str = ""  # how messages name the credential, e.g. " (the PIN secret)"
+    min_length: int = 1
+
+
+@dataclass
+class TokenForm:
+    """The form-encoded /token body, declared once: `parse` checks a decoded form and
+    `schema` is what the document states (not frozen, so a test can flip a bound in place).
+    Every refusal is an OAuth error (RFC 6749 §5.2), as OWIN's token endpoint answers."""
+
+    grants: dict[str, Grant]
+    client_id: str  # the one client; the form may leave it out
+    description: str
+
+    def schema(self) -> dict[str, Any]:
+        client = {"type": "string", "enum": [self.client_id]}
+        return {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "client_id": client,
+                        "grant_type": {"type": "string", "enum": [grant_type]},
+                        grant.secret: {"type": "string", "minLength": grant.min_length},
+                    },
+                    "required": ["grant_type", grant.secret],
+                }
+                for grant_type, grant in self.grants.items()
+            ],
+            "description": self.description,
+        }
+
+    def parse(self, form: Mapping[str, str]) -> tuple[str, str]:
+        """(grant_type, its credential), or the OAuthError to answer."""
+        client_id = form.get("client_id")
+        if client_id is not None and client_id != self.client_id:
+            raise OAuthError("invalid_client", f"client_id must be {self.client_id!r}.")
+        grant_type = form.get("grant_type")
+        grant = self.grants.get(grant_type or "")
+        if grant_type is None or grant is None:
+            raise OAuthError(
+                "unsupported_grant_type",
+                f"grant_type must be {' or '.join(self.grants)}, not {grant_type!r}.",
+            )
+        secret = form.get(grant.secret) or ""
+        if not secret:
+            raise OAuthError("invalid_request", f"{grant.secret}{grant.what} is required.")
+        if len(secret) < grant.min_length:
+            raise OAuthError(
+                "invalid_request",
+                f"{grant.secret}{grant.what} must be at least {grant.min_length} characters.",
+            )
+        return grant_type, secret

@@ -318,3 +318,30 @@ async def test_flipping_a_fault_setting_s_range_changes_the_document_and_the_che
     assert not allows(schema, {"error_status": 503}) and allows(schema, {"error_status": 502})
     assert_error(await client.put(path, json={"error_status": 503}), 400, "ApiVersionError")
     assert (await client.put(path, json={"error_status": 502})).json()["error_status"] == 502
+
+
+async def test_flipping_the_token_form_s_secret_length_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    pin = (await client.post("/api/pin/create", params=V)).json()
+    approved = await client.post(f"/_pacetray/pins/{pin['pin']}/approve")
+    assert approved.status_code == 200, approved.text
+    form = {"grant_type": "authorization_code", "code": pin["secret"]}
+    issued = await client.post("/token", data=form)
+    assert issued.status_code == 200, issued.text
+    refresh = issued.json()["refresh_token"]
+
+    grant = routes_auth.TOKEN_FORM.grants["refresh_token"]
+    monkeypatch.setattr(grant, "min_length", len(refresh) + 1)
+    kind = "application/x-www-form-urlencoded"
+    schema = await served_body_schema(client, "/token", kind=kind)
+    assert schema["oneOf"][1]["properties"]["refresh_token"]["minLength"] == len(refresh) + 1
+    form = {"grant_type": "refresh_token", "refresh_token": refresh}
+    assert not allows(schema, form)
+    answer = await client.post("/token", data=form)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
+
+    monkeypatch.setattr(grant, "min_length", len(refresh))
+    assert allows(await served_body_schema(client, "/token", kind=kind), form)
+    answer = await client.post("/token", data=form)
+    assert answer.status_code == 200, answer.text
