@@ -13,15 +13,27 @@ a status of its own (404, 409).
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from app.server.auth import OAuthError
 from app.server.errors import API_VERSION_ERROR, ApiProblem
-from app.server.parsing import NOT_BLANK, bind, date_time_pattern, field_value, with_field
+from app.server.parsing import (
+    BLANKS,
+    NOT_BLANK,
+    bind,
+    date_time_pattern,
+    field_value,
+    integral,
+    parse_int,
+    whole_number_pattern,
+    with_field,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -271,3 +283,162 @@ def _given_schema(properties: dict[str, Any], name: str) -> dict[str, Any]:
     if "string" in types:
         return {"type": "string", "pattern": NOT_BLANK}
     return {"type": "integer"}
+
+
+class DeclaredBody(Protocol):
+    """A body declaration the document states: `schema()` is its part of the document."""
+
+    def schema(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class ValueBody:
+    """A body that is a bare JSON value, declared once: `parse` checks it and `schema` states
+    it, so changing a bound changes both (not frozen, so a test can flip a bound in place).
+
+    - `integer=(low, high)`: a whole number in that range, or its decimal digits as a string
+      (blanks around and a leading "#" allowed: the handler strips them);
+    - `text`: a JSON string of `min_length` to `max_length` characters; with `wrapped` it may
+      also come as the object `{wrapped: text}`, bound with `model` (names ignoring case).
+    """
+
+    call: str
+    example: str
+    wrong_kind: str  # the message for a value of another kind
+    integer: tuple[int, int] | None = None
+    name: str = "value"  # how messages name the integer
+    not_digits: str = ""  # for a string that is no number ({value}: its repr, {text}: as JSON)
+    text: bool = False
+    min_length: int = 0
+    max_length: int | None = None
+    wrapped: str | None = None
+    model: type[BaseModel] | None = None
+    absent: str | None = None  # the message for no body (default: `wrong_kind`)
+
+    def schema(self) -> dict[str, Any]:
+        alternatives: list[dict[str, Any]] = []
+        if self.integer is not None:
+            low, high = self.integer
+            digits = whole_number_pattern(low, high)
+            alternatives += [
+                {"type": "integer", "minimum": low, "maximum": high},
+                {"type": "string", "pattern": f"^{BLANKS}*#?{digits}{BLANKS}*$"},
+            ]
+        if self.text:
+            text: dict[str, Any] = {"type": "string"}
+            if self.min_length:
+                text["minLength"] = self.min_length
+            if self.max_length is not None:
+                text["maxLength"] = self.max_length
+            if self.wrapped:
+                alternatives.append(
+                    {
+                        "type": "object",
+                        "properties": {self.wrapped: text},
+                        "required": [self.wrapped],
+                    }
+                )
+            alternatives.append(text)
+        return alternatives[0] if len(alternatives) == 1 else {"oneOf": alternatives}
+
+    def parse(self, value: Any) -> Any:
+        """The integer or the text the body carries; a 400 saying what is wrong."""
+        if self.wrapped and isinstance(value, str):  # the text itself stands for the object
+            value = {self.wrapped: value}
+        if value is None:
+            raise ApiProblem(400, API_VERSION_ERROR, self.absent or self.wrong_kind)
+        if self.integer is not None:
+            return self._integer(integral(value))
+        if self.wrapped and self.model is not None:
+            model, _ = bind(self.model, value, self.example, self.call)
+            value = getattr(model, self.wrapped)
+        elif not isinstance(value, str):
+            raise ApiProblem(400, API_VERSION_ERROR, self.wrong_kind)
+        return self._text(value)
+
+    def _integer(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ApiProblem(400, API_VERSION_ERROR, self.wrong_kind)
+        assert self.integer is not None
+        text = str(value).strip().removeprefix("#")
+        if isinstance(value, str) and not text.lstrip("-").isdigit():
+            raise ApiProblem(
+                400,
+                API_VERSION_ERROR,
+                self.not_digits.format(value=repr(value), text=json.dumps(text)),
+            )
+        number = parse_int(text, self.name, low=self.integer[0], high=self.integer[1])
+        assert number is not None
+        return number
+
+    def _text(self, value: str) -> str:
+        name = self.wrapped or "The body"
+        if len(value) < self.min_length:
+            raise ApiProblem(
+                400, API_VERSION_ERROR, f"{name} is shorter than {self.min_length} characters."
+            )
+        if self.max_length is not None and len(value) > self.max_length:
+            raise ApiProblem(
+                400, API_VERSION_ERROR, f"{name} is longer than {self.max_length} characters."
+            )
+        return value
+
+
+@dataclass
+class Grant:
+    """One grant type of the /token form: the field carrying its credential."""
+
+    secret: str  # e.g. "code"
+    what: str = ""  # how messages name the credential, e.g. " (the PIN secret)"
+    min_length: int = 1
+
+
+@dataclass
+class TokenForm:
+    """The form-encoded /token body, declared once: `parse` checks a decoded form and
+    `schema` is what the document states (not frozen, so a test can flip a bound in place).
+    Every refusal is an OAuth error (RFC 6749 §5.2), as OWIN's token endpoint answers."""
+
+    grants: dict[str, Grant]
+    client_id: str  # the one client; the form may leave it out
+    description: str
+
+    def schema(self) -> dict[str, Any]:
+        client = {"type": "string", "enum": [self.client_id]}
+        return {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "client_id": client,
+                        "grant_type": {"type": "string", "enum": [grant_type]},
+                        grant.secret: {"type": "string", "minLength": grant.min_length},
+                    },
+                    "required": ["grant_type", grant.secret],
+                }
+                for grant_type, grant in self.grants.items()
+            ],
+            "description": self.description,
+        }
+
+    def parse(self, form: Mapping[str, str]) -> tuple[str, str]:
+        """(grant_type, its credential), or the OAuthError to answer."""
+        client_id = form.get("client_id")
+        if client_id is not None and client_id != self.client_id:
+            raise OAuthError("invalid_client", f"client_id must be {self.client_id!r}.")
+        grant_type = form.get("grant_type")
+        grant = self.grants.get(grant_type or "")
+        if grant_type is None or grant is None:
+            raise OAuthError(
+                "unsupported_grant_type",
+                f"grant_type must be {' or '.join(self.grants)}, not {grant_type!r}.",
+            )
+        secret = form.get(grant.secret) or ""
+        if not secret:
+            raise OAuthError("invalid_request", f"{grant.secret}{grant.what} is required.")
+        if len(secret) < grant.min_length:
+            raise OAuthError(
+                "invalid_request",
+                f"{grant.secret}{grant.what} must be at least {grant.min_length} characters.",
+            )
+        return grant_type, secret

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.server.auth import TokenAuthority
-from app.server.bodies import BodyRules
+from app.server.bodies import BodyRules, DeclaredBody
 from app.server.clock import Clock
 from app.server.config import ServerConfig
 from app.server.engine import Engine
@@ -127,6 +127,9 @@ class Endpoint:
     # The body's rules beyond its model's types: the handler binds with them and the
     # document states them (app/server/bodies.py), one declaration for both.
     body_rules: BodyRules[Any] | None = None
+    # A body that is no model (a bare JSON value, a form, the fault settings): the declaration
+    # its handler checks with, whose `schema()` the document states.
+    body_declared: DeclaredBody | None = None
 
 
 def dump(result: Any) -> Any:

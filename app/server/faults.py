@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
-from dataclasses import asdict, fields
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -37,15 +38,10 @@ class FaultState:
         self.config = FaultConfig(**asdict(config))  # own copy: mutable at run time
         self.rng = random.Random(config.seed)
 
-    def update(self, changes: dict[str, Any]) -> FaultConfig:
-        """Applies a partial update; raises ValueError naming the bad field."""
-        known = {f.name: f for f in fields(FaultConfig)}
-        merged = asdict(self.config)
-        for key, value in changes.items():
-            if key not in known:
-                raise ValueError(f"unknown fault setting {key!r}; known: {', '.join(known)}")
-            merged[key] = value
-        checked = _checked(merged)
+    def update(self, changes: Any) -> FaultConfig:
+        """Applies a partial update (checked by `FAULTS`); raises ValueError naming the bad
+        field."""
+        checked = FAULTS.merged(self.config, changes)
         if checked.seed != self.config.seed or "seed" in changes:
             self.rng = random.Random(checked.seed)
         self.config = checked
@@ -55,25 +51,90 @@ class FaultState:
         return asdict(self.config)
 
 
-# The settings' bounds, declared once: `_checked` validates from them and the OpenAPI
-# document states them (`FAULT_SCHEMA`, the body of PUT /_pacetray/faults).
-SHARES = {"latency": 60.0, "error_rate": 1.0, "rate_limit_rate": 1.0, "drop_rate": 1.0}
-STATUS_RANGE = (400, 599)
-FAULT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        **{name: {"type": "number", "minimum": 0, "maximum": top} for name, top in SHARES.items()},
-        "error_status": {
-            "type": "integer",
-            "minimum": STATUS_RANGE[0],
-            "maximum": STATUS_RANGE[1],
-        },
-        "retry_after": {"type": "integer", "minimum": 0},
-        "seed": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+@dataclass
+class Setting:
+    """One fault setting, declared once: `check` validates it and `schema` states it (not
+    frozen, so a test can flip a bound in place)."""
+
+    kind: Literal["number", "integer"]
+    minimum: float | None = 0
+    maximum: float | None = None
+    nullable: bool = False
+
+    def schema(self) -> dict[str, Any]:
+        value: dict[str, Any] = {"type": self.kind}
+        if self.minimum is not None:
+            value["minimum"] = self.minimum
+        if self.maximum is not None:
+            value["maximum"] = self.maximum
+        return {"anyOf": [value, {"type": "null"}]} if self.nullable else value
+
+    def check(self, name: str, value: Any) -> Any:
+        """The value as the config holds it; ValueError naming the setting."""
+        value = _whole(value)
+        if value is None and self.nullable:
+            return None
+        kind = "a number" if self.kind == "number" else "a whole number"
+        wrong = isinstance(value, bool) or not isinstance(
+            value, int | float if self.kind == "number" else int
+        )
+        if wrong or value != value:  # NaN is no number to JSON
+            null = " or null" if self.nullable else ""
+            raise ValueError(f"{name} must be {kind}{null}, not {value!r}")
+        low = -math.inf if self.minimum is None else self.minimum
+        high = math.inf if self.maximum is None else self.maximum
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value}")
+        return float(value) if self.kind == "number" else value
+
+
+@dataclass
+class FaultRules:
+    """PUT /_pacetray/faults' body, declared once: `merged` validates a partial update and
+    `schema` is what the OpenAPI document states."""
+
+    settings: dict[str, Setting]
+    description: str
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {name: rule.schema() for name, rule in self.settings.items()},
+            "description": self.description,
+        }
+
+    def merged(self, config: FaultConfig, changes: Any) -> FaultConfig:
+        """`config` with `changes` (a partial object) applied; ValueError naming what is bad."""
+        if not isinstance(changes, dict):
+            raise ValueError(
+                'The body must be a JSON object of fault settings, e.g. {"latency": 0.1}.'
+            )
+        merged = asdict(config)
+        for key, value in changes.items():
+            if key not in self.settings:
+                raise ValueError(
+                    f"unknown fault setting {key!r}; known: {', '.join(self.settings)}"
+                )
+            merged[key] = value
+        return FaultConfig(
+            **{name: rule.check(name, merged[name]) for name, rule in self.settings.items()}
+        )
+
+
+_SHARE = Setting("number", 0, 1.0)  # a share of requests
+FAULTS = FaultRules(
+    {
+        "latency": Setting("number", 0, 60.0),  # seconds
+        "error_rate": _SHARE,
+        "error_status": Setting("integer", 400, 599),  # an HTTP error status
+        "rate_limit_rate": _SHARE,
+        "retry_after": Setting("integer", 0),  # seconds
+        "drop_rate": _SHARE,
+        "seed": Setting("integer", None, nullable=True),
     },
-    "description": "A partial object: the settings it names change, the others stay.",
-}
+    "A partial object: the settings it names change, the others stay.",
+)
 
 
 def _whole(value: Any) -> Any:
@@ -81,37 +142,6 @@ def _whole(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     return value
-
-
-def _number(data: dict[str, Any], key: str) -> float:
-    value, high = data[key], SHARES[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ValueError(f"{key} must be a number, not {value!r}")
-    if not 0 <= value <= high:
-        raise ValueError(f"{key} must be from 0 to {high:g}, not {value}")
-    return float(value)
-
-
-def _checked(data: dict[str, Any]) -> FaultConfig:
-    seed = _whole(data["seed"])
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"seed must be a whole number or null, not {seed!r}")
-    status = _whole(data["error_status"])
-    low, high = STATUS_RANGE
-    if isinstance(status, bool) or not isinstance(status, int) or not low <= status <= high:
-        raise ValueError(f"error_status must be an HTTP error status ({low}-{high}), not {status}")
-    retry_after = _whole(data["retry_after"])
-    if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 0:
-        raise ValueError(f"retry_after must be a whole number of seconds, not {retry_after!r}")
-    return FaultConfig(
-        latency=_number(data, "latency"),
-        error_rate=_number(data, "error_rate"),
-        error_status=status,
-        rate_limit_rate=_number(data, "rate_limit_rate"),
-        retry_after=retry_after,
-        drop_rate=_number(data, "drop_rate"),
-        seed=seed,
-    )
 
 
 async def _send_json(

@@ -9,7 +9,6 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from app.api.models import API_VERSION, ErrorBody
-from app.server.auth import CLIENT_ID
 from app.server.endpoints import Endpoint, QueryParam
 
 REF = "#/components/schemas/{model}"
@@ -37,33 +36,6 @@ OAUTH_ERROR = {
 }
 # Request bodies are bound as 7pace binds them: unknown fields are ignored, so the document
 # allows them (the shared models forbid them for our own client's requests).
-_CLIENT_ID = {"type": "string", "enum": [CLIENT_ID]}
-_SECRET = {"type": "string", "minLength": 1}
-TOKEN_FORM = {
-    "oneOf": [
-        {
-            "type": "object",
-            "properties": {
-                "client_id": _CLIENT_ID,
-                "grant_type": {"type": "string", "enum": ["authorization_code"]},
-                "code": _SECRET,
-            },
-            "required": ["grant_type", "code"],
-        },
-        {
-            "type": "object",
-            "properties": {
-                "client_id": _CLIENT_ID,
-                "grant_type": {"type": "string", "enum": ["refresh_token"]},
-                "refresh_token": _SECRET,
-            },
-            "required": ["grant_type", "refresh_token"],
-        },
-    ],
-    "description": "A code or refresh token the server does not know answers 400 invalid_grant.",
-}
-
-
 BEARER = {"type": "http", "scheme": "bearer"}
 # How a token is minted (tracking-api.md §1): an OAuth code flow with a PIN instead of a
 # browser. Its tokenUrl names /token as the operation that grants credentials, so a
@@ -145,12 +117,16 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
     elif ep.auth == "server":
         op["description"] = "Needs the server's own API token."
     if ep.form:
+        assert ep.body_declared is not None, f"{ep.path}: a form is declared (TokenForm)"
+        form = ep.body_declared.schema()
         op["requestBody"] = {
             "required": True,
-            "content": {"application/x-www-form-urlencoded": {"schema": TOKEN_FORM}},
+            "content": {"application/x-www-form-urlencoded": {"schema": form}},
         }
     elif ep.body is not None:
-        if ep.body_schema is not None:
+        if ep.body_declared is not None:
+            body_schema = ep.body_declared.schema()
+        elif ep.body_schema is not None:
             body_schema = ep.body_schema
         elif ep.body_rules is not None:
             name = refs[(ep.body_rules.model, "validation")]["$ref"].rsplit("/", 1)[1]

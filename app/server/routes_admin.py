@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from app.server.endpoints import Endpoint, Services
 from app.server.errors import bad_request, not_found
-from app.server.faults import FAULT_SCHEMA
+from app.server.faults import FAULTS
 from app.server.parsing import json_body
 
 TAG = "admin"
@@ -21,10 +21,6 @@ async def get_faults(request: Request, s: Services) -> dict[str, Any]:
 
 async def put_faults(request: Request, s: Services) -> dict[str, Any]:
     data = await json_body(request, required=True, example='{"error_rate": 0.5}')
-    if not isinstance(data, dict):
-        raise bad_request(
-            'The body must be a JSON object of fault settings, e.g. {"latency": 0.1}.'
-        )
     try:
         s.faults.update(data)
     except ValueError as exc:
@@ -59,7 +55,7 @@ ENDPOINTS: list[Endpoint] = [
         api_version=False,
         body="object",
         body_required=True,
-        body_schema=FAULT_SCHEMA,
+        body_declared=FAULTS,
     ),
     Endpoint(
         "POST",

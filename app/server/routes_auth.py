@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from app.api.models import PinCreateResponse, PinStatusResponse, TokenResponse
 from app.server.auth import CLIENT_ID, OAuthError
+from app.server.bodies import Grant, TokenForm, ValueBody
 from app.server.endpoints import Endpoint, Services
 from app.server.errors import ApiProblem, bad_request
 from app.server.parsing import MAX_BODY, json_body
@@ -23,11 +24,18 @@ async def pin_create(request: Request, s: Services) -> PinCreateResponse:
     return PinCreateResponse(pin=pin.pin, secret=pin.secret)
 
 
+# pin/status's body, declared once: the secret as a JSON string (checked and documented).
+PIN_SECRET = ValueBody(
+    "pin/status",
+    '"<secret from pin/create>"',
+    'The body must be the secret from pin/create as a JSON string: "…".',
+    text=True,
+)
+
+
 async def pin_status(request: Request, s: Services) -> PinStatusResponse:
-    data = await json_body(request, required=True, example='"<secret from pin/create>"')
-    if not isinstance(data, str):
-        raise bad_request('The body must be the secret from pin/create as a JSON string: "…".')
-    return PinStatusResponse(status=s.auth.pin_status(data))
+    data = await json_body(request, required=True, example=PIN_SECRET.example)
+    return PinStatusResponse(status=s.auth.pin_status(PIN_SECRET.parse(data)))
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -63,26 +71,22 @@ async def token(request: Request, s: Services) -> JSONResponse:
     return JSONResponse(issued, headers=NO_STORE)
 
 
+# The /token form, declared once: `_grant` checks with it and the document states it.
+TOKEN_FORM = TokenForm(
+    {
+        "authorization_code": Grant("code", " (the PIN secret)"),
+        "refresh_token": Grant("refresh_token"),
+    },
+    CLIENT_ID,
+    "A code or refresh token the server does not know answers 400 invalid_grant.",
+)
+
+
 async def _grant(request: Request, s: Services) -> dict[str, Any]:
-    form = await _form(request)
-    client_id = form.get("client_id")
-    if client_id is not None and client_id != CLIENT_ID:
-        raise OAuthError("invalid_client", f"client_id must be {CLIENT_ID!r}.")
-    grant = form.get("grant_type")
-    if grant == "authorization_code":
-        code = form.get("code")
-        if not code:
-            raise OAuthError("invalid_request", "code (the PIN secret) is required.")
-        return s.auth.exchange_code(code)
-    if grant == "refresh_token":
-        refresh = form.get("refresh_token")
-        if not refresh:
-            raise OAuthError("invalid_request", "refresh_token is required.")
-        return s.auth.refresh(refresh)
-    raise OAuthError(
-        "unsupported_grant_type",
-        f"grant_type must be authorization_code or refresh_token, not {grant!r}.",
-    )
+    grant_type, secret = TOKEN_FORM.parse(await _form(request))
+    if grant_type == "authorization_code":
+        return s.auth.exchange_code(secret)
+    return s.auth.refresh(secret)
 
 
 ENDPOINTS: list[Endpoint] = [
@@ -104,6 +108,7 @@ ENDPOINTS: list[Endpoint] = [
         auth="none",
         body="string",
         body_required=True,
+        body_declared=PIN_SECRET,
         response=PinStatusResponse,
     ),
     Endpoint(
@@ -115,6 +120,7 @@ ENDPOINTS: list[Endpoint] = [
         auth="none",
         api_version=False,
         form=True,
+        body_declared=TOKEN_FORM,
         response=TokenResponse,
     ),
 ]

@@ -27,9 +27,7 @@ from app.server.tracking_calls import (
     OPTION,
     QUERY_EXAMPLE,
     REASON,
-    SEARCH_BY_QUERY_SCHEMA,
     SEARCH_EXAMPLE,
-    SEARCH_SCHEMA,
     SELECT_EXAMPLE,
     START_EXAMPLE,
 )
@@ -215,7 +213,7 @@ ENDPOINTS: list[Endpoint] = [
         "Finds a work item by id (body: the id as a JSON number or string).",
         body="integer",
         body_required=True,
-        body_schema=SEARCH_SCHEMA,
+        body_declared=calls.SEARCH,
         response=SearchResult,
     ),
     *_pair(
@@ -227,7 +225,7 @@ ENDPOINTS: list[Endpoint] = [
         "Finds work items by title words or id.",
         body=SearchByQueryRequest,
         body_required=True,
-        body_schema=SEARCH_BY_QUERY_SCHEMA,
+        body_declared=calls.SEARCH_BY_QUERY,
         response=SearchResult,
     ),
 ]

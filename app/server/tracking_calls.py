@@ -8,7 +8,6 @@ body) and call these, so both paths validate identically (tracking-api.md ยง2, ย
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,11 +23,10 @@ from app.api.models import (
     Track,
     TrackingState,
 )
-from app.server.bodies import BodyRules, FieldRule
+from app.server.bodies import BodyRules, FieldRule, ValueBody
 from app.server.endpoints import QueryParam, Services
 from app.server.engine import UNSET, ZONE_MAX, ZONE_MIN
 from app.server.errors import WORK_ITEM_OR_COMMENT_REQUIRED, bad_request
-from app.server.parsing import BLANKS, bind, integral, parse_int, whole_number_pattern
 
 LATEST_DEFAULT, LATEST_MAX = 10, 500
 MAX_QUERY = 500
@@ -84,23 +82,28 @@ ADJUST = BodyRules(
     any_of=("remark", "activityTypeId"),
     other_names=REST_NAMES,
 )
-QUERY_TEXT = {"type": "string", "maxLength": MAX_QUERY}
-SEARCH_BY_QUERY_SCHEMA: dict[str, Any] = {
-    "oneOf": [
-        {"type": "object", "properties": {"query": QUERY_TEXT}, "required": ["query"]},
-        QUERY_TEXT,
-    ]
-}
+# The bare-value bodies, declared once: `parse` checks them and the document states them.
+SEARCH_BY_QUERY = ValueBody(
+    "searchByQuery",
+    QUERY_EXAMPLE,
+    f"The body must be an object such as {QUERY_EXAMPLE} or the query as a JSON string.",
+    text=True,
+    max_length=MAX_QUERY,
+    wrapped="query",
+    model=SearchByQueryRequest,
+    absent=f"This call needs a JSON body, for example {QUERY_EXAMPLE}.",
+)
 # A work item id: 1 to 2^31-1, as a number or as decimal digits (optionally after "#").
-SEARCH_SCHEMA: dict[str, Any] = {
-    "oneOf": [
-        {"type": "integer", "minimum": 1, "maximum": MAX_WORK_ITEM_ID},
-        {
-            "type": "string",
-            "pattern": f"^{BLANKS}*#?{whole_number_pattern(1, MAX_WORK_ITEM_ID)}{BLANKS}*$",
-        },
-    ]
-}
+SEARCH = ValueBody(
+    "search",
+    SEARCH_EXAMPLE,
+    'search needs the work item id as the body: 1201 or "1201".',
+    integer=(1, MAX_WORK_ITEM_ID),
+    name="work item id",
+    # Community clients send titles here too; 7pace documents search by id only.
+    not_digits='search takes a work item id (1201 or "1201"), not {value}; to find work items '
+    'by title, use searchByQuery with {{"query": {text}}}.',
+)
 
 
 def scalar_text(value: Any, name: str) -> str | None:
@@ -185,30 +188,11 @@ def adjust(s: Services, body: Any) -> TrackingState:
 
 
 def search(s: Services, work_item_id: Any) -> SearchResult:
-    work_item_id = integral(work_item_id)
-    if isinstance(work_item_id, bool) or not isinstance(work_item_id, int | str):
-        raise bad_request('search needs the work item id as the body: 1201 or "1201".')
-    text = str(work_item_id).strip().removeprefix("#")
-    if isinstance(work_item_id, str) and not text.lstrip("-").isdigit():
-        # Community clients send titles here too; 7pace documents search by id only.
-        raise bad_request(
-            f'search takes a work item id (1201 or "1201"), not {work_item_id!r}; to find '
-            f'work items by title, use searchByQuery with {{"query": {json.dumps(text)}}}.'
-        )
-    item_id = parse_int(text, "work item id", low=1, high=MAX_WORK_ITEM_ID)
-    assert item_id is not None
-    return s.engine.search(item_id)
+    return s.engine.search(SEARCH.parse(work_item_id))
 
 
 def search_by_query(s: Services, body: Any) -> SearchResult:
-    if isinstance(body, str):  # a hub caller may pass the query itself
-        body = {"query": body}
-    if body is None:
-        raise bad_request(f"This call needs a JSON body, for example {QUERY_EXAMPLE}.")
-    request, _ = bind(SearchByQueryRequest, body, QUERY_EXAMPLE, "searchByQuery")
-    if len(request.query) > MAX_QUERY:
-        raise bad_request(f"query is longer than {MAX_QUERY} characters.")
-    return s.engine.search_by_query(request.query)
+    return s.engine.search_by_query(SEARCH_BY_QUERY.parse(body))
 
 
 CALLS: dict[str, Callable[..., Any]] = {

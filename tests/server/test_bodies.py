@@ -5,6 +5,7 @@ brings along); the one state-dependent refusal of startTracking is a documented 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.api.models import parse_wire_datetime
-from app.server import routes_rest
+from app.server import app as server_app
+from app.server import faults, routes_auth, routes_rest
 from app.server import tracking_calls as calls
 from app.server.app import ENDPOINTS
 from app.server.openapi import build_openapi
@@ -238,3 +240,108 @@ async def test_search_ids_are_judged_as_the_document_states(
     answer = await client.post(T + "search", params=V, json=text)
     assert answer.status_code in (200, 400), answer.text
     assert allows(schema, text) == (answer.status_code == 200), answer.text
+
+
+@pytest.fixture
+def fresh_document() -> Iterator[None]:
+    """The served document is built once per process: rebuilt for a flipped declaration, and
+    again afterwards so no other test sees the flip."""
+    server_app._openapi.cache_clear()
+    yield
+    server_app._openapi.cache_clear()
+
+
+async def served_body_schema(
+    client: httpx.AsyncClient, path: str, method: str = "post", kind: str = "application/json"
+) -> dict[str, Any]:
+    server_app._openapi.cache_clear()  # after the flip
+    document = (await client.get("/api/openapi.json")).json()
+    schema: dict[str, Any] = document["paths"][path][method]["requestBody"]["content"][kind][
+        "schema"
+    ]
+    return schema
+
+
+async def test_flipping_search_s_id_range_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    assert (await client.post(T + "search", params=V, json=1201)).status_code == 200
+    monkeypatch.setattr(calls.SEARCH, "integer", (1, 1000))
+    schema = await served_body_schema(client, T + "search")
+    assert {"type": "integer", "minimum": 1, "maximum": 1000} in schema["oneOf"]
+    for body in (1201, "1201"):
+        assert not allows(schema, body)
+        assert_error(await client.post(T + "search", params=V, json=body), 400, "ApiVersionError")
+    assert allows(schema, "#1000") and allows(schema, 1000)
+
+
+async def test_flipping_search_by_query_s_length_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    for body in ({"query": "checkout"}, "checkout"):
+        answer = await client.post(T + "searchByQuery", params=V, json=body)
+        assert answer.status_code == 200, answer.text
+    monkeypatch.setattr(calls.SEARCH_BY_QUERY, "max_length", 5)
+    schema = await served_body_schema(client, T + "searchByQuery")
+    for body in ({"query": "checkout"}, "checkout"):
+        assert not allows(schema, body)
+        answer = await client.post(T + "searchByQuery", params=V, json=body)
+        assert_error(answer, 400, "ApiVersionError")
+    assert allows(schema, {"query": "check"}) and allows(schema, "check")
+
+
+async def test_flipping_pin_status_s_secret_length_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    assert (await client.post("/api/pin/status", params=V, json="abcdefg")).status_code == 200
+    monkeypatch.setattr(routes_auth.PIN_SECRET, "max_length", 5)
+    schema = await served_body_schema(client, "/api/pin/status")
+    assert schema == {"type": "string", "maxLength": 5}
+    assert_error(
+        await client.post("/api/pin/status", params=V, json="abcdefg"), 400, "ApiVersionError"
+    )
+    assert (await client.post("/api/pin/status", params=V, json="abcde")).status_code == 200
+
+
+async def test_flipping_a_fault_setting_s_range_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    path = "/_pacetray/faults"
+    assert (await client.put(path, json={"error_status": 503})).status_code == 200
+    monkeypatch.setattr(faults.FAULTS.settings["error_status"], "maximum", 502)
+    schema = await served_body_schema(client, path, "put")
+    assert schema["properties"]["error_status"] == {
+        "type": "integer",
+        "minimum": 400,
+        "maximum": 502,
+    }
+    assert not allows(schema, {"error_status": 503}) and allows(schema, {"error_status": 502})
+    assert_error(await client.put(path, json={"error_status": 503}), 400, "ApiVersionError")
+    assert (await client.put(path, json={"error_status": 502})).json()["error_status"] == 502
+
+
+async def test_flipping_the_token_form_s_secret_length_changes_the_document_and_the_check(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, fresh_document: None
+) -> None:
+    pin = (await client.post("/api/pin/create", params=V)).json()
+    approved = await client.post(f"/_pacetray/pins/{pin['pin']}/approve")
+    assert approved.status_code == 200, approved.text
+    form = {"grant_type": "authorization_code", "code": pin["secret"]}
+    issued = await client.post("/token", data=form)
+    assert issued.status_code == 200, issued.text
+    refresh = issued.json()["refresh_token"]
+
+    grant = routes_auth.TOKEN_FORM.grants["refresh_token"]
+    monkeypatch.setattr(grant, "min_length", len(refresh) + 1)
+    kind = "application/x-www-form-urlencoded"
+    schema = await served_body_schema(client, "/token", kind=kind)
+    assert schema["oneOf"][1]["properties"]["refresh_token"]["minLength"] == len(refresh) + 1
+    form = {"grant_type": "refresh_token", "refresh_token": refresh}
+    assert not allows(schema, form)
+    answer = await client.post("/token", data=form)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
+
+    monkeypatch.setattr(grant, "min_length", len(refresh))
+    assert allows(await served_body_schema(client, "/token", kind=kind), form)
+    answer = await client.post("/token", data=form)
+    assert answer.status_code == 200, answer.text
