@@ -82,6 +82,47 @@ def _check_soft_error(state: TrackingState) -> TrackingState:
     return state
 
 
+def start_body(
+    now: datetime,
+    tfs_id: int | None,
+    remark: str | None,
+    activity_type_id: str | None,
+    is_billable: bool | None,
+) -> dict[str, Any]:
+    """`startTracking`'s body (REST and hub); `timeZone` from `now`, at call time: DST-correct."""
+    return StartRequest(
+        time_zone=utc_offset_minutes(now),
+        tfs_id=tfs_id,
+        remark=remark,
+        activity_type_id=activity_type_id,
+        is_billable=is_billable,
+    ).to_wire()
+
+
+def select_body(
+    tfs_id: int | None,
+    remark: str | None,
+    activity_type_id: str | None,
+    calculate_totals: bool | None,
+) -> dict[str, Any]:
+    """`selected`'s body (REST and hub)."""
+    return SelectRequest(
+        tfs_id=tfs_id,
+        remark=remark,
+        activity_type_id=activity_type_id,
+        calculate_totals=calculate_totals,
+    ).to_wire()
+
+
+def read_selected(payload: Any) -> Track:
+    """`selected`'s answer: the `track` part [community]; a full state is accepted too."""
+    inner = payload.get("data", payload) if isinstance(payload, dict) else payload
+    if isinstance(inner, dict) and isinstance(inner.get("track"), dict):
+        state = validate("TrackingState", inner, TrackingState.model_validate)
+        return _check_soft_error(state).track
+    return validate("Track", payload, Track.model_validate)
+
+
 def _version(*extra: tuple[str, str]) -> list[tuple[str, str]]:
     return [*extra, ("api-version", API_VERSION)]
 
@@ -178,19 +219,8 @@ class TrackingClient:
         activity_type_id: str | None = None,
         calculate_totals: bool | None = None,
     ) -> Track:
-        body = SelectRequest(
-            tfs_id=tfs_id,
-            remark=remark,
-            activity_type_id=activity_type_id,
-            calculate_totals=calculate_totals,
-        ).to_wire()
-        payload = read_json(await self._post(TRACKING + "selected", body))
-        # The answer is the `track` part [community]; a full state is accepted too.
-        inner = payload.get("data", payload) if isinstance(payload, dict) else payload
-        if isinstance(inner, dict) and isinstance(inner.get("track"), dict):
-            state = validate("TrackingState", inner, TrackingState.model_validate)
-            return _check_soft_error(state).track
-        return validate("Track", payload, Track.model_validate)
+        body = select_body(tfs_id, remark, activity_type_id, calculate_totals)
+        return read_selected(read_json(await self._post(TRACKING + "selected", body)))
 
     async def latest(self, count: int | None = None) -> LatestResult:
         query = _version(("$count", str(count))) if count is not None else _version()
@@ -203,13 +233,7 @@ class TrackingClient:
         activity_type_id: str | None = None,
         is_billable: bool | None = None,
     ) -> TrackingState:
-        body = StartRequest(
-            time_zone=utc_offset_minutes(self._session.now()),  # at call time: DST-correct
-            tfs_id=tfs_id,
-            remark=remark,
-            activity_type_id=activity_type_id,
-            is_billable=is_billable,
-        ).to_wire()
+        body = start_body(self._session.now(), tfs_id, remark, activity_type_id, is_billable)
         return await self._state(await self._post(TRACKING + "startTracking", body))
 
     async def stop_tracking(self, reason: StopReason | None = None) -> TrackingState:

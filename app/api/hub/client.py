@@ -25,7 +25,13 @@ from typing import Any, Literal, Protocol
 from httpx_ws import AsyncWebSocketSession
 from pydantic import ValidationError
 
-from app.api.client import TrackingClient, _check_soft_error, utc_offset_minutes
+from app.api.client import (
+    TrackingClient,
+    _check_soft_error,
+    read_selected,
+    select_body,
+    start_body,
+)
 from app.api.errors import (
     ApiError,
     ClientRequestError,
@@ -47,9 +53,7 @@ from app.api.models import (
     LatestResult,
     SearchByQueryRequest,
     SearchResult,
-    SelectRequest,
     SnoozeOption,
-    StartRequest,
     StopReason,
     Track,
     TrackingState,
@@ -216,13 +220,7 @@ class HubClient:
         activity_type_id: str | None = None,
         is_billable: bool | None = None,
     ) -> TrackingState:
-        body = StartRequest(
-            time_zone=utc_offset_minutes(self._session.now()),
-            tfs_id=tfs_id,
-            remark=remark,
-            activity_type_id=activity_type_id,
-            is_billable=is_billable,
-        ).to_wire()
+        body = start_body(self._session.now(), tfs_id, remark, activity_type_id, is_billable)
         return await self._state("startTracking", body)
 
     async def stop_tracking(self, reason: StopReason | None = None) -> TrackingState:
@@ -243,17 +241,8 @@ class HubClient:
         activity_type_id: str | None = None,
         calculate_totals: bool | None = None,
     ) -> Track:
-        body = SelectRequest(
-            tfs_id=tfs_id,
-            remark=remark,
-            activity_type_id=activity_type_id,
-            calculate_totals=calculate_totals,
-        ).to_wire()
-        payload = await self.invoke("selected", body)
-        if isinstance(payload, dict) and isinstance(payload.get("track"), dict):
-            state = validate("TrackingState", payload, TrackingState.model_validate)
-            return _check_soft_error(state).track
-        return validate("Track", payload, Track.model_validate)
+        body = select_body(tfs_id, remark, activity_type_id, calculate_totals)
+        return read_selected(await self.invoke("selected", body))
 
     async def latest(self, count: int | None = None) -> LatestResult:
         payload = await (self.invoke("latest") if count is None else self.invoke("latest", count))
