@@ -182,8 +182,10 @@ async def test_a_change_made_elsewhere_arrives_by_push_without_polling(
     h: Live = await live_harness(protocol)
     await h.connected()
     assert h.live is not None and h.live.status.protocol == protocol
-    assert h.tracker.next_delay() == float("inf")  # no polling while connected
     await wait_until(lambda: h.rest("GET", "/current") >= 2, 5, "the re-read on connect")
+    # The connect asks for one re-read (next_delay 0 until the loop has sent it); after
+    # that, no polling while connected.
+    await wait_until(lambda: h.tracker.next_delay() == float("inf"), 5, "polling to stop")
     reads = h.rest("GET", "/current")
     started = await h.other.start_tracking(tfs_id=WORK_ITEM, remark="elsewhere")
     await h.next(StateChanged, lambda e: e.state.timestamp >= started.timestamp, timeout=2)

@@ -55,7 +55,8 @@ async def test_the_tray_follows_a_change_made_elsewhere_and_settings_say_connect
         trigger=lambda: with_live(bridge, tracker, bridge.client, server.sleep),
     )
     assert dialog.live_label.text() == "Live updates: connected (ASP.NET Core SignalR)"
-    assert tracker.next_delay() == float("inf")
+    # The connect asks for one re-read of `current`; after it, no polling while connected.
+    await wait_until(lambda: tracker.next_delay() == float("inf"), what="polling to stop")
 
     async with server.client() as other:
         started = time.monotonic()
