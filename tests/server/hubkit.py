@@ -101,7 +101,37 @@ def auth_headers(token: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-class CoreClient:
+class _Pushes:
+    """What both raw clients share: pushed states, read as `message()` collects them."""
+
+    ws: ClientConnection
+    pushes: list[dict[str, Any]]
+
+    async def message(self, timeout: float = WAIT) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def push(self, timeout: float = WAIT) -> dict[str, Any]:
+        """The next pushed state (one already received first)."""
+        while not self.pushes:
+            await self.message(timeout)
+        return self.pushes.pop(0)
+
+    async def push_where(
+        self, check: Callable[[dict[str, Any]], bool], timeout: float = WAIT
+    ) -> dict[str, Any]:
+        """The first pushed state that passes `check`, skipping earlier ones."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            state = await self.push(max(0.01, deadline - loop.time()))
+            if check(state):
+                return state
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class CoreClient(_Pushes):
     """A raw ASP.NET Core SignalR client: every received record is kept in order."""
 
     def __init__(self, ws: ClientConnection) -> None:
@@ -181,26 +211,6 @@ class CoreClient:
         assert "error" not in completion, completion
         return completion.get("result")
 
-    async def push(self, timeout: float = WAIT) -> dict[str, Any]:
-        """The next pushed state (one already received first)."""
-        while not self.pushes:
-            await self.message(timeout)
-        return self.pushes.pop(0)
-
-    async def push_where(
-        self, check: Callable[[dict[str, Any]], bool], timeout: float = WAIT
-    ) -> dict[str, Any]:
-        """The first pushed state that passes `check`, skipping earlier ones."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            state = await self.push(max(0.01, deadline - loop.time()))
-            if check(state):
-                return state
-
-    async def close(self) -> None:
-        await self.ws.close()
-
 
 async def rest(
     server: ServerThread, method: str, call: str, token: str = TOKEN, **kwargs: Any
@@ -217,7 +227,7 @@ async def rest(
 CONNECTION_DATA = json.dumps([{"name": "trackingHub"}])
 
 
-class ClassicClient:
+class ClassicClient(_Pushes):
     """A raw classic ASP.NET SignalR 2.x client over WebSockets."""
 
     def __init__(self, ws: ClientConnection, server: ServerThread, prefix: str) -> None:
@@ -333,21 +343,3 @@ class ClassicClient:
         answer = await self.invoke(method, *arguments)
         assert "E" not in answer, answer
         return answer.get("R")
-
-    async def push(self, timeout: float = WAIT) -> dict[str, Any]:
-        while not self.pushes:
-            await self.message(timeout)
-        return self.pushes.pop(0)
-
-    async def push_where(
-        self, check: Callable[[dict[str, Any]], bool], timeout: float = WAIT
-    ) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            state = await self.push(max(0.01, deadline - loop.time()))
-            if check(state):
-                return state
-
-    async def close(self) -> None:
-        await self.ws.close()
