@@ -114,7 +114,7 @@ def run_tray(args: argparse.Namespace) -> int:
     from app.commands.tray import check_args
 
     check_args(args)
-    from app.ui.app import run
+    from app.ui.tray_app import run
 
     # Settings and credentials are read once the icon shows (app.run calls this then); an
     # error in them ends the run with its one-line message, the icon gone at once.

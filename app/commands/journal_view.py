@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app.settings.paths import journal_path
 
 if TYPE_CHECKING:
-    from app.tracking.commands import Command
+    from app.tracking.user_commands import Command
 
 
 @dataclass(frozen=True)

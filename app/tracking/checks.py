@@ -21,7 +21,7 @@ from app.activity.base import ActivitySource
 from app.activity.detector import IdleDetector
 from app.api.errors import ApiError, ConnectionFailed, RateLimitedError, RequestTimeout
 from app.api.models import SnoozeOption, StopReason, TrackingState
-from app.tracking import commands as cmd
+from app.tracking import user_commands as cmd
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,

@@ -14,7 +14,7 @@ from app.activity.detector import IdlePeriod
 from app.api.models import StoppedTrackType, TrackingState, WorkItem
 
 if TYPE_CHECKING:
-    from app.tracking.commands import Command
+    from app.tracking.user_commands import Command
 
 AnsweredHow = Literal["auto", "continue", "stop", "snooze", "elsewhere"]
 

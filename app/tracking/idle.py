@@ -38,10 +38,10 @@ from app.api.models import (
     TrackingState,
     TrackingStateKind,
 )
-from app.tracking import commands as cmd
-from app.tracking.commands import Command, CommandError, apply
+from app.tracking import user_commands as cmd
 from app.tracking.journal import ConflictCallback, Journal, ReplayReport
 from app.tracking.state import SERVER_STOP_TYPES, is_running
+from app.tracking.user_commands import Command, CommandError, apply
 
 
 class IdleChoice(StrEnum):

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.api.client import TrackingClient
-from app.tracking.commands import Command
 from app.tracking.journal_store import JournalError, JournalStore
 from app.tracking.replay import SETTLE, ConflictCallback, Hook, ReplayReport, Settling, replay
+from app.tracking.user_commands import Command
 
 # Names the journal's users import from here (they lived in this module before the split).
 __all__ = ["ConflictCallback", "Journal", "JournalError", "ReplayReport", "Settling"]

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.tracking.commands import Command, from_iso, to_iso
+from app.tracking.user_commands import Command, from_iso, to_iso
 
 PENDING, SENDING, EXPANDED = "pending", "sending", "expanded"
 APPLIED, FOLDED, OBSOLETE, CONFLICT = "applied", "folded", "obsolete", "conflict"

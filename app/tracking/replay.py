@@ -71,18 +71,7 @@ from app.api.models import (
     TrackingState,
     TrackingStateKind,
 )
-from app.tracking import commands as cmd
-from app.tracking.commands import (
-    Command,
-    CommandConflict,
-    CommandError,
-    CommandKind,
-    apply,
-    check_trim,
-    from_iso,
-    resolve_gap,
-    to_iso,
-)
+from app.tracking import user_commands as cmd
 from app.tracking.journal_store import (
     APPLIED,
     CONFLICT,
@@ -96,6 +85,17 @@ from app.tracking.journal_store import (
     Writes,
 )
 from app.tracking.state import is_running
+from app.tracking.user_commands import (
+    Command,
+    CommandConflict,
+    CommandError,
+    CommandKind,
+    apply,
+    check_trim,
+    from_iso,
+    resolve_gap,
+    to_iso,
+)
 
 # A command this much older than the replay was taken offline: its time matters (trims, gaps).
 OFFLINE_TOLERANCE = timedelta(seconds=2)

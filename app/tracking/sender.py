@@ -34,8 +34,7 @@ from app.api.errors import (
 )
 from app.api.models import SnoozeOption, StopReason, TrackingState
 from app.api.session import deadline as request_deadline
-from app.tracking import commands as cmd
-from app.tracking.commands import Command, CommandError, CommandKind
+from app.tracking import user_commands as cmd
 from app.tracking.events import (
     CommandFailed,
     ConnectivityChanged,
@@ -45,6 +44,7 @@ from app.tracking.events import (
 )
 from app.tracking.journal import Journal
 from app.tracking.state import check_running, check_seconds_left, work_log_of
+from app.tracking.user_commands import Command, CommandError, CommandKind
 
 log = logging.getLogger(__name__)
 

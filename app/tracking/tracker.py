@@ -47,9 +47,8 @@ from app.api.models import (
     Track,
     TrackingState,
 )
-from app.tracking import commands as cmd
+from app.tracking import user_commands as cmd
 from app.tracking.checks import CheckAnswer, CheckAnswering
-from app.tracking.commands import Command, CommandError
 from app.tracking.events import (
     ApiWarning,
     CommandFailed,
@@ -85,6 +84,7 @@ from app.tracking.state import (
     is_running,
     work_log_of,
 )
+from app.tracking.user_commands import Command, CommandError
 
 __all__ = ["CheckAnswer", "CheckAnswerer", "Tracker", "utc_now"]
 

@@ -28,7 +28,6 @@ from app.api.models import (
     SnoozeOption,
     TrackingState,
 )
-from app.tracking.commands import Command
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
@@ -47,6 +46,7 @@ from app.tracking.idle import IdleChoice
 from app.tracking.journal import JournalError
 from app.tracking.state import check_running
 from app.tracking.tracker import CheckAnswer, Tracker
+from app.tracking.user_commands import Command
 
 if TYPE_CHECKING:  # the hub client is imported only when live updates run
     from app.tracking.live import LiveStatus, LiveUpdates

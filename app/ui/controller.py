@@ -30,7 +30,7 @@ from app.ui.notifications import Kind, Notifier
 from app.ui.tray import TrayIcon, TrayMenu
 
 if TYPE_CHECKING:
-    from app.ui.hotkeys import HotkeyService
+    from app.ui.hotkey_service import HotkeyService
     from app.ui.popup import Popup
     from app.ui.prompts import Prompts
 
@@ -142,7 +142,7 @@ class Controller(QObject):
         self.refresh_recent_later()
 
     def _start_hotkeys(self) -> None:
-        from app.ui.hotkeys import HotkeyService
+        from app.ui.hotkey_service import HotkeyService
 
         try:  # no global hotkeys on this system (Wayland, no X RECORD): logged, the tray runs
             self.hotkeys = HotkeyService(self)

@@ -34,7 +34,7 @@ TRAY_WAIT = 10.0  # seconds to wait for a tray before showing the fallback windo
 STARTING_TEXT = "Pacetray — starting…"
 PUMP_MS = 10  # the GUI thread handles events at least this often while modules load
 
-# What the session builds on (app.py), in import order; the first ones are the slowest.
+# What the session builds on (tray_app.py), in import order; the first ones are the slowest.
 # Our modules here are only warmed up: each is imported by a plain import where it is used.
 PRELOAD = (
     "asyncio",
@@ -55,7 +55,7 @@ PRELOAD = (
     "app.ui.controller",
     "app.ui.prompts",
     "app.ui.popup",
-    "app.ui.hotkeys",
+    "app.ui.hotkey_service",
 )
 PRELOAD_LOCAL = ("app.server.config", "app.server.runner", "app.local_server")
 

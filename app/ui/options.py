@@ -1,5 +1,5 @@
-"""What the tray starts with (AppOptions) and the helpers that build it: apart from app.py so
-that session.py and the `tray` command need not import the app module (no circle)."""
+"""What the tray starts with (AppOptions) and the helpers that build it: apart from tray_app.py so
+that tray_session.py and the `tray` command need not import the app module (no circle)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ from app.settings.errors import SettingsError, SettingValueError
 from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
 from app.settings.store import load_settings, save_settings
 from app.ui.hotkey_recorder import HotkeyRecorder
-from app.ui.hotkeys import ACTION_LABELS, ACTIONS, HotkeyService
+from app.ui.hotkey_service import ACTION_LABELS, ACTIONS, HotkeyService
 
 log = logging.getLogger(__name__)
 

@@ -113,7 +113,7 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     if controller is not None:
         controller.start()
         parts["settle"]()
-        controller.prepare_popup_soon()  # as app/ui/session.py does after start
+        controller.prepare_popup_soon()  # as app/ui/tray_session.py does after start
     await wait_until(
         lambda: bridge.state is not None, 30, "the first tracking state", interval=POLL
     )
@@ -178,7 +178,7 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
     parts: dict[str, Any] = {}
 
     async def main() -> None:
-        # As the app starts (app/ui/app.py): modules imported, then the GC trap settles
+        # As the app starts (app/ui/tray_app.py): modules imported, then the GC trap settles
         # (collect and freeze), then the objects are built.
         try:
             from app.ui.launch import PRELOAD, import_all

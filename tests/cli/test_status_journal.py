@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app.api.client import TrackingClient
-from app.tracking import commands as cmd
+from app.tracking import user_commands as cmd
 from app.tracking.journal import Journal
 from tests.cli.conftest import (
     SERVER_TOKEN,

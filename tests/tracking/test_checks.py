@@ -13,10 +13,10 @@ from typing import Any
 from app.api.errors import ConnectionFailed, ServerError
 from app.api.models import SnoozeOption, StopReason, TrackingState
 from app.tracking.checks import PRESENCE_RECHECK, CheckAnswering
-from app.tracking.commands import Command, CommandKind
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt
 from app.tracking.options import TrackingSettings
 from app.tracking.schedule import Learned
+from app.tracking.user_commands import Command, CommandKind
 
 T0 = datetime(2026, 9, 30, 9, 0, tzinfo=UTC)
 

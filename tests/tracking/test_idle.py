@@ -18,9 +18,9 @@ from app.activity.detector import IdlePeriod
 from app.api.models import Track
 from app.settings import IdlePolicy as SettingsIdlePolicy
 from app.tracking import idle
-from app.tracking.commands import Command, CommandError, CommandKind
 from app.tracking.idle import IdleChoice, IdlePolicy
 from app.tracking.journal import Journal
+from app.tracking.user_commands import Command, CommandError, CommandKind
 from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, RestartableServer
 
 Make = Callable[..., RestartableServer]

@@ -16,9 +16,9 @@ import pytest
 from app.api.client import TrackingClient
 from app.api.errors import ConnectionFailed, RequestTimeout
 from app.api.models import StopReason
-from app.tracking import commands as c
-from app.tracking.commands import Command, CommandKind, apply
+from app.tracking import user_commands as c
 from app.tracking.journal import Journal, JournalError, ReplayReport
+from app.tracking.user_commands import Command, CommandKind, apply
 from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, RestartableServer
 
 Make = Callable[..., RestartableServer]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.tracking import commands as c
 from app.tracking import replay as replay_module
+from app.tracking import user_commands as c
 from app.tracking.journal_store import (
     APPLIED,
     CONFLICT,

@@ -26,9 +26,9 @@ import pytest
 
 from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
-from app.tracking import commands as c
-from app.tracking.commands import Command
+from app.tracking import user_commands as c
 from app.tracking.journal import Journal, ReplayReport, Settling
+from app.tracking.user_commands import Command
 from tests.tracking.conftest import OTHER_ITEM, TOKEN, WORK_ITEM, RestartableServer
 from tests.tracking.test_journal import act
 

@@ -1,6 +1,6 @@
 """The tray's core killed mid-replay, as a real process: an offline day is journaled, then a
 child process runs what `pacetray tray` runs below Qt — a TrackingClient, the Journal and a
-Tracker polling with `run()`, built as app/ui/session.py builds them (no QApplication: the
+Tracker polling with `run()`, built as app/ui/tray_session.py builds them (no QApplication: the
 Qt layer adds no journal or network step of its own) — and SIGKILLs itself at a chosen point
 of the tracker's replay: after a journaled command was sent and answered but before the journal
 recorded it (`after_send`), or after it was marked as being sent but before it left
@@ -27,11 +27,11 @@ from typing import Any
 import pytest
 
 from app.api.client import TrackingClient
-from app.tracking.commands import Command
 from app.tracking.events import JournalConflict, TrackerEvent
 from app.tracking.journal import Journal, ReplayReport
 from app.tracking.options import TrackingSettings
 from app.tracking.tracker import Tracker
+from app.tracking.user_commands import Command
 from tests.tracking.conftest import TOKEN, RestartableServer
 from tests.tracking.test_replay import SENDS, assert_day, offline_day
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.api.errors import ConnectionFailed, RateLimitedError, ServerError
 from app.api.models import SnoozeOption, StopReason, TrackingState
-from app.tracking import commands as cmd
+from app.tracking import user_commands as cmd
 from app.tracking.events import ConnectivityChanged, RateLimited
 from app.tracking.journal import Journal
 from app.tracking.sender import CommandSender, took_effect

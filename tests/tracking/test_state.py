@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.models import StoppedTrackType, TrackingState
-from app.tracking import commands
+from app.tracking import user_commands as commands
 from app.tracking.state import StateHolder, Transition, check_seconds_left, is_running
 
 

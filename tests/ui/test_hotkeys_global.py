@@ -80,7 +80,7 @@ def test_an_x_server_without_record_says_why() -> None:
 
 def test_no_display_and_wayland_say_why(monkeypatch: pytest.MonkeyPatch) -> None:
     from app.settings.model import Hotkeys
-    from app.ui.hotkeys import HotkeyService
+    from app.ui.hotkey_service import HotkeyService
 
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
@@ -112,7 +112,7 @@ def _child() -> int:
 
     from app.settings.model import Hotkeys
     from app.ui.hotkey_recorder import HotkeyRecorder
-    from app.ui.hotkeys import HotkeyService
+    from app.ui.hotkey_service import HotkeyService
 
     gc.disable()  # the GC trap: collect on the GUI thread only
     app = QApplication(["hotkeys-child"])

@@ -22,7 +22,7 @@ from PySide6.QtCore import QTimer
 
 from app.logsetup import configure_logging
 from app.server.auth import TOKEN_FILE
-from app.ui import app as tray_app
+from app.ui import tray_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

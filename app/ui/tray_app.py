@@ -205,7 +205,7 @@ def run(make_options: Callable[[], AppOptions]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_exception_handler)
-    from app.ui.session import TraySession
+    from app.ui.tray_session import TraySession
 
     # Settled again once the tray is up: that pass walks only what start-up built since.
     session = TraySession(

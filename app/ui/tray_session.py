@@ -1,5 +1,5 @@
 """One running tray session, built on the qasync loop once the client stack is imported
-(app.py shows the icon first): client, journal, activity source and monitor, tracker, bridge,
+(tray_app.py shows the icon first): client, journal, activity source and monitor, tracker, bridge,
 Controller; the embedded local server in local mode. Torn down in reverse on Quit or signal.
 """
 
@@ -40,7 +40,7 @@ class TraySession:
         self.options = options
         self.instance = instance
         self.on_ready = on_ready  # called once the tray is up (the GC trap settles again)
-        # Who is told about a bug: app.set_crash_notifier (passed in: app.py imports this
+        # Who is told about a bug: tray_app.set_crash_notifier (passed in: tray_app.py imports this
         # module, so it is not imported from here).
         self._notify_crashes = notify_crashes or (lambda notify: None)
         self.launch = launch  # the icon shown at launch, handed to the Controller

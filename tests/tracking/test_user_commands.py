@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from app.api.models import RestWorkLogCreate, SnoozeOption, StopReason
-from app.tracking import commands as c
-from app.tracking.commands import Command, CommandError, CommandKind
+from app.tracking import user_commands as c
+from app.tracking.user_commands import Command, CommandError, CommandKind
 
 T0 = datetime(2026, 9, 30, 10, 0, tzinfo=UTC)
 
