@@ -454,6 +454,7 @@ class Controller(QObject):
 
     @Slot()
     def open_settings(self) -> None:
+        from app.settings.settings_service import SettingsServices
         from app.ui.settings_dialog import SettingsDialog
 
         if self.settings_dialog is not None:
@@ -461,7 +462,8 @@ class Controller(QObject):
             self.settings_dialog.raise_()
             return
         try:
-            dialog = SettingsDialog(self.settings, hotkeys=self.hotkeys)
+            services = SettingsServices(self.settings, hotkeys=self.hotkeys)
+            dialog = SettingsDialog(services, hotkeys=self.hotkeys)
         except Exception:
             log.exception("the settings dialog could not be created")
             self._on_error("The settings dialog could not be opened (details in the log file).")

@@ -7,22 +7,21 @@ activity source in use.
 - Sign-in: an API token (goes to the OS keyring on Save, never shown back) or "Pair with
   PIN" (shows the PIN big, waits for it to be confirmed, cancellable). Secrets reach the
   keyring only on Save; Cancel discards them with everything else.
-- Save writes settings.toml through `app.settings.store`, applies start at login and the
-  hotkeys, and reports every failure inline; the dialog stays open until it succeeds.
+- Save keeps the new sign-in, writes settings.toml, applies start at login and the hotkeys,
+  and reports every failure inline; the dialog stays open until it succeeds.
 
-Network work runs as tasks on the qasync loop; the dialog is shown with `show()`, never
-`exec()`.
+The dialog is only the form: the work behind it (keyring, settings file, network, start at
+login, hotkeys, activity probe) is done by the `SettingsServices` it is given
+(app/settings/settings_service.py). Network work runs as tasks on the qasync loop; the dialog
+is shown with `show()`, never `exec()`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import logging
 import time
-from collections.abc import Callable, Coroutine
-from pathlib import Path
+from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -44,20 +43,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.activity.base import ActivitySource
-from app.activity.probe import ProbeResult, probe
-from app.api.auth import OAuthTokens, pair_with_pin
-from app.api.client import TrackingClient
 from app.api.errors import ApiError
 from app.api.urls import normalize_base_url
-from app.settings import autostart, credentials, secrets
-from app.settings.credentials import NEW, Credentials
-from app.settings.errors import SettingsError, SettingValueError
+from app.settings.account import Pairing, PairingFailed, SignInDraft
+from app.settings.errors import SettingValueError
 from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
-from app.settings.store import load_settings, save_settings
+from app.settings.settings_service import SIGN_IN, SettingsServices
 from app.ui.hotkey_recorder import HotkeyRecorder
 from app.ui.hotkey_service import ACTION_LABELS, ACTIONS, HotkeyService
-
-log = logging.getLogger(__name__)
 
 ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
@@ -68,7 +61,6 @@ POLICY_LABELS = {
     IdlePolicy.STOP_WHEN_IDLE: "Stop tracking when I go idle",
 }
 SENSING_SECONDS = 6.0  # how long "Test activity sensing" shows the live value
-PAIRING_TIMEOUT = 120.0
 
 
 def _label(style: str = ERROR_STYLE) -> QLabel:
@@ -88,42 +80,30 @@ def _say(label: QLabel, text: str | None, style: str | None = None) -> None:
 
 
 class SettingsDialog(QDialog):
-    """Edit the settings; `saved(Settings)` after a successful Save."""
+    """Edit the settings held by `services`; `saved(Settings)` after a successful Save.
+
+    `hotkeys` is only shown (whether global hotkeys work here); the services apply them."""
 
     saved = Signal(object)  # Settings
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        services: SettingsServices,
         *,
-        path: Path | None = None,
         hotkeys: HotkeyService | None = None,
-        activity: ProbeResult | None = None,
-        autostart_apply: Callable[[Settings], None] = autostart.apply,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Pacetray settings")
         self.setModal(False)
-        self._path = path
+        self._services = services
         self._hotkeys = hotkeys
-        self._probe = activity
-        self._probed_here = False
-        self._autostart_apply = autostart_apply
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pairing: asyncio.Task[None] | None = None
-        self._paired: OAuthTokens | None = None
-        self._paired_url: str | None = None
+        self._paired: Pairing | None = None  # not saved until Save
         self._sensing_until = 0.0
         self.sensing_seconds = SENSING_SECONDS
-        load_problem = None
-        if settings is None:
-            try:
-                settings = load_settings(path)
-            except SettingsError as exc:
-                load_problem = exc.message
-                settings = Settings()
-        self._settings = settings
+        settings = services.settings
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._connection_tab(), "Connection")
@@ -142,8 +122,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
-        if load_problem:
-            _say(self.save_error, f"{load_problem} — showing the defaults.")
+        if services.load_problem:
+            _say(self.save_error, f"{services.load_problem} — showing the defaults.")
         self._load(settings)
 
         self._sensing_timer = QTimer(self)
@@ -288,7 +268,7 @@ class SettingsDialog(QDialog):
         self.hotkeys_error = _label()
         form.addRow(self.hotkeys_error)
         self.start_at_login = QCheckBox("Start Pacetray when I log in")
-        if not autostart.supported():
+        if not self._services.autostart_supported:
             self.start_at_login.setEnabled(False)
             self.start_at_login.setToolTip("Not supported on this system yet")
         form.addRow(self.start_at_login)
@@ -312,44 +292,46 @@ class SettingsDialog(QDialog):
         self.live_updates.setChecked(settings.live_updates)
         self._show_auth()
 
-    def _saved_secret_kind(self, url: str | None) -> str | None:
-        """Which secret the keyring holds for `url` (never the secret itself)."""
-        return credentials.saved_kind(url, file_fallback=self._settings.secrets_file_fallback)
+    def _draft(self) -> SignInDraft:
+        """The sign-in typed or paired here, not saved yet."""
+        return SignInDraft(self.token_edit.text().strip(), self._paired)
 
     def _show_auth(self) -> None:
         url = self.server_url()
-        if self._paired is not None and self._paired_url == url:
+        draft = self._draft()
+        saved = self._services.saved_method(url)
+        if draft.pairing_for(url) is not None:
             text = "Paired by PIN — Save to keep this sign-in"
-        elif self.token_edit.text().strip():
+        elif draft.token:
             text = "A new API token — Save to keep it in the keyring"
+        elif saved is AuthMethod.TOKEN:
+            text = "With an API token saved in the keyring"
+        elif saved is AuthMethod.PIN:
+            text = "Paired by PIN (saved in the keyring)"
+        elif url is None and self.server_edit.text().strip():
+            text = "— (fix the server address first)"
+        elif url is None:
+            text = "Local mode: the local server on this computer"
         else:
-            kind = self._saved_secret_kind(url)
-            if kind == secrets.API_TOKEN:
-                text = "With an API token saved in the keyring"
-            elif kind == secrets.OAUTH_TOKENS:
-                text = "Paired by PIN (saved in the keyring)"
-            elif url is None and self.server_edit.text().strip():
-                text = "— (fix the server address first)"
-            elif url is None:
-                text = "Local mode: the local server on this computer"
-            else:
-                text = "Not signed in to this server"
+            text = "Not signed in to this server"
         self.auth_status.setText(text)
-        saved = self._saved_secret_kind(url) == secrets.API_TOKEN
         self.token_edit.setPlaceholderText(
-            "Saved — type a new token to replace it" if saved else "Paste your 7pace API token"
+            "Saved — type a new token to replace it"
+            if saved is AuthMethod.TOKEN
+            else "Paste your 7pace API token"
         )
 
     def _show_source(self) -> None:
-        if self._probe is None:
+        found = self._services.activity
+        if found is None:
             self.source_label.setText("Checked when you test activity sensing.")
             return
-        status = self._probe.chosen.status()
+        status = found.chosen.status()
         text = status.describe()
         if status.sees:
             text += f" — sees {status.sees}"
-        self.source_label.setText(f"{text} (session: {self._probe.session})")
-        self.source_label.setToolTip("\n".join(self._probe.describe()))
+        self.source_label.setText(f"{text} (session: {found.session})")
+        self.source_label.setToolTip("\n".join(found.describe()))
 
     def _show_hotkeys_availability(self) -> None:
         reason = None
@@ -410,20 +392,6 @@ class SettingsDialog(QDialog):
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def _client(self, url: str) -> TrackingClient | None:
-        """A client with the dialog's credentials: typed token, fresh pairing, else saved."""
-        token = self.token_edit.text().strip()
-        found: Credentials | None
-        if token:
-            found = Credentials(url, token=token, source=NEW)
-        elif self._paired is not None and self._paired_url == url:
-            found = Credentials(url, oauth=self._paired, source=NEW)  # its refresh: not kept
-        else:
-            # A saved pairing's refresh rotates the saved tokens (credentials.refresh_saver).
-            fallback = self._settings.secrets_file_fallback
-            found = credentials.saved(url, file_fallback=fallback)
-        return found.client(timeout=10.0) if found is not None else None
-
     @Slot()
     def _on_test_connection(self) -> None:
         self.test_connection()
@@ -442,40 +410,11 @@ class SettingsDialog(QDialog):
 
     async def _test_connection(self, url: str) -> bool:
         try:
-            try:
-                client = self._client(url)
-            except Exception as exc:  # keyring or saved-token trouble: say so, one line
-                message = getattr(exc, "message", None) or str(exc)
-                _say(self.test_result, f"Cannot read the saved sign-in: {message}", ERROR_STYLE)
-                return False
-            if client is None:
-                _say(
-                    self.test_result,
-                    "No sign-in for this server: paste an API token or pair with a PIN first.",
-                    ERROR_STYLE,
-                )
-                return False
-            try:
-                async with client:
-                    state = await client.current(expand=True)
-            except ApiError as exc:
-                _say(self.test_result, f"Connection failed: {exc.message}", ERROR_STYLE)
-                return False
-            except Exception:
-                log.exception("connection test failed unexpectedly")
-                _say(
-                    self.test_result,
-                    "Connection failed: an unexpected error (details in the log file).",
-                    ERROR_STYLE,
-                )
-                return False
-            info = state.settings.user_info if state.settings is not None else None
-            name = info.user_name if info is not None else None
-            who = f" as {name}" if name else ""
-            _say(self.test_result, f"Connection OK: signed in{who}.", OK_STYLE)
-            return True
+            result = await self._services.test_connection(url, self._draft())
         finally:
             self.test_button.setEnabled(True)
+        _say(self.test_result, result.message, OK_STYLE if result.ok else ERROR_STYLE)
+        return result.ok
 
     # --- pairing --------------------------------------------------------------------------
 
@@ -491,10 +430,9 @@ class SettingsDialog(QDialog):
             return None
         url = self.server_url()
         assert url is not None
-        try:  # no pairing if the tokens could not be kept afterwards
-            secrets.backend_name(file_fallback=self._settings.secrets_file_fallback)
-        except SettingsError as exc:
-            _say(self.auth_error, exc.message)
+        problem = self._services.keyring_problem()  # no pairing for tokens that cannot be kept
+        if problem:
+            _say(self.auth_error, problem)
             return None
         self.cancel_pairing()
         self._paired = None
@@ -515,23 +453,18 @@ class SettingsDialog(QDialog):
 
     async def _pair(self, url: str) -> None:
         try:
-            tokens = await pair_with_pin(url, on_pin=self._show_pin, timeout=PAIRING_TIMEOUT)
+            paired = await self._services.pair(url, self._show_pin)
         except asyncio.CancelledError:
             self.pairing_panel.hide()
             raise
-        except ApiError as exc:
+        except PairingFailed as exc:
             self.pairing_panel.hide()
             _say(self.auth_error, exc.message)
-            return
-        except Exception:
-            log.exception("pairing failed unexpectedly")
-            self.pairing_panel.hide()
-            _say(self.auth_error, "Pairing failed: an unexpected error (details in the log).")
             return
         finally:
             self.pair_button.setEnabled(True)
             self._pairing = None
-        self._paired, self._paired_url = tokens, url
+        self._paired = paired
         self.token_edit.clear()  # one way to sign in: the pairing replaces a typed token
         self.pairing_status.setText("Paired. Save to keep this sign-in.")
         self.cancel_pairing_button.hide()
@@ -558,9 +491,8 @@ class SettingsDialog(QDialog):
     @Slot()
     def test_activity_sensing(self) -> None:
         """Show "seconds since input" live for a few seconds."""
-        if self._probe is None:
-            self._probe = probe()
-            self._probed_here = True
+        if self._services.activity is None:
+            self._services.probe_activity()
             self._show_source()
         self._sensing_until = time.monotonic() + self.sensing_seconds
         self.sensing_button.setEnabled(False)
@@ -569,7 +501,8 @@ class SettingsDialog(QDialog):
 
     @property
     def activity_source(self) -> ActivitySource | None:
-        return self._probe.chosen if self._probe is not None else None
+        found = self._services.activity
+        return found.chosen if found is not None else None
 
     @Slot()
     def _sense(self) -> None:
@@ -592,13 +525,14 @@ class SettingsDialog(QDialog):
         """The settings as edited; raises SettingValueError (named key) or ApiError (URL)."""
         text = self.server_edit.text()
         url = normalize_base_url(text) if text.strip() else None
+        base = self._services.settings
         minutes = self.idle_minutes.value()
-        threshold = self._settings.idle_threshold_seconds
+        threshold = base.idle_threshold_seconds
         if minutes != max(1, round(threshold / 60)):  # keep odd seconds unless changed
             threshold = minutes * 60
         hotkeys = Hotkeys(**{action: r.value for action, r in self.recorders.items()})
         return dataclasses.replace(
-            self._settings,
+            base,
             server_url=url,
             auth_method=self._auth_method(url),
             idle_threshold_seconds=threshold,
@@ -614,18 +548,12 @@ class SettingsDialog(QDialog):
     def _auth_method(self, url: str | None) -> AuthMethod:
         if url is None:
             return AuthMethod.NONE
-        if self.token_edit.text().strip():
-            return AuthMethod.TOKEN
-        if self._paired is not None and self._paired_url == url:
-            return AuthMethod.PIN
-        if url == self._settings.server_url:
-            return self._settings.auth_method
-        kind = self._saved_secret_kind(url)
-        if kind == secrets.API_TOKEN:
-            return AuthMethod.TOKEN
-        if kind == secrets.OAUTH_TOKENS:
-            return AuthMethod.PIN
-        return AuthMethod.NONE
+        new = self._draft().method(url)
+        if new is not None:
+            return new
+        if url == self._services.settings.server_url:
+            return self._services.settings.auth_method
+        return self._services.saved_method(url)
 
     @Slot()
     def save(self) -> bool:
@@ -648,55 +576,20 @@ class SettingsDialog(QDialog):
         except ApiError as exc:  # the URL changed between the check and now: unlikely
             _say(self.save_error, f"Not saved: {exc.message}")
             return False
-        if not self._keep_secrets(settings):
+        outcome = self._services.save(settings, self._draft())
+        if not outcome.saved:
+            if outcome.failed_step == SIGN_IN:
+                self.tabs.setCurrentIndex(0)
+            _say(self.save_error, outcome.message)
             return False
-        try:
-            save_settings(settings, self._path)
-        except SettingsError as exc:
-            _say(self.save_error, f"Not saved: {exc.message}")
-            return False
-        previous, self._settings = self._settings, settings
         self.token_edit.clear()
         self._paired = None
-        problems = []
-        if settings.start_at_login != previous.start_at_login or (
-            settings.start_at_login and not autostart.is_enabled()
-        ):
-            try:
-                self._autostart_apply(settings)
-            except SettingsError as exc:
-                problems.append(exc.message)
-        if self._hotkeys is not None and not self._hotkeys.apply(settings.hotkeys):
-            problems.extend(f"hotkey {a}: {e}" for a, e in self._hotkeys.errors.items())
         self.saved.emit(settings)
-        if problems:  # saved, but something could not be applied: stay open and say what
+        if outcome.message:  # saved, but something could not be applied: stay open, say what
             self._show_auth()
-            _say(self.save_error, "Saved, but: " + "; ".join(problems))
+            _say(self.save_error, outcome.message)
             return True
         self.accept()
-        return True
-
-    def _keep_secrets(self, settings: Settings) -> bool:
-        """Token or paired tokens into the keyring (one way to sign in per server)."""
-        url = settings.server_url
-        token = self.token_edit.text().strip()
-        paired = self._paired if self._paired_url == url else None
-        if not token and paired is None:
-            return True
-        if url is None:
-            self.tabs.setCurrentIndex(0)
-            _say(self.save_error, "Not saved: type the server address the sign-in is for.")
-            return False
-        fallback = settings.secrets_file_fallback
-        try:
-            if token:
-                credentials.save_token(url, token, file_fallback=fallback)
-            elif paired is not None:
-                credentials.save_pairing(url, paired, file_fallback=fallback)
-        except SettingsError as exc:
-            self.tabs.setCurrentIndex(0)
-            _say(self.save_error, f"Not saved: {exc.message}")
-            return False
         return True
 
     # --- closing --------------------------------------------------------------------------
@@ -706,9 +599,7 @@ class SettingsDialog(QDialog):
         self._sensing_timer.stop()
         for task in list(self._tasks):
             task.cancel()
-        if self._probed_here and self._probe is not None:
-            with contextlib.suppress(Exception):
-                self._probe.chosen.close()
-            self._probe, self._probed_here = None, False
+        if self._services.activity is not None:
+            self._services.release_activity()
             self._show_source()
         super().done(result)

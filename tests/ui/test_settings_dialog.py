@@ -1,17 +1,20 @@
 """The settings dialog with a real settings dir, a real (file) keyring and the real local server:
 save and reload, inline errors, connection test, token and PIN sign-in into the keyring only,
-start at login, activity sensing."""
+start at login, activity sensing; and that the dialog is only a form over the services it is
+given (its imports)."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import configparser
 import json
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import keyring
@@ -21,7 +24,9 @@ from PySide6.QtCore import QKeyCombination, Qt
 
 from app.activity.probe import ProbeResult
 from app.settings import AuthMethod, IdlePolicy, load_settings
-from app.settings.model import Settings
+from app.settings.model import Hotkeys, Settings
+from app.settings.settings_service import SettingsServices
+from app.ui import settings_dialog
 from app.ui.settings_dialog import SettingsDialog
 from tests.support.wait import wait_until
 from tests.ui.conftest import TOKEN, LiveServer, ScriptedActivity
@@ -76,9 +81,14 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     keyring.set_keyring(previous)
 
 
+def open_dialog(**services: Any) -> SettingsDialog:
+    """A dialog over fresh services (settings loaded from the file) given `services`' parts."""
+    return SettingsDialog(SettingsServices(**services))
+
+
 @pytest.fixture
 def dialog(home: Home) -> Iterator[SettingsDialog]:
-    made = SettingsDialog()
+    made = open_dialog()
     made.show()
     yield made
     made.done(0)
@@ -130,7 +140,7 @@ def test_save_and_reload_every_setting(dialog: SettingsDialog, home: Home) -> No
     assert not loaded.live_updates
     assert home.autostart_entry.is_file()
 
-    again = SettingsDialog()  # reload: the dialog shows what was saved
+    again = open_dialog()  # reload: the dialog shows what was saved
     try:
         assert again.server_edit.text() == "https://acme.timehub.7pace.com"
         assert again.idle_minutes.value() == 7
@@ -222,7 +232,7 @@ async def test_token_goes_to_the_keyring_never_to_the_file(
     assert TOKEN not in home.all_config_text()
     assert load_settings().auth_method is AuthMethod.TOKEN
 
-    again = SettingsDialog()  # the token is never shown back, only that one is saved
+    again = open_dialog()  # the token is never shown back, only that one is saved
     try:
         assert again.token_edit.text() == ""
         assert "keyring" in again.auth_status.text()
@@ -259,7 +269,7 @@ async def test_pair_with_pin_shows_the_pin_and_keeps_tokens_on_save(
     assert tokens["access_token"] and tokens["access_token"] not in home.all_config_text()
     assert load_settings().auth_method is AuthMethod.PIN
 
-    again = SettingsDialog()
+    again = open_dialog()
     try:
         assert "Paired by PIN" in again.auth_status.text()
         check = again.test_connection()  # the saved OAuth tokens work
@@ -313,7 +323,7 @@ def test_duplicate_hotkeys_are_refused_by_the_settings_model(
 async def test_activity_sensing_shows_seconds_since_input(home: Home) -> None:
     activity = ScriptedActivity(time.monotonic)  # real seconds, as the user sees them
     result = ProbeResult(chosen=activity, session="x11")
-    dialog = SettingsDialog(activity=result)
+    dialog = open_dialog(activity=result)
     try:
         assert dialog.source_label.text().startswith("scripted: available")
         dialog.sensing_seconds = 1.0
@@ -328,3 +338,99 @@ async def test_activity_sensing_shows_seconds_since_input(home: Home) -> None:
     finally:
         dialog.done(0)
         dialog.deleteLater()
+
+
+@dataclass
+class RefusingHotkeys:
+    """The hotkey applier the services are given (HotkeyService's part they use), refusing
+    one action as a busy combination would be."""
+
+    refused: str
+    applied: list[Hotkeys] = field(default_factory=list)
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    def apply(self, hotkeys: Hotkeys) -> bool:
+        self.applied.append(hotkeys)
+        self.errors = {self.refused: "already taken by another program"}
+        return False
+
+
+def test_saved_but_not_applied_stays_open_and_says_what(home: Home) -> None:
+    hotkeys = RefusingHotkeys("toggle_tracking")
+    dialog = open_dialog(hotkeys=hotkeys)
+    saved: list[Settings] = []
+    dialog.saved.connect(saved.append)
+    try:
+        dialog.show()
+        dialog.idle_minutes.setValue(11)
+        assert dialog.save()
+        assert saved == [load_settings()] and saved[0].idle_threshold_seconds == 11 * 60
+        assert hotkeys.applied == [saved[0].hotkeys]
+        assert dialog.isVisible()
+        assert dialog.save_error.text() == (
+            "Saved, but: hotkey toggle_tracking: already taken by another program"
+        )
+    finally:
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def test_an_unreadable_settings_file_shows_the_defaults_and_why(home: Home) -> None:
+    home.settings_file.parent.mkdir(parents=True)
+    home.settings_file.write_text("idle_threshold_seconds = 'soon'\n")
+    dialog = open_dialog()
+    try:
+        assert dialog.idle_minutes.value() == round(Settings().idle_threshold_seconds / 60)
+        assert dialog.save_error.text().endswith(" — showing the defaults.")
+        assert "idle_threshold_seconds" in dialog.save_error.text()
+    finally:
+        dialog.deleteLater()
+
+
+# Modules whose work the services do: the dialog must not reach them itself.
+NOT_FOR_THE_FORM = {
+    "app.api.client",
+    "app.api.auth",
+    "app.activity.probe",
+    "app.settings.store",
+    "app.settings.secrets",
+    "app.settings.autostart",
+    "app.settings.credentials",
+    "httpx",
+    "keyring",
+}
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module an import statement names, anywhere in `source` (function-local and
+    TYPE_CHECKING imports too); `from p import m` counts as `p` and `p.m`."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_dialog_is_only_a_form_over_its_services() -> None:
+    source = Path(settings_dialog.__file__).read_text(encoding="utf-8")
+    imported = imported_modules(source)
+    assert "app.settings.settings_service" in imported
+    reached = {
+        name
+        for name in imported
+        if any(name == bad or name.startswith(bad + ".") for bad in NOT_FOR_THE_FORM)
+    }
+    assert reached == set()
+
+
+def test_the_import_check_sees_each_form_of_import() -> None:
+    source = (
+        "import httpx\n"
+        "from app.settings import credentials\n"
+        "def f():\n"
+        "    from app.api.auth import pair_with_pin\n"
+    )
+    assert {"httpx", "app.settings.credentials", "app.api.auth"} <= imported_modules(source)
