@@ -6,7 +6,7 @@ this order:
 3. a pipx or pip install: the `pacetray` console script of this interpreter's environment,
    next to the interpreter, in its scripts folder, or on PATH when its #! names this
    interpreter (a `pacetray` of some other environment may be another version);
-4. else the source tree: this interpreter with `-m app tray`.
+4. else the source tree: this interpreter with `-m app tray` (pythonw.exe on Windows).
 
 The facts are gathered once (`current_facts`) and passed in, so every case is testable.
 """
@@ -62,7 +62,16 @@ def launch_command(
     script = _console_script(facts)
     if script is not None:
         return [str(script)]
-    return [str(facts.executable), "-m", "app", "tray"]
+    return [str(_windowless(facts)), "-m", "app", "tray"]
+
+
+def _windowless(facts: RunningFacts) -> Path:
+    """On Windows, pythonw.exe beside python.exe: python.exe would open a console at login."""
+    if facts.windows and facts.executable.name.lower() == "python.exe":
+        pythonw = facts.executable.with_name("pythonw.exe")
+        if pythonw.is_file():
+            return pythonw
+    return facts.executable
 
 
 def _is_debian_install(facts: RunningFacts, script: Path, root: Path) -> bool:

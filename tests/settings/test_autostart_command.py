@@ -127,3 +127,11 @@ def test_the_facts_of_this_process() -> None:
     assert not here.frozen
     assert (here.package_dir / "settings" / "autostart_command.py").is_file()
     assert here.windows == (sys.platform == "win32")
+
+
+def test_on_windows_the_source_tree_runs_without_a_console(root: Path) -> None:
+    python = touch(root / "Python312" / "python.exe")
+    f = facts(root, executable=python, windows=True)
+    assert command(root, f)[0] == str(python)  # no pythonw.exe: python.exe it is
+    pythonw = touch(root / "Python312" / "pythonw.exe")
+    assert command(root, f) == [str(pythonw), "-m", "app", "tray"]
