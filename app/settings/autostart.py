@@ -1,6 +1,12 @@
-"""Start at login: an XDG autostart entry (~/.config/autostart/pacetray.desktop) on Linux and
-the BSDs. macOS (a LaunchAgent) and Windows (a Run key or Startup shortcut) are not written yet:
-asking for them raises `AutostartError` saying so, rather than pretending.
+"""Start at login on every platform, behind one interface (`LoginItem`):
+
+- Linux and the BSDs: an XDG autostart entry, ~/.config/autostart/pacetray.desktop
+  (`autostart_xdg`);
+- Windows: the value "Pacetray" in the current user's Run key (`autostart_windows`);
+- macOS: a LaunchAgent, ~/Library/LaunchAgents/com.pacetray.Pacetray.plist (`autostart_macos`).
+
+The entry runs whichever form of Pacetray is installed (`autostart_command`). Other systems
+get an `AutostartError` saying so, rather than pretending.
 
 The Exec line is quoted by the Desktop Entry spec's rules, so a path with spaces or quotes
 (a PyInstaller bundle in "~/My Apps") still starts.
@@ -8,42 +14,50 @@ The Exec line is quoted by the Desktop Entry spec's rules, so a path with spaces
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.settings.atomic import write_atomic
+from app.settings.autostart_command import current_facts, launch_command
+from app.settings.autostart_item import LoginItem
+from app.settings.autostart_macos import LaunchAgent
+from app.settings.autostart_windows import RunKeyStore, WindowsRunKey
+from app.settings.autostart_xdg import DESKTOP_FILE, XdgAutostart, default_entry_path
 from app.settings.errors import AutostartError
 from app.settings.model import Settings
 
-DESKTOP_FILE = "pacetray.desktop"
+__all__ = [
+    "DESKTOP_FILE",
+    "LoginItem",
+    "apply",
+    "default_command",
+    "default_entry_path",
+    "describe",
+    "desktop_entry",
+    "disable",
+    "enable",
+    "exec_line",
+    "is_enabled",
+    "login_item",
+    "supported",
+]
+
 _XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
-_PLATFORM_NAMES = {"darwin": "macOS", "win32": "Windows", "cygwin": "Windows (Cygwin)"}
+_PLATFORM_NAMES = {"cygwin": "Windows (Cygwin)", "msys": "Windows (MSYS2)"}
 # Characters that force an Exec argument into double quotes (Desktop Entry spec, "Exec key").
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 _ESCAPED_IN_QUOTES = set('"`$\\')
 
 
 def supported(platform: str | None = None) -> bool:
-    return (platform or sys.platform).startswith(_XDG_PLATFORMS)
-
-
-def default_entry_path() -> Path:
-    """$XDG_CONFIG_HOME/autostart/pacetray.desktop (XDG_CONFIG_HOME defaults to ~/.config)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "autostart" / DESKTOP_FILE
+    platform = platform or sys.platform
+    return platform.startswith(_XDG_PLATFORMS) or platform in ("darwin", "win32")
 
 
 def default_command() -> list[str]:
-    """How to start the tray: the frozen executable, the installed script, or this Python."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
-    script = shutil.which("pacetray")
-    if script:
-        return [script]
-    return [sys.executable, "-m", "app"]
+    """How to start the tray: the bundle, the Debian package's script, the console script of
+    this environment, or this Python on the source tree (see `autostart_command`)."""
+    return launch_command(current_facts())
 
 
 def exec_line(command: Sequence[str]) -> str:
@@ -80,48 +94,61 @@ def _unsupported(platform: str) -> AutostartError:
     )
 
 
+def login_item(
+    platform: str | None = None,
+    *,
+    path: Path | None = None,
+    store: RunKeyStore | None = None,
+) -> LoginItem:
+    """The backend for `platform`; `path` replaces the entry's file (XDG, macOS), `store` the
+    registry (Windows). AutostartError on a system with none."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        return WindowsRunKey(store)
+    if platform == "darwin":
+        return LaunchAgent(path)
+    if platform.startswith(_XDG_PLATFORMS):
+        return XdgAutostart(desktop_entry, path)
+    raise _unsupported(platform)
+
+
+def _item(item: LoginItem | None, path: Path | None, platform: str | None) -> LoginItem:
+    return item if item is not None else login_item(platform, path=path)
+
+
+def describe(platform: str | None = None) -> str:
+    """Where the entry goes, for the Settings tooltip."""
+    if not supported(platform):
+        return "Not supported on this system yet"
+    return login_item(platform).describe()
+
+
 def enable(
     command: Sequence[str] | None = None,
     *,
     path: Path | None = None,
     platform: str | None = None,
-) -> Path:
-    """Write the autostart entry (atomically); returns its path."""
-    platform = platform or sys.platform
-    if not supported(platform):
-        raise _unsupported(platform)
-    path = path or default_entry_path()
-    text = desktop_entry(list(command) if command is not None else default_command())
-    try:
-        # a launcher is no secret: the usual 0644, not the helper's private default
-        write_atomic(path, text.encode("utf-8"), mode=0o644)
-    except OSError as exc:
-        raise AutostartError(
-            f"cannot write the autostart entry {path}: {exc.strerror}; check that the folder "
-            "is writable"
-        ) from exc
-    return path
+    item: LoginItem | None = None,
+) -> LoginItem:
+    """Create the entry (replacing an old one); returns the backend that wrote it."""
+    item = _item(item, path, platform)
+    item.enable(list(command) if command is not None else default_command())
+    return item
 
 
-def disable(*, path: Path | None = None, platform: str | None = None) -> bool:
-    """Remove the autostart entry; False when there was none."""
-    platform = platform or sys.platform
-    if not supported(platform):
-        raise _unsupported(platform)
-    path = path or default_entry_path()
-    try:
-        path.unlink()
-    except FileNotFoundError:
+def disable(
+    *, path: Path | None = None, platform: str | None = None, item: LoginItem | None = None
+) -> bool:
+    """Remove the entry; False when there was none."""
+    return _item(item, path, platform).disable()
+
+
+def is_enabled(
+    *, path: Path | None = None, platform: str | None = None, item: LoginItem | None = None
+) -> bool:
+    if item is None and not supported(platform):
         return False
-    except OSError as exc:
-        raise AutostartError(f"cannot remove the autostart entry {path}: {exc.strerror}") from exc
-    return True
-
-
-def is_enabled(*, path: Path | None = None, platform: str | None = None) -> bool:
-    if not supported(platform or sys.platform):
-        return False
-    return (path or default_entry_path()).is_file()
+    return _item(item, path, platform).is_enabled()
 
 
 def apply(
@@ -130,10 +157,11 @@ def apply(
     *,
     path: Path | None = None,
     platform: str | None = None,
+    item: LoginItem | None = None,
 ) -> None:
     """Make the system match `settings.start_at_login` (call after saving the settings).
     Turning it off on an unsupported platform is not an error: there is nothing to undo."""
     if settings.start_at_login:
-        enable(command, path=path, platform=platform)
-    elif supported(platform or sys.platform):
-        disable(path=path, platform=platform)
+        enable(command, path=path, platform=platform, item=item)
+    elif item is not None or supported(platform):
+        disable(path=path, platform=platform, item=item)

@@ -271,6 +271,8 @@ class SettingsDialog(QDialog):
         if not self._services.autostart_supported:
             self.start_at_login.setEnabled(False)
             self.start_at_login.setToolTip("Not supported on this system yet")
+        else:
+            self.start_at_login.setToolTip(autostart.describe())
         form.addRow(self.start_at_login)
         self._show_hotkeys_availability()
         if self._hotkeys is not None:
