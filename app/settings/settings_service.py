@@ -107,6 +107,11 @@ class SettingsServices:
     def autostart_supported(self) -> bool:
         return autostart.supported(self._platform)
 
+    @property
+    def autostart_description(self) -> str:
+        """Where the start-at-login entry goes (the checkbox's tooltip)."""
+        return autostart.describe(self._platform)
+
     def save(self, settings: Settings, draft: SignInDraft) -> SaveOutcome:
         """Keyring, then settings.toml, then start at login and hotkeys; see the module."""
         url = settings.server_url

@@ -268,11 +268,9 @@ class SettingsDialog(QDialog):
         self.hotkeys_error = _label()
         form.addRow(self.hotkeys_error)
         self.start_at_login = QCheckBox("Start Pacetray when I log in")
+        self.start_at_login.setToolTip(self._services.autostart_description)
         if not self._services.autostart_supported:
             self.start_at_login.setEnabled(False)
-            self.start_at_login.setToolTip("Not supported on this system yet")
-        else:
-            self.start_at_login.setToolTip(autostart.describe())
         form.addRow(self.start_at_login)
         self._show_hotkeys_availability()
         if self._hotkeys is not None:

@@ -206,12 +206,12 @@ def test_saved_but_not_applied_says_what(
     file_keyring: keyring.backend.KeyringBackend, dirs: Dirs
 ) -> None:
     hotkeys = RecordingHotkeys(refuse={"open_popup": "already taken"})
-    services = SettingsServices(hotkeys=hotkeys, platform="win32")
+    services = SettingsServices(hotkeys=hotkeys, platform="cygwin")
     assert not services.autostart_supported
     outcome = services.save(Settings(start_at_login=True), SignInDraft())
     assert outcome.saved and load_settings().start_at_login
     assert len(outcome.problems) == 2
-    assert "not supported yet on Windows" in outcome.problems[0]
+    assert "not supported yet on Windows (Cygwin)" in outcome.problems[0]
     assert outcome.problems[1] == "hotkey open_popup: already taken"
     assert outcome.message == "Saved, but: " + "; ".join(outcome.problems)
 
