@@ -84,7 +84,7 @@ def _check_soft_error(state: TrackingState) -> TrackingState:
 
 def start_body(
     now: datetime,
-    tfs_id: int | None,
+    work_item_id: int | None,
     remark: str | None,
     activity_type_id: str | None,
     is_billable: bool | None,
@@ -92,7 +92,7 @@ def start_body(
     """`startTracking`'s body (REST and hub); `timeZone` from `now`, at call time: DST-correct."""
     return StartRequest(
         time_zone=utc_offset_minutes(now),
-        tfs_id=tfs_id,
+        tfs_id=work_item_id,
         remark=remark,
         activity_type_id=activity_type_id,
         is_billable=is_billable,
@@ -100,14 +100,14 @@ def start_body(
 
 
 def select_body(
-    tfs_id: int | None,
+    work_item_id: int | None,
     remark: str | None,
     activity_type_id: str | None,
     calculate_totals: bool | None,
 ) -> dict[str, Any]:
     """`selected`'s body (REST and hub)."""
     return SelectRequest(
-        tfs_id=tfs_id,
+        tfs_id=work_item_id,
         remark=remark,
         activity_type_id=activity_type_id,
         calculate_totals=calculate_totals,
@@ -214,12 +214,12 @@ class TrackingClient:
 
     async def selected(
         self,
-        tfs_id: int | None = None,
+        work_item_id: int | None = None,
         remark: str | None = None,
         activity_type_id: str | None = None,
         calculate_totals: bool | None = None,
     ) -> Track:
-        body = select_body(tfs_id, remark, activity_type_id, calculate_totals)
+        body = select_body(work_item_id, remark, activity_type_id, calculate_totals)
         return read_selected(read_json(await self._post(TRACKING + "selected", body)))
 
     async def latest(self, count: int | None = None) -> LatestResult:
@@ -228,12 +228,12 @@ class TrackingClient:
 
     async def start_tracking(
         self,
-        tfs_id: int | None = None,
+        work_item_id: int | None = None,
         remark: str | None = None,
         activity_type_id: str | None = None,
         is_billable: bool | None = None,
     ) -> TrackingState:
-        body = start_body(self._session.now(), tfs_id, remark, activity_type_id, is_billable)
+        body = start_body(self._session.now(), work_item_id, remark, activity_type_id, is_billable)
         return await self._state(await self._post(TRACKING + "startTracking", body))
 
     async def stop_tracking(self, reason: StopReason | None = None) -> TrackingState:

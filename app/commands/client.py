@@ -26,6 +26,7 @@ from app.commands.connection import (
 from app.commands.durations import duration_arg
 from app.commands.errors import UserError
 from app.commands.journal_view import JournalView, read_journal
+from app.tracking.target import TrackTarget, send_select, send_start
 
 __all__ = ["CLI_RETRY", "register"]
 
@@ -159,12 +160,12 @@ def _print_status(result: Result | None, journal: JournalView, *, as_json: bool)
         print("\n".join([*lines, *output.describe_journal(journal)]), flush=True)
 
 
-def unknown_work_item(exc: NotFoundError, work_item: int | None) -> NotFoundError | UserError:
+def unknown_work_item(exc: NotFoundError, work_item_id: int | None) -> NotFoundError | UserError:
     """A 404 for the work item asked for reads better as a hint to search for it."""
-    if work_item is None or exc.error_code != "EntityNotFound":
+    if work_item_id is None or exc.error_code != "EntityNotFound":
         return exc
     return UserError(
-        f"work item #{work_item} was not found on the server — find the right id with "
+        f"work item #{work_item_id} was not found on the server — find the right id with "
         "`pacetray search TEXT`",
         exit_code=1,
     )
@@ -172,15 +173,11 @@ def unknown_work_item(exc: NotFoundError, work_item: int | None) -> NotFoundErro
 
 async def _start(client: TrackingClient, args: argparse.Namespace) -> Result:
     activity_id, names = await resolve_activity(client, args.activity)
+    target = TrackTarget(args.work_item_id, args.remark, activity_id, args.billable)
     try:
-        state = await client.start_tracking(
-            tfs_id=args.work_item,
-            remark=args.remark,
-            activity_type_id=activity_id,
-            is_billable=args.billable,
-        )
+        state = await send_start(client, target)
     except NotFoundError as exc:
-        raise unknown_work_item(exc, args.work_item) from None
+        raise unknown_work_item(exc, target.work_item_id) from None
     if not state.track.is_tracking:
         why = state.track_settings.response_message or "it gave no reason"
         raise UserError(f"the server did not start tracking: {why}", exit_code=1)
@@ -194,13 +191,13 @@ async def _stop(client: TrackingClient, args: argparse.Namespace) -> Result:
 
 async def _select(client: TrackingClient, args: argparse.Namespace) -> Result:
     activity_id, names = await resolve_activity(client, args.activity)
+    target = TrackTarget(args.work_item_id, args.remark, activity_id)
     try:
-        track = await client.selected(
-            tfs_id=args.work_item, remark=args.remark, activity_type_id=activity_id
-        )
+        track = await send_select(client, target)
     except NotFoundError as exc:
-        raise unknown_work_item(exc, args.work_item) from None
-    return Result(track, output.describe_selected(track, names, requested=args.work_item))
+        raise unknown_work_item(exc, target.work_item_id) from None
+    requested = target.work_item_id
+    return Result(track, output.describe_selected(track, names, requested=requested))
 
 
 async def _adjust(client: TrackingClient, args: argparse.Namespace) -> Result:
@@ -260,7 +257,9 @@ def _add(
 
 
 def _add_work_item_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--work-item", type=work_item_arg, metavar="N", help="work item id")
+    parser.add_argument(
+        "--work-item", dest="work_item_id", type=work_item_arg, metavar="N", help="work item id"
+    )
     parser.add_argument("--remark", metavar="TEXT", help="remark (comment) of the track")
     parser.add_argument(
         "--activity", metavar="NAME|ID", help="activity type, by name (any case) or id"

@@ -12,12 +12,12 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app.settings.paths import journal_path
 
 if TYPE_CHECKING:
-    from app.tracking.user_commands import Command
+    from app.tracking.user_commands import Command, CommandArgs
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class JournalEntry:
     id: str
     kind: str
     at: datetime  # aware UTC: when the user acted
-    args: dict[str, Any]
+    args: CommandArgs
     reason: str | None = None  # why it was set aside (conflicts only)
 
 
@@ -67,6 +67,6 @@ def _entry(command: Command, reason: str | None = None) -> JournalEntry:
         id=command.id,
         kind=str(command.kind),
         at=command.at,
-        args=dict(command.args),
+        args=command.args,
         reason=reason,
     )

@@ -14,6 +14,7 @@ from app.api.models import (
     LatestResult,
     SearchResult,
     StoppedTrackType,
+    StopReason,
     Track,
     TrackingState,
     TrackingStateKind,
@@ -21,6 +22,7 @@ from app.api.models import (
 from app.commands.durations import format_hms
 from app.commands.journal_view import JournalEntry, JournalView
 from app.tracking.display import track_subject, work_item_label
+from app.tracking.user_commands import AdjustArgs, SelectArgs, StartArgs, StopArgs
 
 _STOP_REASONS = {
     StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK: "nobody answered the activity check",
@@ -165,12 +167,18 @@ def _local_seconds(value: datetime) -> str:
 def describe_journal_entry(entry: JournalEntry) -> str:
     """`start #1349 “fix login”`: the kind, and what it is about where it says."""
     text = _KIND_NAMES.get(entry.kind, entry.kind)
-    if entry.kind in ("start", "select", "adjust"):
-        track = Track(tfs_id=entry.args.get("tfs_id"), remark=entry.args.get("remark"))
-        if track.tfs_id is not None or track.remark:
-            text += " " + track_subject(track)
-    if entry.kind == "stop" and entry.args.get("reason") == 1:
-        text += " (machine: lock, sleep or idle)"
+    args = entry.args
+    match args:
+        case StartArgs(target=target) | SelectArgs(target=target):
+            subject = Track(tfs_id=target.work_item_id, remark=target.remark)
+        case AdjustArgs():
+            subject = Track(remark=args.remark)
+        case StopArgs(reason=StopReason.MACHINE):
+            return text + " (machine: lock, sleep or idle)"
+        case _:
+            return text
+    if subject.tfs_id is not None or subject.remark:
+        text += " " + track_subject(subject)
     return text
 
 

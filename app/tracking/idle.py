@@ -8,13 +8,13 @@ that removes idle time stops first, then trims, then starts again if the user co
 - DISCARD: stop (reason machine), then trim the work log by the idle length.
 - DISCARD_AND_CONTINUE: as DISCARD, then start the same work item, remark, activity type and
   billable flag again.
-- BOOK_TO_OTHER: as DISCARD, then a manual REST work log for the idle period on the chosen work
-  item, then start the original again.
+- BOOK_TO_OTHER: as DISCARD, then a manual REST work log for the idle period on the chosen
+  `TrackTarget` (work item, remark, activity type, billable), then start the original again.
 - Policy STOP_WHEN_IDLE: at detection, stop (reason machine) and trim the idle minutes so far
   (the threshold: the detector back-dates the idle start to the last input).
 
 The trim is an absolute length computed from the track's start, the stop's time and the idle
-period (see `commands.trim_target`): (stop - start) - idle, with the idle period clipped to
+period (see `user_commands.TrimIdleArgs`): (stop - start) - idle, with the idle period clipped to
 the track. The stop is `only_if_running`: when the server already stopped the track while the
 user was away (an unanswered activity check), the trim still removes the idle part and nothing
 is reported as a conflict. The returned commands go through the offline journal when one is
@@ -41,6 +41,7 @@ from app.api.models import (
 from app.tracking import user_commands as cmd
 from app.tracking.journal import ConflictCallback, Journal, ReplayReport
 from app.tracking.state import SERVER_STOP_TYPES, is_running
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import Command, CommandError, apply
 
 
@@ -155,19 +156,18 @@ def plan_idle(
     track_before: Track,
     *,
     at: datetime,
-    other_work_item: int | None = None,
-    other_remark: str | None = None,
-    other_activity_type_id: str | None = None,
+    other: TrackTarget | None = None,
     ended_at: datetime | None = None,
 ) -> list[Command]:
     """The commands that carry out `choice` for `period` of the track `track_before` (the
-    track as it was when the user went idle), decided at `at`. `ended_at`: when that track
+    track as it was when the user went idle), decided at `at`. `other`: what BOOK_TO_OTHER
+    books the idle time to. `ended_at`: when that track
     already ended (`idle_track_end`, e.g. the server's stop at an unanswered check): the
     trim then removes all of the booked away time, not less by the minutes the user took
     to answer after coming back."""
     if choice is IdleChoice.KEEP:
         return []
-    if choice is IdleChoice.BOOK_TO_OTHER and other_work_item is None and not other_remark:
+    if choice is IdleChoice.BOOK_TO_OTHER and (other is None or other.is_empty):
         raise CommandError("Choose the work item to book the idle time to.")
     work_log_id, started = _track_facts(track_before)
     idle_start, idle_end = period.start_at, min(period.end_at, at)
@@ -179,27 +179,20 @@ def plan_idle(
     if choice is IdleChoice.DISCARD:
         return plan
     if choice is IdleChoice.BOOK_TO_OTHER:
+        assert other is not None  # checked above
         begin = max(idle_start, started)
         length = round((idle_end - begin).total_seconds())
         if length >= 1:
             booked = RestWorkLogCreate(
                 timestamp=begin.astimezone(),  # REST times are local wall-clock times
                 length=length,
-                work_item_id=other_work_item,
-                comment=other_remark,
-                activity_type_id=other_activity_type_id,
+                billable_length=length if other.is_billable else None,
+                work_item_id=other.work_item_id,
+                comment=other.remark,
+                activity_type_id=other.activity_type_id,
             )
             plan.append(cmd.add_work_log(at, booked))
-    plan.append(
-        cmd.start(
-            at,
-            track_before.tfs_id,
-            track_before.remark,
-            track_before.activity_type_id,
-            track_before.is_billable,
-            expect_work_log_id=None,
-        )
-    )
+    plan.append(cmd.start(at, TrackTarget.of_track(track_before), expect_work_log_id=None))
     return plan
 
 
@@ -241,13 +234,11 @@ async def resolve_idle(
     choice: IdleChoice,
     period: IdlePeriod,
     track_before: Track,
-    other_work_item: int | None = None,
+    other: TrackTarget | None = None,
     *,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     journal: Journal | None = None,
     on_conflict: ConflictCallback | None = None,
-    other_remark: str | None = None,
-    other_activity_type_id: str | None = None,
     ended_at: datetime | None = None,
 ) -> list[Command]:
     """Plans `choice` and carries it out (see `run_commands`); returns the commands."""
@@ -256,9 +247,7 @@ async def resolve_idle(
         period,
         track_before,
         at=now(),
-        other_work_item=other_work_item,
-        other_remark=other_remark,
-        other_activity_type_id=other_activity_type_id,
+        other=other,
         ended_at=ended_at,
     )
     if plan:

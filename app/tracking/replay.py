@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -85,14 +85,22 @@ from app.tracking.journal_store import (
     Writes,
 )
 from app.tracking.state import is_running
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import (
+    AddWorkLogArgs,
+    AdjustArgs,
     Command,
     CommandConflict,
     CommandError,
     CommandKind,
+    Expectation,
+    StartArgs,
+    StopArgs,
+    TrimIdleArgs,
     apply,
     check_trim,
     from_iso,
+    new_id,
     resolve_gap,
     to_iso,
 )
@@ -316,10 +324,10 @@ class _Replay:
                 return
             known = False
         kind = command.kind
-        if kind is CommandKind.STOP:
-            await self.expand_stop(entry, state, running, known, expected)
-        elif kind is CommandKind.START:
-            await self.expand_start(entry, state, running, known, expected)
+        if isinstance(command.args, StopArgs):
+            await self.expand_stop(entry, command.args, state, running, known, expected)
+        elif isinstance(command.args, StartArgs):
+            await self.expand_start(entry, command.args, state, running, known, expected)
         elif kind is CommandKind.ADJUST:
             if running is None or (known and expected != running):
                 why = _describe(state) if running else "no track is running on the server"
@@ -362,6 +370,7 @@ class _Replay:
     async def expand_stop(
         self,
         entry: Entry,
+        args: StopArgs,
         state: TrackingState,
         running: str | None,
         known: bool,
@@ -369,7 +378,7 @@ class _Replay:
     ) -> None:
         command = entry.command
         if running is None:
-            if command.args.get("only_if_running"):
+            if args.only_if_running:
                 self._finish_user(entry, OBSOLETE, "the track had already stopped")
                 with self.store.transaction() as tx:
                     self.set_expected(tx, None)
@@ -386,8 +395,7 @@ class _Replay:
                 entry, f"Your stop was not applied: {why} ({_describe(state)}).", expected=None
             )
             return
-        reason = StopReason(int(command.args.get("reason", 0)))
-        steps = [cmd.stop(command.at, reason, expect_work_log_id=running)]
+        steps = [cmd.stop(command.at, args.reason, expect_work_log_id=running)]
         if self.offline(command):
             steps += self.trim_step(state, running, command.at)
         self.commit_steps(entry, steps, expected=None)
@@ -405,6 +413,7 @@ class _Replay:
     async def expand_start(
         self,
         entry: Entry,
+        args: StartArgs,
         state: TrackingState,
         running: str | None,
         known: bool,
@@ -421,17 +430,20 @@ class _Replay:
                 entry, f"Your start was not applied: {why} ({_describe(state)}).", UNKNOWN
             )
             return
-        args = command.args
+        target = args.target
         steps: list[Command] = []
         end, between = self._offline_end(entry) if self.offline(command) else (None, [])
         if end is not None:
             # The track began and ended offline: book it as one manual work log.
             fold: list[tuple[Entry, str]] = []
-            remark, activity = args.get("remark"), args.get("activity_type_id")
             for later in between:
-                if later.command.kind is CommandKind.ADJUST:
-                    remark = later.command.args.get("remark") or remark
-                    activity = later.command.args.get("activity_type_id") or activity
+                if isinstance(later.command.args, AdjustArgs):
+                    adjusted = later.command.args
+                    target = replace(
+                        target,
+                        remark=adjusted.remark or target.remark,
+                        activity_type_id=adjusted.activity_type_id or target.activity_type_id,
+                    )
                     fold.append((later, FOLDED))
                 elif later.command.kind in (CommandKind.ACTIVITY_CHECK, CommandKind.IDLE_CHECK):
                     fold.append((later, OBSOLETE))
@@ -442,16 +454,14 @@ class _Replay:
                 steps += self.trim_step(state, running, command.at)
             length = round((end.command.at - command.at).total_seconds())
             if length >= 1:
-                steps.append(
-                    cmd.add_work_log(command.at, _manual(command, length, remark, activity))
-                )
+                steps.append(cmd.add_work_log(command.at, _manual(command.at, target, length)))
             self.commit_steps(entry, steps, expected=None, fold=fold)
             return
         steps.append(cmd_expect(command, running))
         if self.offline(command):
             if running is not None:
                 steps += self.trim_step(state, running, command.at)
-            steps.append(cmd.add_gap_work_log(command.at, _manual(command, 1)))
+            steps.append(cmd.add_gap_work_log(command.at, _manual(command.at, target, 1)))
         self.commit_steps(entry, steps)
 
     # --- steps: one request each, verified after a crash ------------------------------------
@@ -486,16 +496,17 @@ class _Replay:
             self._set_aside(entry, problem, self._expected_after_failure(command))
             return
         command = resolve_gap(command, state, self.now())
-        if command.kind is CommandKind.TRIM_IDLE:
+        if isinstance(command.args, TrimIdleArgs):
+            trim = command.args
             try:
-                needed = await self._read(lambda: check_trim(self.client, command, state))
+                needed = await self._read(lambda: check_trim(self.client, trim, state))
             except CommandError as exc:  # the log is running or gone, or the trim is malformed
                 self._set_aside(entry, exc.message)
                 return
             if not needed:
                 self.done(entry, state)  # already that short
                 return
-        if command.kind is CommandKind.ADD_WORK_LOG and int(command.args.get("length", 0)) < 1:
+        if isinstance(command.args, AddWorkLogArgs) and command.args.work_log.length < 1:
             self.done(entry, state)  # an offline gap of no length: nothing to book
             return
         attempt = {
@@ -615,8 +626,8 @@ class _Replay:
                 if state.track.tracking_state is TrackingStateKind.ACTIVITY_CHECK
                 else APPLIED
             )
-        if kind is CommandKind.ADD_WORK_LOG:
-            return APPLIED if await self._work_log_exists(command) else "resend"
+        if isinstance(command.args, AddWorkLogArgs):
+            return APPLIED if await self._work_log_exists(command.args) else "resend"
         return "resend"  # select and trims are idempotent
 
     async def _start_logged(self, command: Command, attempt: dict[str, Any]) -> bool:
@@ -625,19 +636,20 @@ class _Replay:
             lambda: self.client.work_logs(count=500, from_timestamp=sent_at - SKEW)
         )
         before = attempt.get("before_log")
-        tfs_id, remark = command.args.get("tfs_id"), command.args.get("remark")
+        assert isinstance(command.args, StartArgs)
+        work_item_id, remark = command.args.target.work_item_id, command.args.target.remark
         for log in logs:
             if log.id.lower() == before or not log.flags.is_tracked:
                 continue
-            if tfs_id is not None and log.work_item_id != tfs_id:
+            if work_item_id is not None and log.work_item_id != work_item_id:
                 continue
             if remark and (log.comment or "") != remark:
                 continue
             return True
         return False
 
-    async def _work_log_exists(self, command: Command) -> bool:
-        wanted = RestWorkLogCreate.model_validate(cmd.work_log_fields(command))
+    async def _work_log_exists(self, args: AddWorkLogArgs) -> bool:
+        wanted = args.work_log
         begin = wanted.timestamp if wanted.timestamp.tzinfo else wanted.timestamp.astimezone()
         logs = await self._read(
             lambda: self.client.work_logs(
@@ -661,40 +673,35 @@ class _Replay:
 
 def _copy(command: Command) -> Command:
     """The same request as a step of its own (a fresh id: the user entry keeps its id)."""
-    return Command(command.kind, dict(command.args), command.at)
+    return replace(command, id=new_id())
 
 
 def cmd_expect(command: Command, running: str | None) -> Command:
     """A step that carries the running work log it expects (a fresh id)."""
-    return Command(command.kind, {**command.args, cmd.EXPECT: running}, command.at)
+    return replace(command, id=new_id(), expectation=Expectation(running))
 
 
-def _manual(
-    command: Command,
-    length: int,
-    remark: Any = None,
-    activity: Any = None,
-) -> RestWorkLogCreate:
-    args = command.args
-    billable = bool(args.get("is_billable"))
+def _manual(at: datetime, target: TrackTarget, length: int) -> RestWorkLogCreate:
+    """`target` booked as a manual work log of `length` seconds from `at`."""
     return RestWorkLogCreate(
-        timestamp=command.at.astimezone(),
+        timestamp=at.astimezone(),
         length=length,
-        billable_length=length if billable else None,
-        work_item_id=args.get("tfs_id"),
-        comment=remark if remark is not None else args.get("remark"),
-        activity_type_id=activity if activity is not None else args.get("activity_type_id"),
+        billable_length=length if target.is_billable else None,
+        work_item_id=target.work_item_id,
+        comment=target.remark,
+        activity_type_id=target.activity_type_id,
     )
 
 
 def _matches(command: Command, state: TrackingState) -> bool:
+    """Does the track show what a start or an adjust asked for (the parts it names)?"""
     track = state.track
-    for name, value in (
-        ("tfs_id", track.tfs_id),
-        ("remark", track.remark),
-        ("activity_type_id", track.activity_type_id),
-    ):
-        wanted = command.args.get(name)
-        if wanted is not None and wanted != value:
-            return False
-    return True
+    match command.args:
+        case StartArgs(target=target):
+            wanted = (target.work_item_id, target.remark, target.activity_type_id)
+        case AdjustArgs(remark=remark, activity_type_id=activity):
+            wanted = (None, remark, activity)
+        case _:
+            return True
+    have = (track.tfs_id, track.remark, track.activity_type_id)
+    return all(w is None or w == h for w, h in zip(wanted, have, strict=True))

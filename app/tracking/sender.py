@@ -32,7 +32,7 @@ from app.api.errors import (
     RequestTimeout,
     ServerError,
 )
-from app.api.models import SnoozeOption, StopReason, TrackingState
+from app.api.models import SnoozeOption, TrackingState
 from app.api.session import deadline as request_deadline
 from app.tracking import user_commands as cmd
 from app.tracking.events import (
@@ -44,7 +44,16 @@ from app.tracking.events import (
 )
 from app.tracking.journal import Journal
 from app.tracking.state import check_running, check_seconds_left, work_log_of
-from app.tracking.user_commands import Command, CommandError, CommandKind
+from app.tracking.user_commands import (
+    ActivityCheckArgs,
+    AdjustArgs,
+    Command,
+    CommandError,
+    CommandKind,
+    IdleCheckArgs,
+    StartArgs,
+    StopArgs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -217,10 +226,10 @@ class CommandSender:
     async def _send_answer(self, command: Command) -> TrackingState | None:
         """An activity-check answer: over the hub when one answers checks, else REST."""
         answerer = self.answerer
-        if answerer is not None and command.kind is CommandKind.ACTIVITY_CHECK:
+        if answerer is not None and isinstance(command.args, ActivityCheckArgs):
             return await answerer.activity_check()
-        if answerer is not None and command.kind is CommandKind.IDLE_CHECK:
-            return await answerer.idle_check(SnoozeOption(int(command.args["option"])))
+        if answerer is not None and isinstance(command.args, IdleCheckArgs):
+            return await answerer.idle_check(command.args.option)
         return await cmd.apply(self._client, command)
 
     async def _settle_unknown(self, command: Command, before: TrackingState | None) -> bool:
@@ -234,16 +243,18 @@ class CommandSender:
         # Its "conflict" at replay may then be our own lost answer: checked in `replay`.
         track = before.track if before is not None else None
         if (
-            command.kind is CommandKind.STOP
+            isinstance(command.args, StopArgs)
             and track is not None
             and track.work_log_id
             and track.current_track_started_date_time is not None
         ):
             # The lost stop may still reach the server late (a slow request): whoever stops
             # the track, it ends when the user stopped it.
-            reason = StopReason(int(command.args.get("reason", 0)))
             stop = cmd.stop(
-                command.at, reason, expect_work_log_id=work_log_of(before), only_if_running=True
+                command.at,
+                command.args.reason,
+                expect_work_log_id=work_log_of(before),
+                only_if_running=True,
             )
             trim = cmd.trim_idle(
                 command.at,
@@ -320,21 +331,20 @@ def took_effect(command: Command, before: TrackingState | None, after: TrackingS
     """Does `after` show the effect of `command` (sent while `before` was the state)?"""
     args = command.args
     old = work_log_of(before)
-    match command.kind:
-        case CommandKind.START:
+    match args:
+        case StartArgs(target=target):
             new = work_log_of(after)
-            tfs_id = args.get("tfs_id")
+            wanted = target.work_item_id
             return (
-                new is not None and new != old and (tfs_id is None or after.track.tfs_id == tfs_id)
+                new is not None and new != old and (wanted is None or after.track.tfs_id == wanted)
             )
-        case CommandKind.STOP:
+        case StopArgs():
             return old is not None and work_log_of(after) != old
-        case CommandKind.ADJUST:
-            remark, activity = args.get("remark"), args.get("activity_type_id")
+        case AdjustArgs(remark=remark, activity_type_id=activity):
             track = after.track
             return (remark is None or track.remark == remark) and (
                 activity is None or track.activity_type_id == activity
             )
-        case CommandKind.ACTIVITY_CHECK | CommandKind.IDLE_CHECK:
+        case ActivityCheckArgs() | IdleCheckArgs():
             return not check_running(after)
     return False  # select, trims: idempotent, the journal may send them again

@@ -26,6 +26,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,6 +85,7 @@ from app.tracking.state import (
     is_running,
     work_log_of,
 )
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import Command, CommandError
 
 __all__ = ["CheckAnswer", "CheckAnswerer", "Tracker", "utc_now"]
@@ -386,14 +388,7 @@ class Tracker:
         if transition.server_stopped:
             self._checks.server_stopped()
             track = after.track
-            restart = cmd.start(
-                self._now(),
-                track.tfs_id,
-                track.remark,
-                track.activity_type_id,
-                track.is_billable,
-                expect_work_log_id=None,
-            )
+            restart = cmd.start(self._now(), TrackTarget.of_track(track), expect_work_log_id=None)
             self._emit(ServerStopped(track.stopped_track_type, after, restart))
         elif (
             transition.stopped_elsewhere_candidate
@@ -436,24 +431,11 @@ class Tracker:
     def _expect(self) -> str | None:
         return work_log_of(self.state)
 
-    async def start(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-        is_billable: bool | None = None,
-    ) -> bool:
-        if tfs_id is None and not (remark or "").strip():
+    async def start(self, target: TrackTarget) -> bool:
+        if target.is_empty:
             self._emit(CommandFailed("start", "Choose a work item or type a remark to start."))
             return False
-        command = cmd.start(
-            self._now(),
-            tfs_id,
-            remark,
-            activity_type_id,
-            is_billable,
-            expect_work_log_id=self._expect(),
-        )
+        command = cmd.start(self._now(), target, expect_work_log_id=self._expect())
         return await self._sender.execute(command)
 
     async def stop(self, reason: StopReason = StopReason.USER) -> bool:
@@ -461,13 +443,9 @@ class Tracker:
             cmd.stop(self._now(), reason, expect_work_log_id=self._expect())
         )
 
-    async def select(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-    ) -> bool:
-        return await self._sender.execute(cmd.select(self._now(), tfs_id, remark, activity_type_id))
+    async def select(self, target: TrackTarget) -> bool:
+        """What the next start tracks (`target.is_billable` is not part of a selection)."""
+        return await self._sender.execute(cmd.select(self._now(), target))
 
     async def adjust(self, remark: str | None = None, activity_type_id: str | None = None) -> bool:
         command = cmd.adjust(
@@ -475,13 +453,7 @@ class Tracker:
         )
         return await self._sender.execute(command)
 
-    async def switch(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-        is_billable: bool | None = None,
-    ) -> bool:
+    async def switch(self, target: TrackTarget) -> bool:
         """Stop the running track and start another, as one user action (one moment)."""
         at = self._now()
         running = self._expect()
@@ -490,30 +462,18 @@ class Tracker:
             stopped = await self._sender.execute(
                 cmd.stop(at, StopReason.USER, expect_work_log_id=running)
             )
-        started = await self._sender.execute(
-            cmd.start(at, tfs_id, remark, activity_type_id, is_billable, expect_work_log_id=None)
-        )
+        started = await self._sender.execute(cmd.start(at, target, expect_work_log_id=None))
         return stopped and started
 
     async def restart(self, work_log: LatestWorkLog | RestWorkLog) -> bool:
         """Start again what a recent work log tracked (same item, remark, activity)."""
-        if isinstance(work_log, LatestWorkLog):
-            tfs_id = work_log.work_item.id if work_log.work_item else None
-            remark, activity = work_log.remark, work_log.activity_type_id
-            billable = None
-        else:
-            tfs_id, remark = work_log.work_item_id, work_log.comment
-            activity = work_log.activity_type.id if work_log.activity_type else None
-            billable = work_log.flags.is_billable
-        return await self.start(tfs_id, remark, activity, billable)
+        return await self.start(TrackTarget.of_work_log(work_log))
 
     async def execute(self, command: Command) -> bool:
         """Carries out a command the user chose now (e.g. `ServerStopped.restart`): sent at
         once or journaled; True when the server has applied it. Its time becomes now: an
         offline start must not book the minutes between the offer and the click."""
-        return await self._sender.execute(
-            Command(command.kind, command.args, self._now(), command.id)
-        )
+        return await self._sender.execute(replace(command, at=self._now()))
 
     # --- idle time ---------------------------------------------------------------------------
 
@@ -564,27 +524,22 @@ class Tracker:
         )
         self._emit(self._idle_prompt)
 
-    async def answer_idle(
-        self,
-        choice: IdleChoice,
-        other_work_item: int | None = None,
-        other_remark: str | None = None,
-    ) -> bool:
-        """The user's answer to the open IdlePrompt (BOOK_TO_OTHER needs the other item)."""
+    async def answer_idle(self, choice: IdleChoice, other: TrackTarget | None = None) -> bool:
+        """The user's answer to the open IdlePrompt (BOOK_TO_OTHER needs `other`: what the
+        idle time is booked to)."""
         prompt, track = self._idle_prompt, self._idle_track_for_prompt
         if prompt is None or track is None:
             return False
         self._idle_prompt = None
         self._idle_track_for_prompt = None
-        return await self._resolve(choice, prompt.period, track, other_work_item, other_remark)
+        return await self._resolve(choice, prompt.period, track, other)
 
     async def _resolve(
         self,
         choice: IdleChoice,
         period: IdlePeriod,
         track: Track,
-        other_work_item: int | None = None,
-        other_remark: str | None = None,
+        other: TrackTarget | None = None,
     ) -> bool:
         try:
             plan = plan_idle(
@@ -592,8 +547,7 @@ class Tracker:
                 period,
                 track,
                 at=self._now(),
-                other_work_item=other_work_item,
-                other_remark=other_remark,
+                other=other,
                 # stopped meanwhile (e.g. by the server): the booked time ends there, not at
                 # the answer, or a slow answer would leave part of the away time booked
                 ended_at=idle_track_end(track, self.state),

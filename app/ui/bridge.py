@@ -45,6 +45,7 @@ from app.tracking.events import (
 from app.tracking.idle import IdleChoice
 from app.tracking.journal import JournalError
 from app.tracking.state import check_running
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import CheckAnswer, Tracker
 from app.tracking.user_commands import Command
 
@@ -262,41 +263,21 @@ class TrackerBridge(QObject):
 
     # --- commands -----------------------------------------------------------------------------
 
-    async def start(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-        is_billable: bool | None = None,
-    ) -> bool:
-        call = self.tracker.start(tfs_id, remark, activity_type_id, is_billable)
-        return await self._guard("start tracking", call, False)
+    async def start(self, target: TrackTarget) -> bool:
+        return await self._guard("start tracking", self.tracker.start(target), False)
 
     async def stop(self) -> bool:
         return await self._guard("stop tracking", self.tracker.stop(), False)
 
-    async def select(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-    ) -> bool:
-        call = self.tracker.select(tfs_id, remark, activity_type_id)
-        return await self._guard("select the work item", call, False)
+    async def select(self, target: TrackTarget) -> bool:
+        return await self._guard("select the work item", self.tracker.select(target), False)
 
     async def adjust(self, remark: str | None = None, activity_type_id: str | None = None) -> bool:
         call = self.tracker.adjust(remark, activity_type_id)
         return await self._guard("change the running track", call, False)
 
-    async def switch(
-        self,
-        tfs_id: int | None = None,
-        remark: str | None = None,
-        activity_type_id: str | None = None,
-        is_billable: bool | None = None,
-    ) -> bool:
-        call = self.tracker.switch(tfs_id, remark, activity_type_id, is_billable)
-        return await self._guard("switch the work item", call, False)
+    async def switch(self, target: TrackTarget) -> bool:
+        return await self._guard("switch the work item", self.tracker.switch(target), False)
 
     async def restart(self, work_log: LatestWorkLog | RestWorkLog) -> bool:
         return await self._guard("restart tracking", self.tracker.restart(work_log), False)
@@ -337,13 +318,9 @@ class TrackerBridge(QObject):
         finally:
             self._snoozing = False
 
-    async def answer_idle(
-        self,
-        choice: IdleChoice,
-        other_work_item: int | None = None,
-        other_remark: str | None = None,
-    ) -> bool:
-        call = self.tracker.answer_idle(choice, other_work_item, other_remark)
+    async def answer_idle(self, choice: IdleChoice, other: TrackTarget | None = None) -> bool:
+        """`other`: what BOOK_TO_OTHER books the idle time to."""
+        call = self.tracker.answer_idle(choice, other)
         return await self._guard("book the idle time", call, False)
 
     async def refresh(self) -> TrackingState | None:

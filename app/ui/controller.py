@@ -23,6 +23,7 @@ from app.tracking.display import work_item_text
 from app.tracking.events import JournalConflict, RateLimited, ServerStopped
 from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
+from app.tracking.target import TrackTarget
 from app.ui.adjust_dialog import AdjustDialog
 from app.ui.bridge import TrackerBridge, parse_work_item_id
 from app.ui.fallback_window import TRAY_WAIT, FallbackWindow, TrayWatcher
@@ -318,8 +319,9 @@ class Controller(QObject):
             return await self.bridge.stop()
         track = state.track if state is not None else None
         if track is not None and (track.tfs_id or track.work_item or track.remark):
-            tfs_id = track.tfs_id or (track.work_item.id if track.work_item else None)
-            return await self.bridge.start(tfs_id, track.remark, track.activity_type_id)
+            work_item_id = track.tfs_id or (track.work_item.id if track.work_item else None)
+            target = TrackTarget(work_item_id, track.remark, track.activity_type_id)
+            return await self.bridge.start(target)
         self.open_popup()  # nothing selected yet: choose what to track
         return False
 
@@ -404,8 +406,8 @@ class Controller(QObject):
             return False
         work_item_id = parse_work_item_id(text)
         if work_item_id is None:
-            return await self.bridge.switch(None, text)
-        return await self.bridge.switch(work_item_id)
+            return await self.bridge.switch(TrackTarget(remark=text))
+        return await self.bridge.switch(TrackTarget(work_item_id))
 
     @Slot()
     def adjust(self) -> None:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import ActivityType, TrackingState, WorkItem
 from app.tracking.display import NO_WORK_ITEM, work_item_row
+from app.tracking.target import TrackTarget
 from app.ui.bridge import TrackerBridge
 from app.ui.search_model import ResultsModel
 
@@ -421,36 +422,37 @@ class Popup(QWidget):
     def _select_clicked(self) -> None:
         self._run(self.select())
 
-    async def start(self) -> bool:
-        """Starts (or switches to, when tracking) the chosen work item with the remark,
-        activity type and billable flag; closes the popup when the server took it."""
-        await self.flush_search()
-        self._clear_error()
+    def target(self) -> TrackTarget:
+        """What the popup's fields say to track: the chosen work item, the remark, the
+        activity type and the billable flag."""
         item = self.chosen_work_item()
-        args = (
+        return TrackTarget(
             item.id if item is not None else None,
             self.remark.text().strip() or None,
             self.activity_type_id(),
             self.billable.isChecked(),
         )
+
+    async def start(self) -> bool:
+        """Starts (or switches to, when tracking) `target()`; closes the popup when the
+        server took it."""
+        await self.flush_search()
+        self._clear_error()
+        target = self.target()
         if self.tracking:
-            done = await self.bridge.switch(*args)
+            done = await self.bridge.switch(target)
         else:
-            done = await self.bridge.start(*args)
+            done = await self.bridge.start(target)
         if done:
             self.hide()
         return done
 
     async def select(self) -> bool:
-        """Sets the work item, remark and activity type the next start uses (`selected`)."""
+        """Sets the work item, remark and activity type the next start uses (`selected`;
+        the billable flag is not part of a selection)."""
         await self.flush_search()
         self._clear_error()
-        item = self.chosen_work_item()
-        done = await self.bridge.select(
-            item.id if item is not None else None,
-            self.remark.text().strip() or None,
-            self.activity_type_id(),
-        )
+        done = await self.bridge.select(self.target())
         if done:
             self.hide()
         return done

@@ -36,6 +36,7 @@ from app.tracking.display import describe_work
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt, IdlePrompt
 from app.tracking.idle import AwayBooking, IdleChoice, away_booking
 from app.tracking.state import check_running, is_running
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import CheckAnswer
 from app.ui.bridge import TrackerBridge, parse_work_item_id
 
@@ -445,10 +446,11 @@ class IdlePromptDialog(_PromptDialog):
         self.other_item.clear()
         super().finish()
 
-    def choose(self, choice: IdleChoice, other_work_item: int | None = None) -> None:
+    def choose(self, choice: IdleChoice, other: TrackTarget | None = None) -> None:
+        """`other`: what BOOK_TO_OTHER books the idle time to."""
         if self.answering or self.prompt is None:
             return
-        task = self.bridge.run(self.bridge.answer_idle(choice, other_work_item))
+        task = self.bridge.run(self.bridge.answer_idle(choice, other))
         task.add_done_callback(
             lambda done: (
                 self.answered.emit(choice.value)
@@ -497,7 +499,7 @@ class IdlePromptDialog(_PromptDialog):
             self.show_error(f"There is no work item #{work_item_id}; check the number.")
             return
         self._set_busy(False)
-        self.choose(IdleChoice.BOOK_TO_OTHER, work_item_id)
+        self.choose(IdleChoice.BOOK_TO_OTHER, TrackTarget(work_item_id))
 
 
 class Prompts(QObject):

@@ -163,7 +163,7 @@ async def test_rejected_access_token_is_refreshed_once_on_401(tmp_path: Path) ->
     saved: list[OAuthTokens] = []
     auth = RefreshingAuth(LOOPBACK, revoked, saved.append)
     async with TrackingClient(LOOPBACK, auth=auth, transport=recorder) as client:
-        state = await client.start_tracking(tfs_id=1201)  # a write: resent only after a 401
+        state = await client.start_tracking(work_item_id=1201)  # a write: resent only after a 401
     assert state.track.tfs_id == 1201
     paths = [r.url.path for r in recorder.requests]
     assert paths == ["/api/tracking/client/startTracking", "/token",

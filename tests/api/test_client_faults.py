@@ -71,8 +71,8 @@ async def test_rate_limit_error_carries_retry_after_from_date(sleeps) -> None:
     [
         (lambda c: c.current(), STATE, lambda r: r.track.tfs_id == 7),
         (lambda c: c.stop_tracking(), STATE, lambda r: r.timestamp == 5),
-        (lambda c: c.selected(tfs_id=7), STATE["track"], lambda r: r.tfs_id == 7),
-        (lambda c: c.selected(tfs_id=7), STATE, lambda r: r.remark == "x"),
+        (lambda c: c.selected(work_item_id=7), STATE["track"], lambda r: r.tfs_id == 7),
+        (lambda c: c.selected(work_item_id=7), STATE, lambda r: r.remark == "x"),
         (lambda c: c.latest(), {"count": 1, "workLogs": [{"id": "a"}]}, lambda r: r.count == 1),
         (lambda c: c.me(), {"user": {"id": "u", "name": "Dana"}}, lambda r: r.user.name == "Dana"),
         (
@@ -96,7 +96,7 @@ async def test_bare_and_enveloped_answers_alike(call, payload, check) -> None:
 
 STATE_CALLS = [
     lambda c: c.current(expand=True),
-    lambda c: c.start_tracking(tfs_id=7),
+    lambda c: c.start_tracking(work_item_id=7),
     lambda c: c.stop_tracking(),
     lambda c: c.idle_check(SnoozeOption.NEXT_MONDAY),
     lambda c: c.activity_check(),
@@ -188,7 +188,7 @@ async def test_soft_error_in_an_enveloped_selected_answer() -> None:
     payload = {**STATE, "trackSettings": {"responseState": "Error"}}
     async with mock_client(json_response(200, {"data": payload})) as client:
         with pytest.raises(SoftError) as info:
-            await client.selected(tfs_id=1)
+            await client.selected(work_item_id=1)
     assert "Error" in info.value.message
 
 
@@ -252,7 +252,7 @@ async def test_refused_connection_is_retried_even_for_writes() -> None:
     async with TrackingClient(f"http://127.0.0.1:{port}", token="refused-token-1", retry=retry,
                               sleep=sleeps) as client:  # fmt: skip
         with pytest.raises(ConnectionFailed) as info:
-            await client.start_tracking(tfs_id=1)
+            await client.start_tracking(work_item_id=1)
     assert sleeps.delays == [0.25, 0.5]
     assert info.value.sent is False
     assert f"127.0.0.1:{port}" in info.value.message

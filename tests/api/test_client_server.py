@@ -65,10 +65,10 @@ async def test_tracking_round_trip(client: TrackingClient) -> None:
     assert any(t.id == DEVELOPMENT for t in idle.settings.activity_type.activity_types)
     assert (await client.current()).settings == idle.settings  # expanded or not
 
-    track = await client.selected(tfs_id=1201, remark="vault", activity_type_id=DEVELOPMENT)
+    track = await client.selected(work_item_id=1201, remark="vault", activity_type_id=DEVELOPMENT)
     assert track.tfs_id == 1201
 
-    started = await client.start_tracking(tfs_id=1201, remark="vault", is_billable=True)
+    started = await client.start_tracking(work_item_id=1201, remark="vault", is_billable=True)
     assert started.track.tracking_state is TrackingStateKind.TRACKING
     assert started.track.tfs_id == 1201
     assert started.track.work_item is not None and started.track.work_item.id == 1201
@@ -102,7 +102,7 @@ async def test_activity_check_and_snooze(tmp_path: Path, sleeps: SleepRecorder) 
     async with TrackingClient(
         LOOPBACK, token=TOKEN, transport=httpx.ASGITransport(app=app), sleep=sleeps
     ) as client:
-        await client.start_tracking(tfs_id=1201)
+        await client.start_tracking(work_item_id=1201)
         check = await state_of_kind(client, TrackingStateKind.ACTIVITY_CHECK)
         assert check.track.check_running
         answered = await client.activity_check()
@@ -146,13 +146,13 @@ async def test_wrong_token_is_unauthorized(recorder: RecordingTransport) -> None
 
 async def test_unknown_work_item_is_not_found(client: TrackingClient) -> None:
     with pytest.raises(NotFoundError) as info:
-        await client.start_tracking(tfs_id=999_999)
+        await client.start_tracking(work_item_id=999_999)
     assert info.value.error_code == "EntityNotFound"
 
 
 async def test_bad_activity_type_is_a_client_error_with_its_code(client: TrackingClient) -> None:
     with pytest.raises(NotFoundError) as info:
-        await client.start_tracking(tfs_id=1201, activity_type_id="no-such-activity")
+        await client.start_tracking(work_item_id=1201, activity_type_id="no-such-activity")
     assert info.value.status == 404
     assert info.value.error_code == "EntityNotFound"
     assert info.value.server_message
@@ -210,7 +210,7 @@ async def test_writes_are_not_retried_on_server_errors(live, sleeps) -> None:
     client, recorder = live_client(live, sleeps)
     async with client:
         with pytest.raises(ServerError):
-            await client.start_tracking(tfs_id=1201)
+            await client.start_tracking(work_item_id=1201)
     assert len(recorder.requests) == 1 and sleeps.delays == []
 
 
@@ -255,8 +255,8 @@ async def test_every_call_over_real_http(live, sleeps) -> None:
     client, recorder = live_client(live, sleeps)
     async with client:
         await client.current(expand=True)
-        await client.selected(tfs_id=1201)
-        await client.start_tracking(tfs_id=1201, remark="live")
+        await client.selected(work_item_id=1201)
+        await client.start_tracking(work_item_id=1201, remark="live")
         await client.adjust(remark="live 2")
         await client.latest(3)
         await client.search(1201)

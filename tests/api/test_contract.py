@@ -36,7 +36,7 @@ Call = Callable[[TrackingClient], Awaitable[Any]]
 
 
 async def start(c: TrackingClient) -> Any:
-    return await c.start_tracking(tfs_id=1201, remark="setup")
+    return await c.start_tracking(work_item_id=1201, remark="setup")
 
 
 async def in_activity_check(c: TrackingClient) -> None:
@@ -67,7 +67,7 @@ CASES: list[tuple[str, Call | None, Callable[..., Awaitable[Any]], str, str, byt
     (
         "selected",
         None,
-        lambda c: c.selected(tfs_id=1201, remark="Vault client"),
+        lambda c: c.selected(work_item_id=1201, remark="Vault client"),
         "POST",
         f"{T}selected?{V}",
         b'{"tfsId":1201,"remark":"Vault client"}',
@@ -76,7 +76,7 @@ CASES: list[tuple[str, Call | None, Callable[..., Awaitable[Any]], str, str, byt
         "selected_all",
         None,
         lambda c: c.selected(
-            tfs_id=1201,
+            work_item_id=1201,
             remark="r",
             activity_type_id="5f8a3c1e-2b4d-4e6f-8a9b-0c1d2e3f4a03",
             calculate_totals=True,
@@ -91,7 +91,7 @@ CASES: list[tuple[str, Call | None, Callable[..., Awaitable[Any]], str, str, byt
     (
         "start",
         None,
-        lambda c: c.start_tracking(tfs_id=1201, remark="Fix ünïcode", is_billable=True),
+        lambda c: c.start_tracking(work_item_id=1201, remark="Fix ünïcode", is_billable=True),
         "POST",
         f"{T}startTracking?{V}",
         '{"timeZone":120,"tfsId":1201,"remark":"Fix ünïcode","isBillable":true}'.encode(),
@@ -272,7 +272,7 @@ async def test_time_zone_is_computed_at_each_call(tmp_path: Path) -> None:
     recorder = RecordingTransport(httpx.ASGITransport(app=create_app(server_config(tmp_path))))
     async with made_client(recorder, lambda: next(moments)) as client:
         for _ in range(3):
-            await client.start_tracking(tfs_id=1201)
+            await client.start_tracking(work_item_id=1201)
     assert [r.content for r in recorder.requests] == [
         b'{"timeZone":120,"tfsId":1201}',
         b'{"timeZone":60,"tfsId":1201}',

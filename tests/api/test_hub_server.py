@@ -100,7 +100,7 @@ async def test_every_method(server: ServerThread, protocol: str) -> None:
         assert idle.settings is not None and idle.settings.activity_type is not None
         expanded = await hub.current(expand=True)
         assert expanded.settings == idle.settings
-        started = await hub.start_tracking(tfs_id=1201, remark=f"via {protocol}")
+        started = await hub.start_tracking(work_item_id=1201, remark=f"via {protocol}")
         assert started.track.tracking_state is TrackingStateKind.TRACKING
         assert started.track.tfs_id == 1201
         adjusted = await hub.adjust(remark="adjusted")
@@ -109,7 +109,7 @@ async def test_every_method(server: ServerThread, protocol: str) -> None:
         assert (await hub.activity_check()).track.tracking_state is TrackingStateKind.TRACKING
         snoozed = await hub.idle_check(SnoozeOption.ONE_HOUR)
         assert snoozed.track.tracking_state is TrackingStateKind.TRACKING
-        selected = await hub.selected(tfs_id=1201, remark="next")
+        selected = await hub.selected(work_item_id=1201, remark="next")
         assert selected.tfs_id == 1201  # while tracking: the running track
         found = await hub.search(1201)
         assert found.work_items[0].work_item.id == 1201
@@ -206,7 +206,7 @@ async def test_a_stop_by_the_server_clock_is_pushed(tmp_path: Path, protocol: st
     config = server_config(tmp_path, activity_check_interval=0.5, activity_check_wait=0.5)
     with ServerThread(config) as fast:
         async with connected(fast, protocol) as (_, listener, client):
-            await client.start_tracking(tfs_id=1201)
+            await client.start_tracking(work_item_id=1201)
             checking = await listener.wait_state(
                 lambda s: s.track.tracking_state is TrackingStateKind.ACTIVITY_CHECK
             )

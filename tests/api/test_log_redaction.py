@@ -45,7 +45,7 @@ async def test_no_token_reaches_the_logs(live, debug_log: Path, capsys) -> None:
     async with TrackingClient(live.url, auth=auth) as client:
         await client.current()
     async with TrackingClient(live.url, token=live.token) as client:
-        await client.start_tracking(tfs_id=1201, remark="logged")
+        await client.start_tracking(work_item_id=1201, remark="logged")
         await client.stop_tracking()
     async with TrackingClient(live.url, token="wrong-but-secret-token-9") as client:
         with pytest.raises(UnauthorizedError):

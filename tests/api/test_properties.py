@@ -109,9 +109,9 @@ def test_deeply_nested_json_is_a_protocol_error() -> None:
 
 CALLS = [
     ("current", lambda c: c.current(expand=True)),
-    ("selected", lambda c: c.selected(tfs_id=1)),
+    ("selected", lambda c: c.selected(work_item_id=1)),
     ("latest", lambda c: c.latest(3)),
-    ("start", lambda c: c.start_tracking(tfs_id=1)),
+    ("start", lambda c: c.start_tracking(work_item_id=1)),
     ("stop", lambda c: c.stop_tracking()),
     ("activity_check", lambda c: c.activity_check()),
     ("search", lambda c: c.search(1)),

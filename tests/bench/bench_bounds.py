@@ -132,6 +132,7 @@ def tray_worker(url: str, token: str) -> int:
 
     from app.api.client import TrackingClient
     from app.tracking.journal import Journal
+    from app.tracking.target import TrackTarget
     from app.tracking.tracker import Tracker
     from app.ui.bridge import TrackerBridge
     from app.ui.controller import Controller
@@ -168,7 +169,7 @@ def tray_worker(url: str, token: str) -> int:
                     await wait_until(
                         lambda: bridge.state is not None, 30, "a first state", interval=POLL
                     )
-                    if not await bridge.start(1349, "drip bench"):
+                    if not await bridge.start(TrackTarget(1349, "drip bench")):
                         raise RuntimeError(f"start failed: {bridge.last_error}")
                     probe.start()
                     begin = time.perf_counter()

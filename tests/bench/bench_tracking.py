@@ -30,6 +30,7 @@ from app.api.retry import RetryPolicy
 from app.server.clock import ScaledClock
 from app.tracking.events import ServerStopped, TrackerEvent
 from app.tracking.journal import Journal
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from tests.support.servers import loopback_config, start_server
 
@@ -170,7 +171,7 @@ async def simulate_day(wait: float, data_dir: Path, live: bool = False) -> DayRe
             updates.start()
             while not updates.status.connected:
                 await asyncio.sleep(0.01)
-        await tracker.start(WORK_ITEM, "bench day")
+        await tracker.start(TrackTarget(WORK_ITEM, "bench day"))
         begin: datetime = clock.now()
         while (clock.now() - begin).total_seconds() < DAY:
             await asyncio.sleep(0.25)

@@ -104,6 +104,7 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     from PySide6.QtTest import QTest
 
     from app.tracking.state import is_running
+    from app.tracking.target import TrackTarget
 
     bridge = parts["bridge"]
     controller = parts["controller"]
@@ -144,7 +145,7 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
         await wait_until(
             lambda: len(results) == len(SEARCH_TEXT), 30, "the search answers", interval=POLL
         )
-        bridge.run(bridge.start(tfs_id=WORK_ITEM))
+        bridge.run(bridge.start(TrackTarget(work_item_id=WORK_ITEM)))
     marks["start/stop"] = time.perf_counter()
     await wait_until(lambda: is_running(bridge.state), 30, "tracking to start", interval=POLL)
     if controller is not None:

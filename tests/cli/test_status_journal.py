@@ -16,6 +16,7 @@ import pytest
 from app.api.client import TrackingClient
 from app.tracking import user_commands as cmd
 from app.tracking.journal import Journal
+from app.tracking.target import TrackTarget
 from tests.cli.conftest import (
     SERVER_TOKEN,
     Home,
@@ -51,7 +52,7 @@ def synced_journal(home: Home, server: Any) -> list[cmd.Command]:
     async def sync() -> None:
         client = TrackingClient(server.url, token=SERVER_TOKEN)
         try:
-            journal.append(cmd.select(SYNCED_AT, remark="status journal test"))
+            journal.append(cmd.select(SYNCED_AT, TrackTarget(remark="status journal test")))
             report = await journal.replay(client, on_conflict=lambda c, r: None)
             assert report.complete and len(report.applied) == 1, report
         finally:
@@ -59,7 +60,7 @@ def synced_journal(home: Home, server: Any) -> list[cmd.Command]:
 
     asyncio.run(sync())
     offline = [
-        cmd.start(START_AT, tfs_id=1349, remark="fix login"),
+        cmd.start(START_AT, TrackTarget(work_item_id=1349, remark="fix login")),
         cmd.stop(STOP_AT),
     ]
     for command in offline:

@@ -250,7 +250,7 @@ def test_the_real_tray_killed_mid_replay_applies_every_command_once(
             shown = stable_grab(desk, icon)
             if tracking(server) != (command == "stop"):
                 if command == "stop":
-                    run(lambda c: c.start_tracking(tfs_id=WORK_ITEM), server.url)
+                    run(lambda c: c.start_tracking(work_item_id=WORK_ITEM), server.url)
                 else:
                     run(lambda c: c.stop_tracking(), server.url)
                 stable_grab(desk, icon, differs_from=shown, timeout=15)

@@ -14,6 +14,7 @@ from app.api.models import TrackingStateKind
 from app.api.retry import RetryPolicy
 from app.tracking.events import ActivityCheckPrompt, TrackerEvent
 from app.tracking.journal import Journal
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from tests.support.hostile import HostileServer
 from tests.support.wait import wait_until
@@ -49,14 +50,14 @@ async def test_a_check_answer_is_not_queued_behind_a_stalled_command(
         runner = asyncio.create_task(tracker.run())
         stalled: asyncio.Task[bool] | None = None
         try:
-            assert await tracker.start(WORK_ITEM, "stalled")
+            assert await tracker.start(TrackTarget(WORK_ITEM, "stalled"))
             await wait_until(
                 lambda: any(isinstance(e, ActivityCheckPrompt) for e in events),
                 timeout=15,
                 what="an activity check prompt",
             )
             await proxy.turn("proxy")  # fresh connections: the select gets one of its own
-            stalled = asyncio.create_task(tracker.select(WORK_ITEM, "never arrives"))
+            stalled = asyncio.create_task(tracker.select(TrackTarget(WORK_ITEM, "never arrives")))
             await wait_until(lambda: any(b"/selected?" in r for r in proxy.requests))
             started = time.monotonic()
             assert await tracker.answer_check("continue")

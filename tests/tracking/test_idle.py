@@ -20,6 +20,7 @@ from app.settings import IdlePolicy as SettingsIdlePolicy
 from app.tracking import idle
 from app.tracking.idle import IdleChoice, IdlePolicy
 from app.tracking.journal import Journal
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import Command, CommandError, CommandKind
 from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, RestartableServer
 
@@ -140,10 +141,9 @@ async def test_book_to_another_item_moves_the_idle_time_there(
             IdleChoice.BOOK_TO_OTHER,
             idle_period,
             track,
-            OTHER_ITEM,
+            TrackTarget(OTHER_ITEM, "meeting"),
             now=server.now,
             journal=journal,
-            other_remark="meeting",
         )
     assert [command.kind for command in done] == [
         CommandKind.STOP,
@@ -242,7 +242,7 @@ async def test_an_idle_decision_taken_offline_lands_the_same_way(
                 idle_period,
                 track,
                 at=server.now(),
-                other_work_item=OTHER_ITEM,
+                other=TrackTarget(OTHER_ITEM),
             ),
             journal=journal,
             now=server.now,

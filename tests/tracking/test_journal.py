@@ -5,6 +5,7 @@ is back on the same data dir; the work logs are checked through REST GET /api/re
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from app.api.errors import ConnectionFailed, RequestTimeout
 from app.api.models import StopReason
 from app.tracking import user_commands as c
 from app.tracking.journal import Journal, JournalError, ReplayReport
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import Command, CommandKind, apply
 from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, RestartableServer
 
@@ -85,7 +87,11 @@ def test_append_is_durable_ordered_and_idempotent_by_id(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     first = Journal(path)
     t = datetime.fromisoformat("2026-09-30T08:00:00+00:00")
-    commands = [c.start(t, WORK_ITEM), c.adjust(t, "x"), c.stop(t + timedelta(minutes=5))]
+    commands = [
+        c.start(t, TrackTarget(WORK_ITEM)),
+        c.adjust(t, "x"),
+        c.stop(t + timedelta(minutes=5)),
+    ]
     for command in commands:
         first.append(command)
     first.append(commands[0])  # the same id again: still one entry
@@ -148,7 +154,9 @@ async def test_a_track_started_and_stopped_offline_is_one_manual_work_log(
     server = make()
     async with server.client() as client:
         server.stop()
-        first = c.start(at(server), WORK_ITEM, "written offline", expect_work_log_id=None)
+        first = c.start(
+            at(server), TrackTarget(WORK_ITEM, "written offline"), expect_work_log_id=None
+        )
         await act(client, journal, first)
         server.clock.advance(10 * MIN)
         await act(client, journal, c.adjust(at(server), "renamed offline"))
@@ -174,7 +182,9 @@ async def test_a_switch_taken_offline_keeps_every_minute_once(make: Make, journa
         state = await client.start_tracking(WORK_ITEM, "A")
         server.clock.advance(20 * MIN)
         server.stop()
-        switch = c.start(at(server), OTHER_ITEM, "B", expect_work_log_id=state.track.work_log_id)
+        switch = c.start(
+            at(server), TrackTarget(OTHER_ITEM, "B"), expect_work_log_id=state.track.work_log_id
+        )
         await act(client, journal, switch)
         server.clock.advance(12 * MIN)
         server.start()
@@ -197,7 +207,7 @@ async def test_replaying_twice_applies_nothing_twice(make: Make, journal: Journa
     server = make()
     async with server.client() as client:
         server.stop()
-        begin = c.start(at(server), WORK_ITEM, expect_work_log_id=None)
+        begin = c.start(at(server), TrackTarget(WORK_ITEM), expect_work_log_id=None)
         await act(client, journal, begin)
         server.clock.advance(10 * MIN)
         await act(client, journal, c.stop(at(server)))
@@ -250,7 +260,7 @@ async def test_a_server_stop_while_offline_is_surfaced_and_later_commands_still_
         stop = c.stop(at(server), expect_work_log_id=state.track.work_log_id)
         await act(client, journal, stop)
         server.clock.advance(MIN)
-        later = c.start(at(server), OTHER_ITEM, expect_work_log_id=None)
+        later = c.start(at(server), TrackTarget(OTHER_ITEM), expect_work_log_id=None)
         await act(client, journal, later)
         server.clock.advance(4 * MIN)
         server.start()
@@ -287,7 +297,9 @@ async def test_a_refused_command_is_set_aside_with_the_servers_reason(
     server = make()
     async with server.client() as client:
         server.stop()
-        bad = c.start(at(server), 999_999, expect_work_log_id=None)  # no such work item
+        bad = c.start(
+            at(server), TrackTarget(999_999), expect_work_log_id=None
+        )  # no such work item
         await act(client, journal, bad)
         server.start()
         _, conflicts = await replay(journal, client, server)
@@ -318,7 +330,7 @@ async def test_offline_changes_to_a_running_track_are_applied_to_it(
         server.stop()
         rename = c.adjust(at(server), "renamed offline", expect_work_log_id=work_log)
         await act(client, journal, rename)
-        await act(client, journal, c.select(at(server), OTHER_ITEM, "next"))
+        await act(client, journal, c.select(at(server), TrackTarget(OTHER_ITEM, "next")))
         server.clock.advance(5 * MIN)
         server.start()
         report, conflicts = await replay(journal, client, server)
@@ -336,7 +348,7 @@ async def test_commands_after_a_conflicting_start_are_set_aside_too(
     server = make()
     async with server.client() as client, server.client() as browser:
         server.stop()
-        mine = c.start(at(server), WORK_ITEM, expect_work_log_id=None)
+        mine = c.start(at(server), TrackTarget(WORK_ITEM), expect_work_log_id=None)
         await act(client, journal, mine)
         server.start()
         await browser.start_tracking(OTHER_ITEM, "browser")  # before our replay
@@ -351,3 +363,95 @@ async def test_commands_after_a_conflicting_start_are_set_aside_too(
     assert report.pending == 0 and len(journal.conflicts()) == 2
     current = server.current()["track"]
     assert current["trackingState"] == "tracking" and current["tfsId"] == OTHER_ITEM
+
+
+# --- journals written before the arguments were typed ------------------------------------------
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def write_old_entries(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Pending user entries stored as the code before typed arguments did: the same row, the
+    same JSON (`tfs_id`, ISO strings, the expectation inside `args`)."""
+    Journal(path).close()  # the schema
+    db = sqlite3.connect(path)
+    with db:
+        for ord_, entry in enumerate(entries, start=1):
+            db.execute(
+                "INSERT INTO entries (ord, id, parent, command, status, updated) "
+                "VALUES (?, ?, NULL, ?, 'pending', ?)",
+                (float(ord_), entry["id"], json.dumps(entry), entry["at"]),
+            )
+    db.close()
+
+
+async def test_a_journal_written_by_the_earlier_code_replays_as_before(
+    make: Make, tmp_path: Path
+) -> None:
+    """Tracking A; offline: stop A, start B (billable), rename it, stop it, select A, and trim
+    A by an idle period. Each entry as the earlier code stored it."""
+    server = make()
+    async with server.client() as client:
+        state = await client.start_tracking(WORK_ITEM, "before the upgrade")
+        work_log, started = state.track.work_log_id, state.track.current_track_started_date_time
+        assert work_log is not None and started is not None
+        t0 = at(server)
+        server.clock.advance(60 * MIN)
+        server.stop()
+
+        def entry(n: int, kind: str, minutes: int, args: dict[str, Any]) -> dict[str, Any]:
+            moment = iso(t0 + timedelta(minutes=minutes))
+            return {"id": f"{n:032x}", "kind": kind, "at": moment, "args": args}
+
+        stored = [
+            entry(1, "stop", 30, {"reason": 0, "expect_work_log_id": work_log}),
+            entry(
+                2,
+                "start",
+                35,
+                {
+                    "tfs_id": OTHER_ITEM,
+                    "remark": "offline B",
+                    "activity_type_id": None,
+                    "is_billable": True,
+                    "expect_work_log_id": None,
+                },
+            ),
+            entry(3, "adjust", 40, {"remark": "B renamed", "activity_type_id": None}),
+            entry(4, "stop", 55, {"reason": 0}),
+            entry(
+                5, "select", 56, {"tfs_id": WORK_ITEM, "remark": "next", "activity_type_id": None}
+            ),
+            entry(
+                6,
+                "trim_idle",
+                57,
+                {
+                    "work_log_id": work_log,
+                    "track_start": iso(started),
+                    "end": iso(t0 + timedelta(minutes=30)),
+                    "idle_start": iso(t0 + timedelta(minutes=20)),
+                    "idle_end": iso(t0 + timedelta(minutes=30)),
+                },
+            ),
+        ]
+        path = tmp_path / "old" / "journal.sqlite3"
+        write_old_entries(path, stored)
+        journal = Journal(path)
+        assert [command.id for command in journal.pending()] == [e["id"] for e in stored]
+        server.start()
+        report, conflicts = await replay(journal, client, server)
+        assert report.complete and not conflicts.seen
+        selected = (await client.current()).track
+    logs = server.work_logs()
+    assert shape(logs) == [
+        (WORK_ITEM, 20 * MIN, True),  # stopped at the offline stop, then the idle trimmed off
+        (OTHER_ITEM, 20 * MIN, False),  # B began and ended offline: one manual log
+    ]
+    assert logs[1]["comment"] == "B renamed" and logs[1]["billableLength"] == 20 * MIN
+    assert start_time(logs[1]) == t0 + timedelta(minutes=35)
+    assert (selected.tfs_id, selected.remark) == (WORK_ITEM, "next")
+    assert journal.status_of(stored[3]["id"]) == "folded"
+    journal.close()

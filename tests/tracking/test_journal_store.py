@@ -20,6 +20,7 @@ from app.tracking.journal_store import (
     SENDING,
     JournalStore,
 )
+from app.tracking.target import TrackTarget
 from tests.tracking.conftest import WORK_ITEM
 
 T0 = datetime.fromisoformat("2026-09-30T08:00:00+00:00")
@@ -33,13 +34,13 @@ def store(tmp_path: Path) -> Iterator[JournalStore]:
 
 
 def test_steps_sit_between_their_parent_and_the_next_entry(store: JournalStore) -> None:
-    start, stop = c.start(T0, WORK_ITEM), c.stop(T0 + timedelta(minutes=5))
+    start, stop = c.start(T0, TrackTarget(WORK_ITEM)), c.stop(T0 + timedelta(minutes=5))
     store.append(start)
     store.append(stop)
     parent = store.next_open()
     assert parent is not None and parent.command == start and parent.status == PENDING
     assert [e.command for e in store.pending_after(parent)] == [stop]
-    steps = [c.select(T0, WORK_ITEM), c.adjust(T0, "x")]
+    steps = [c.select(T0, TrackTarget(WORK_ITEM)), c.adjust(T0, "x")]
     with store.transaction() as tx:
         tx.add_steps(parent, steps)
         tx.set_status(parent.id, EXPANDED)
@@ -63,11 +64,11 @@ def test_a_transaction_that_raises_writes_nothing(store: JournalStore) -> None:
 
 
 def test_attempts_statuses_and_meta(store: JournalStore) -> None:
-    start = c.start(T0, WORK_ITEM)
+    start = c.start(T0, TrackTarget(WORK_ITEM))
     store.append(start)
     parent = store.next_open()
     assert parent is not None
-    steps = [c.select(T0, WORK_ITEM), c.adjust(T0, "x")]
+    steps = [c.select(T0, TrackTarget(WORK_ITEM)), c.adjust(T0, "x")]
     with store.transaction() as tx:
         tx.add_steps(parent, steps)
         tx.set_status(parent.id, EXPANDED)

@@ -32,6 +32,7 @@ from app.tracking.events import (
 from app.tracking.journal import Journal
 from app.tracking.live import LiveStatus, LiveUpdates, describe_live
 from app.tracking.options import TrackingSettings
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from tests.support.hubgate import HubGate
 from tests.support.servers import loopback_config, start_gated
@@ -187,7 +188,7 @@ async def test_a_change_made_elsewhere_arrives_by_push_without_polling(
     # that, no polling while connected.
     await wait_until(lambda: h.tracker.next_delay() == float("inf"), 5, "polling to stop")
     reads = h.rest("GET", "/current")
-    started = await h.other.start_tracking(tfs_id=WORK_ITEM, remark="elsewhere")
+    started = await h.other.start_tracking(work_item_id=WORK_ITEM, remark="elsewhere")
     await h.next(StateChanged, lambda e: e.state.timestamp >= started.timestamp, timeout=2)
     assert h.tracker.state is not None and h.tracker.state.track.remark == "elsewhere"
     assert h.live.pushes >= 1
@@ -203,7 +204,7 @@ async def test_an_unknown_message_costs_one_rest_read_per_burst(
     await wait_until(lambda: h.rest("GET", "/current") >= 2, 5, "the re-read on connect")
     pushes_on = without_pushes(h)
     try:
-        await h.other.start_tracking(tfs_id=WORK_ITEM, remark="unnamed event")
+        await h.other.start_tracking(work_item_id=WORK_ITEM, remark="unnamed event")
         reads = h.rest("GET", "/current")
         for i in range(5):
             send_raw(h, "TrackingStateUpdated", [{"n": i}])
@@ -224,7 +225,7 @@ async def test_a_check_is_answered_over_the_hub_not_rest(live_harness, protocol:
     h: Live = await live_harness(protocol)
     await h.connected()
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM, "answered by hub")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "answered by hub"))
     mark = h.mark()
     answered = await h.next(ActivityCheckAnswered, after=mark, timeout=10)
     assert answered.how == "auto"
@@ -248,7 +249,7 @@ async def test_an_answer_falls_back_to_rest_when_the_hub_is_not_connected(
 
     h.hub.activity_check = not_connected  # type: ignore[method-assign]
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM, "answered by rest")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "answered by rest"))
     answered = await h.next(ActivityCheckAnswered, timeout=10)
     assert answered.how == "auto"
     assert h.rest("POST", "/activityCheck") >= 1
@@ -261,7 +262,7 @@ async def test_a_prompted_check_is_ended_by_push_and_re_asks_the_source(live_har
     h: Live = await live_harness("core")
     await h.connected()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, "away then back")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "away then back"))
     prompt = await h.next(ActivityCheckPrompt, timeout=10)
     assert prompt.seconds_left > 0
     delay = h.tracker.next_delay()
@@ -287,7 +288,7 @@ async def test_every_reconnect_reads_current(live_harness, protocol: str) -> Non
     h.live.subscribe(lambda s: s.connected and reconnected_at.append(len(h.transport.sent)))
     pushes_on = without_pushes(h)
     try:
-        await h.other.start_tracking(tfs_id=WORK_ITEM, remark="while away")
+        await h.other.start_tracking(work_item_id=WORK_ITEM, remark="while away")
         close_connections(h)
         await wait_until(lambda: reconnected_at, 10, "the reconnect")
         since = reconnected_at[0]
@@ -308,7 +309,9 @@ async def test_with_the_hub_down_polling_resumes(
     h: Live = await live_harness("core")
     await h.connected()
     assert h.gate is not None and h.live is not None
-    assert await h.tracker.start(WORK_ITEM, "tracking")  # the brisk pace: 20 s (0.7 s real)
+    assert await h.tracker.start(
+        TrackTarget(WORK_ITEM, "tracking")
+    )  # the brisk pace: 20 s (0.7 s real)
     h.gate.status = 503
     close_connections(h)
     await wait_until(lambda: not h.live.status.connected, 5, "the hub to be seen down")
@@ -365,7 +368,7 @@ async def test_own_commands_pushed_before_their_answer_are_not_reported_as_elsew
     h: Live = await live_harness("core")
     await h.connected()
     for i in range(3):
-        assert await h.tracker.start(WORK_ITEM, f"own {i}")
+        assert await h.tracker.start(TrackTarget(WORK_ITEM, f"own {i}"))
         assert await h.tracker.stop()
     assert h.live is not None
     await wait_until(lambda: h.live.pushes >= 6, 5, "the pushes of all six commands")
@@ -378,7 +381,7 @@ async def test_a_lost_push_at_the_end_of_a_check_is_made_up_by_one_read(live_har
     h: Live = await live_harness("core")
     await h.connected()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, "lost push")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "lost push"))
     await h.next(ActivityCheckPrompt, timeout=10)
     reads = h.rest("GET", "/current")
     pushes_on = without_pushes(h)
@@ -396,7 +399,7 @@ async def test_a_429_pause_with_the_hub_connected_ends_with_the_journal_sent(
 ) -> None:
     h: Live = await live_harness("core")
     await h.connected()
-    assert await h.tracker.start(WORK_ITEM, "paused")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "paused"))
     h.server.set_faults(rate_limit_rate=1.0, retry_after=60)
     await h.tracker.refresh()
     limited = await h.next(RateLimited)

@@ -28,6 +28,7 @@ from app.api.client import TrackingClient
 from app.api.retry import RetryPolicy
 from app.tracking import user_commands as c
 from app.tracking.journal import Journal, ReplayReport, Settling
+from app.tracking.target import TrackTarget
 from app.tracking.user_commands import Command
 from tests.tracking.conftest import OTHER_ITEM, TOKEN, WORK_ITEM, RestartableServer
 from tests.tracking.test_journal import act
@@ -56,13 +57,17 @@ async def offline_day(server: RestartableServer, path: Path) -> Day:
         server.stop()
         await act(client, journal, c.stop(clock.now(), expect_work_log_id=state.track.work_log_id))
         clock.advance(10 * MIN)
-        await act(client, journal, c.start(clock.now(), OTHER_ITEM, "B", expect_work_log_id=None))
+        await act(
+            client,
+            journal,
+            c.start(clock.now(), TrackTarget(OTHER_ITEM, "B"), expect_work_log_id=None),
+        )
         clock.advance(5 * MIN)
         await act(client, journal, c.adjust(clock.now(), "B renamed"))
         clock.advance(15 * MIN)
         await act(client, journal, c.stop(clock.now()))
         clock.advance(10 * MIN)
-        await act(client, journal, c.start(clock.now(), WORK_ITEM, "A again"))
+        await act(client, journal, c.start(clock.now(), TrackTarget(WORK_ITEM, "A again")))
         clock.advance(10 * MIN)
     assert journal.count() == 5
     journal.close()

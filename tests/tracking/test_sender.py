@@ -18,6 +18,7 @@ from app.tracking import user_commands as cmd
 from app.tracking.events import ConnectivityChanged, RateLimited
 from app.tracking.journal import Journal
 from app.tracking.sender import CommandSender, took_effect
+from app.tracking.target import TrackTarget
 
 T0 = datetime(2026, 9, 30, 9, 0, tzinfo=UTC)
 
@@ -177,8 +178,8 @@ def test_took_effect() -> None:
     running, stopped = state(1), state(2, "idle", None)
     assert took_effect(cmd.stop(T0, StopReason.USER), running, stopped)
     assert not took_effect(cmd.stop(T0, StopReason.USER), running, state(2))
-    assert took_effect(cmd.start(T0, None, "r", None, None), stopped, state(3, log="b"))
+    assert took_effect(cmd.start(T0, TrackTarget(None, "r")), stopped, state(3, log="b"))
     # a start of item 7 shows as a new log of item 7, not of another item
-    assert not took_effect(cmd.start(T0, 7, None, None, None), stopped, state(3, log="b"))
+    assert not took_effect(cmd.start(T0, TrackTarget(7)), stopped, state(3, log="b"))
     assert took_effect(cmd.activity_check(T0), state(1, left=30), state(2))
     assert not took_effect(cmd.activity_check(T0), state(1, left=30), state(2, left=20))

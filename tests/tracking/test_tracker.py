@@ -40,7 +40,9 @@ from app.tracking.events import (
 from app.tracking.idle import IdleChoice, IdlePolicy
 from app.tracking.journal import Journal
 from app.tracking.options import TrackingSettings
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
+from app.tracking.user_commands import StartArgs
 from tests.support.wait import wait_until
 from tests.tracking.conftest import OTHER_ITEM, WORK_ITEM, LiveServer, ScriptedActivity
 
@@ -176,7 +178,7 @@ def engine(server: LiveServer) -> Any:
 async def test_checks_are_answered_without_a_prompt_while_the_user_is_active(harness) -> None:
     h: Harness = await harness()
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM, "card vault")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "card vault"))
     log_id = h.tracker.state.track.work_log_id
     for _ in range(2):
         mark = h.mark()
@@ -196,7 +198,7 @@ async def test_checks_are_answered_without_a_prompt_while_the_user_is_active(har
 async def test_a_check_is_prompted_while_idle_and_continue_answers_it(harness) -> None:
     h: Harness = await harness()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     prompt = await h.next(ActivityCheckPrompt)
     assert 0 < prompt.seconds_left <= 30
     assert prompt.work_item is not None and prompt.work_item.id == WORK_ITEM
@@ -209,7 +211,7 @@ async def test_a_check_is_prompted_while_idle_and_continue_answers_it(harness) -
 
 async def test_no_activity_source_always_prompts(harness) -> None:
     h: Harness = await harness(activity=False)
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     await h.next(ActivityCheckPrompt)
     assert not h.of(ActivityCheckAnswered)
 
@@ -218,7 +220,7 @@ async def test_an_unavailable_source_prompts_instead_of_confirming_blindly(harne
     h: Harness = await harness()
     h.activity.busy = True
     h.activity.available = False  # e.g. the X connection went away: answers None
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     await h.next(ActivityCheckPrompt)
     assert None in h.activity.calls
     assert not h.of(ActivityCheckAnswered)
@@ -227,7 +229,7 @@ async def test_an_unavailable_source_prompts_instead_of_confirming_blindly(harne
 async def test_nobody_answers_server_stops_with_a_restart(harness) -> None:
     h: Harness = await harness()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, "vault")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "vault"))
     first_log = h.tracker.state.track.work_log_id
     await h.next(ActivityCheckPrompt)
     stopped = await h.next(ServerStopped)
@@ -235,7 +237,9 @@ async def test_nobody_answers_server_stops_with_a_restart(harness) -> None:
     assert (await h.next(ActivityCheckAnswered)).how == "elsewhere"  # the prompt closes
     assert not h.of(StoppedElsewhere)
     restart = stopped.restart
-    assert restart.args["tfs_id"] == WORK_ITEM and restart.args["remark"] == "vault"
+    assert isinstance(restart.args, StartArgs)
+    assert restart.args.target.work_item_id == WORK_ITEM
+    assert restart.args.target.remark == "vault"
     assert await h.tracker.execute(restart)
     state = h.tracker.state
     assert state.track.tracking_state is TrackingStateKind.TRACKING
@@ -246,7 +250,7 @@ async def test_nobody_answers_server_stops_with_a_restart(harness) -> None:
 async def test_snooze_postpones_the_next_check(harness, server: LiveServer) -> None:
     h: Harness = await harness()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     await h.next(ActivityCheckPrompt)
     before = server.now()
     assert await h.tracker.answer_check(SnoozeOption.ONE_HOUR)
@@ -265,7 +269,7 @@ async def test_a_stop_by_another_client_is_reported_without_a_prompt(
 ) -> None:
     h: Harness = await harness()
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     await other_client.stop_tracking()
     elsewhere = await h.next(StoppedElsewhere)
     assert elsewhere.state.track.tracking_state is TrackingStateKind.IDLE
@@ -274,7 +278,7 @@ async def test_a_stop_by_another_client_is_reported_without_a_prompt(
 
 async def test_own_stop_is_not_reported_as_elsewhere(harness) -> None:
     h: Harness = await harness()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     assert await h.tracker.stop()
     assert not h.tracker.state.track.is_tracking
     await h.tracker.refresh()
@@ -283,7 +287,7 @@ async def test_own_stop_is_not_reported_as_elsewhere(harness) -> None:
 
 async def test_a_429_pauses_every_call_until_retry_after(harness, server: LiveServer) -> None:
     h: Harness = await harness()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     server.set_faults(rate_limit_rate=1.0, retry_after=60)
     await h.tracker.refresh()
     limited = await h.next(RateLimited)
@@ -313,15 +317,15 @@ COMMANDS = ["start", "stop", "switch", "adjust", "select"]
 
 async def run_command(tracker: Tracker, name: str) -> None:
     if name == "start":
-        await tracker.start(OTHER_ITEM, "second")
+        await tracker.start(TrackTarget(OTHER_ITEM, "second"))
     elif name == "switch":
-        await tracker.switch(OTHER_ITEM, "second")
+        await tracker.switch(TrackTarget(OTHER_ITEM, "second"))
     elif name == "stop":
         await tracker.stop()
     elif name == "adjust":
         await tracker.adjust(remark="during the fault")
     else:
-        await tracker.select(OTHER_ITEM, "next")
+        await tracker.select(TrackTarget(OTHER_ITEM, "next"))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -331,7 +335,7 @@ async def test_commands_under_faults_converge_and_nothing_is_lost(
 ) -> None:
     h: Harness = await harness(timeout=0.4)
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM, "first")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "first"))
     first_log = h.tracker.state.track.work_log_id
     server.set_faults(**FAULTS[fault])
     started = h.tracker.state.track.current_track_started_date_time
@@ -386,7 +390,7 @@ async def test_a_flaky_server_never_costs_a_check(harness, server: LiveServer) -
     """Three in ten requests fail (500 or dropped): every check is still answered in time."""
     h: Harness = await harness(timeout=0.4)
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     server.set_faults(error_rate=0.2, drop_rate=0.1, seed=7)
     for _ in range(3):
         mark = h.mark()
@@ -398,7 +402,7 @@ async def test_a_flaky_server_never_costs_a_check(harness, server: LiveServer) -
 async def test_user_answer_stop_stops(harness) -> None:
     h: Harness = await harness()
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     await h.next(ActivityCheckPrompt)
     assert await h.tracker.answer_check("stop")
     assert (await h.next(ActivityCheckAnswered)).how == "stop"
@@ -411,7 +415,7 @@ async def test_idle_return_prompts_once_and_merges_back_to_back_periods(
 ) -> None:
     h: Harness = await harness(settings=TrackingSettings(idle_threshold=60))
     h.activity.busy = True
-    assert await h.tracker.start(WORK_ITEM, "idle test")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "idle test"))
     t0 = server.now().timestamp()
     h.tracker.on_activity_event(BecameIdle(t0, "input"))
     h.tracker.on_activity_event(BecameActive(IdlePeriod(t0, t0 + 30, "input")))
@@ -437,7 +441,7 @@ def fast(server_factory) -> LiveServer:
 async def test_idle_discard_and_continue_trims_and_restarts(harness, fast: LiveServer) -> None:
     server = fast
     h: Harness = await harness(settings=TrackingSettings(idle_threshold=60), live=fast)
-    assert await h.tracker.start(WORK_ITEM, "trim me")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "trim me"))
     first_log = h.tracker.state.track.work_log_id
     started = h.tracker.state.track.current_track_started_date_time
     await wait_until(lambda: server.now() > started + timedelta(seconds=400), timeout=30)
@@ -466,7 +470,7 @@ async def test_stop_when_idle_stops_at_detection(harness, fast: LiveServer) -> N
     server = fast
     policy = TrackingSettings(idle_threshold=60, idle_policy=IdlePolicy.STOP_WHEN_IDLE)
     h: Harness = await harness(settings=policy, live=fast)
-    assert await h.tracker.start(WORK_ITEM, "stop when idle")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "stop when idle"))
     first_log = h.tracker.state.track.work_log_id
     started = h.tracker.state.track.current_track_started_date_time
     await wait_until(lambda: server.now() > started + timedelta(seconds=200), timeout=30)
@@ -488,7 +492,7 @@ async def test_stop_when_idle_stops_at_detection(harness, fast: LiveServer) -> N
 
 async def test_stop_on_lock_option(harness) -> None:
     h: Harness = await harness(settings=TrackingSettings(stop_on_lock=True))
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     h.tracker.on_session_event("lock")
     await wait_until(lambda: not h.tracker.state.track.is_tracking, timeout=10)
     state = await h.client.current()
@@ -497,7 +501,7 @@ async def test_stop_on_lock_option(harness) -> None:
 
 async def test_lock_does_not_stop_by_default(harness) -> None:
     h: Harness = await harness()
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     h.tracker.on_session_event("lock")
     h.tracker.on_session_event("sleep")
     # a full round trip after the events: a stop they caused would have gone out first
@@ -508,9 +512,9 @@ async def test_lock_does_not_stop_by_default(harness) -> None:
 
 async def test_switch_and_restart_of_a_recent_work_log(harness) -> None:
     h: Harness = await harness()
-    assert await h.tracker.start(WORK_ITEM, "first")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "first"))
     first_log = h.tracker.state.track.work_log_id
-    assert await h.tracker.switch(OTHER_ITEM, "second")
+    assert await h.tracker.switch(TrackTarget(OTHER_ITEM, "second"))
     assert h.tracker.state.track.tfs_id == OTHER_ITEM
     latest = await h.client.latest(5)
     recent = next(w for w in latest.work_logs if w.id == first_log)
@@ -522,7 +526,7 @@ async def test_switch_and_restart_of_a_recent_work_log(harness) -> None:
 
 async def test_wake_and_network_regain_refresh_at_once(harness, other_client) -> None:
     h: Harness = await harness()
-    await other_client.start_tracking(tfs_id=WORK_ITEM)
+    await other_client.start_tracking(work_item_id=WORK_ITEM)
     # not tracking: the tracker would poll only in minutes; a wake-up reads the state now
     h.tracker.woke()
     await wait_until(lambda: h.tracker.state.track.is_tracking, timeout=3)
@@ -535,7 +539,7 @@ async def test_push_replaces_polling(harness, other_client) -> None:
     h: Harness = await harness()
     h.tracker.set_push_connected(True)
     assert h.tracker.next_delay() == float("inf")
-    state = await other_client.start_tracking(tfs_id=WORK_ITEM)
+    state = await other_client.start_tracking(work_item_id=WORK_ITEM)
     h.tracker.push(state)
     await wait_until(lambda: h.tracker.state.track.is_tracking, timeout=3)
     older = state.model_copy(update={"timestamp": state.timestamp - 5})
@@ -556,7 +560,7 @@ async def idle_until_the_server_stops(h: Harness, remark: str) -> tuple[str, dat
     """Tracking, then idle from 10 s in, until the server stops the track after its
     unanswered check; (the work log's id, when idle began)."""
     h.activity.away()
-    assert await h.tracker.start(WORK_ITEM, remark)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, remark))
     work_log = h.tracker.state.track.work_log_id
     idle_from = h.tracker.state.track.current_track_started_date_time + timedelta(seconds=10)
     h.tracker.on_activity_event(BecameIdle(idle_from.timestamp(), "input"))
@@ -629,17 +633,18 @@ async def test_a_refused_token_is_reported_once(harness, server: LiveServer) -> 
 async def test_max_track_length_stop_offers_a_restart(harness, server_factory) -> None:
     live = server_factory(speed=60.0, activity_check_interval=0.0, max_track=120.0)
     h: Harness = await harness(live=live)
-    assert await h.tracker.start(WORK_ITEM, "long one")
+    assert await h.tracker.start(TrackTarget(WORK_ITEM, "long one"))
     stopped = await h.next(ServerStopped)
     kind = StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED
     assert stopped.stopped_track_type is kind
-    assert stopped.restart.args["remark"] == "long one"
+    assert isinstance(stopped.restart.args, StartArgs)
+    assert stopped.restart.args.target.remark == "long one"
     assert not h.of(StoppedElsewhere)
 
 
 async def test_stop_on_sleep_option(harness) -> None:
     h: Harness = await harness(settings=TrackingSettings(stop_on_sleep=True))
-    assert await h.tracker.start(WORK_ITEM)
+    assert await h.tracker.start(TrackTarget(WORK_ITEM))
     h.tracker.on_session_event("sleep")
     await wait_until(lambda: not h.tracker.state.track.is_tracking, timeout=10)
     stops = [p for _, m, p in h.transport.sent if p.endswith("stopTracking")]
@@ -665,7 +670,7 @@ async def test_offline_stop_is_journaled_and_replayed_to_the_offline_time(
     events: list[TrackerEvent] = []
     tracker.subscribe(events.append)
     try:
-        assert await tracker.start(WORK_ITEM, "offline stop")
+        assert await tracker.start(TrackTarget(WORK_ITEM, "offline stop"))
         log_id = tracker.state.track.work_log_id
         server.clock.advance(600)
         server.stop()

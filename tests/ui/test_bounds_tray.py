@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from app.api.client import TrackingClient
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
@@ -73,7 +74,7 @@ class Ticker:
 async def test_a_drip_feeding_server_shows_offline_within_the_deadline_ui_stays_live(
     controller: Controller, bridge: TrackerBridge, tracker: Tracker, proxy: HostileServer
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "drip")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "drip"))
     await wait_until(lambda: controller.tray.tray_state is TrayState.TRACKING)
     await proxy.turn("drip")
     ticker = Ticker()

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from app.api.models import SnoozeOption, TrackingStateKind
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge, parse_work_item_id
 from tests.support.wait import wait_until
@@ -43,7 +44,7 @@ def test_parse_work_item_id() -> None:
 
 async def test_start_and_stop_reach_the_server_and_signal(bridge: TrackerBridge, server) -> None:
     log = SignalLog(state=bridge.stateChanged, busy=bridge.busyChanged)
-    assert await bridge.start(WORK_ITEM, "from the bridge")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "from the bridge"))
     current = server_current(server)
     assert current["track"]["workItem"]["id"] == WORK_ITEM
     assert current["track"]["remark"] == "from the bridge"
@@ -60,7 +61,9 @@ async def test_start_and_stop_reach_the_server_and_signal(bridge: TrackerBridge,
 
 
 async def test_refused_commands_become_error_messages(bridge: TrackerBridge) -> None:
-    (message,) = await wait_signal(bridge.error, trigger=lambda: bridge.start(None, "  "))
+    (message,) = await wait_signal(
+        bridge.error, trigger=lambda: bridge.start(TrackTarget(None, "  "))
+    )
     assert "work item" in message
     assert bridge.last_error == message
 
@@ -74,7 +77,7 @@ async def test_search_latest_and_restart(bridge: TrackerBridge, server) -> None:
     )
     assert await bridge.search("   ") is None
 
-    assert await bridge.start(OTHER_ITEM, "first")
+    assert await bridge.start(TrackTarget(OTHER_ITEM, "first"))
     assert await bridge.stop()
     latest = await bridge.latest(5)
     assert latest is not None and latest.work_logs
@@ -107,7 +110,7 @@ async def test_prompt_then_snooze_answers_with_idle_check(
     bridge: TrackerBridge, tracker: Tracker, activity: ScriptedActivity, server: LiveServer
 ) -> None:
     activity.away()  # nobody at the machine: the check is prompted, not auto-answered
-    assert await bridge.start(WORK_ITEM, "snooze me")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "snooze me"))
     (prompt,) = await wait_signal(bridge.activityCheckPrompt, timeout=15)
     assert prompt.work_item.id == WORK_ITEM
     (answered,) = await wait_signal(

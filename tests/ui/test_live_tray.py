@@ -60,7 +60,7 @@ async def test_the_tray_follows_a_change_made_elsewhere_and_settings_say_connect
 
     async with server.client() as other:
         started = time.monotonic()
-        await other.start_tracking(tfs_id=WORK_ITEM, remark="from the browser")
+        await other.start_tracking(work_item_id=WORK_ITEM, remark="from the browser")
         await wait_until(
             lambda: (
                 controller.tray.state is not None

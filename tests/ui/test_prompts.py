@@ -21,6 +21,7 @@ from app.api.models import (
 )
 from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
+from app.tracking.target import TrackTarget
 from app.tracking.tracker import Tracker
 from app.ui.bridge import TrackerBridge
 from app.ui.prompts import (
@@ -97,7 +98,7 @@ async def test_a_real_check_opens_the_prompt_and_enter_continues(
     prompts: Prompts, bridge: TrackerBridge, activity: ScriptedActivity, server: LiveServer
 ) -> None:
     activity.away()  # nobody at the machine: the tracker asks instead of answering itself
-    assert await bridge.start(WORK_ITEM, "prompt me")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "prompt me"))
     dialog = await check_prompt_open(prompts)
     assert await state_kind(server) is TrackingStateKind.ACTIVITY_CHECK
     assert dialog.question.text().startswith(f"Are you still working on #{WORK_ITEM} ")
@@ -124,7 +125,7 @@ async def test_esc_only_dismisses_then_stop_stops(
     prompts: Prompts, bridge: TrackerBridge, activity: ScriptedActivity, server: LiveServer
 ) -> None:
     activity.away()
-    assert await bridge.start(WORK_ITEM)
+    assert await bridge.start(TrackTarget(WORK_ITEM))
     dialog = await check_prompt_open(prompts)
     dismissed: list[bool] = []
     dialog.dismissed.connect(lambda: dismissed.append(True))
@@ -153,7 +154,7 @@ async def test_snooze_postpones_the_next_check(
     server: LiveServer,
 ) -> None:
     activity.away()
-    assert await bridge.start(WORK_ITEM)
+    assert await bridge.start(TrackTarget(WORK_ITEM))
     dialog = await check_prompt_open(prompts)
     assert [a.text() for a in dialog.snooze_menu.actions()] == [
         "For 1 hour",
@@ -177,7 +178,7 @@ async def test_answered_elsewhere_closes_the_prompt(
     prompts: Prompts, bridge: TrackerBridge, activity: ScriptedActivity, server: LiveServer
 ) -> None:
     activity.away()
-    assert await bridge.start(WORK_ITEM)
+    assert await bridge.start(TrackTarget(WORK_ITEM))
     dialog = await check_prompt_open(prompts)
     async with server.client() as browser:  # a second client of the same user answers
         await browser.activity_check()
@@ -193,7 +194,7 @@ async def test_server_stop_closes_the_prompt(
     activity.away()
     stopped: list[object] = []
     bridge.serverStopped.connect(stopped.append)
-    assert await bridge.start(WORK_ITEM)
+    assert await bridge.start(TrackTarget(WORK_ITEM))
     dialog = await check_prompt_open(prompts)
     # nobody answers: after 90 s of server time (3 s real) the server stops the track
     await wait_until(lambda: not dialog.isVisible(), timeout=15, what="the prompt closing")
@@ -217,7 +218,7 @@ async def away_while_tracking(
     bridge: TrackerBridge, tracker: Tracker, server: LiveServer, remark: str
 ) -> tuple[str, datetime, IdlePeriod]:
     """Track, let 400 s pass, then report idle time from +100 s to +300 s."""
-    assert await bridge.start(WORK_ITEM, remark)
+    assert await bridge.start(TrackTarget(WORK_ITEM, remark))
     assert tracker.state is not None
     work_log = tracker.state.track.work_log_id
     started = tracker.state.track.current_track_started_date_time
@@ -375,7 +376,7 @@ async def test_idle_prompt_names_the_part_booked_before_the_server_stopped_the_t
     """Away from `idle_from` s to +900 s; nobody answers the check at +600 s, so the server
     stops the track at the check's start: only the away time up to +600 s is booked."""
     activity.away()
-    assert await bridge.start(WORK_ITEM, "stopped by the server")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "stopped by the server"))
     assert tracker.state is not None
     work_log = tracker.state.track.work_log_id
     started = tracker.state.track.current_track_started_date_time
@@ -423,7 +424,7 @@ async def test_idle_prompt_says_nothing_was_booked_when_the_track_ended_before(
 ) -> None:
     """The tracker saw the track running when the user went idle, but it had been stopped
     elsewhere before the away period began: nothing to keep or discard, only an OK."""
-    assert await bridge.start(WORK_ITEM, "ended before")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "ended before"))
     assert tracker.state is not None and tracker.state.track.work_item is not None
     title = tracker.state.track.work_item.title
     started = tracker.state.track.current_track_started_date_time

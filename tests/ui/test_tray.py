@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.api.client import TrackingClient
 from app.api.models import SnoozeOption, TrackingStateKind
+from app.tracking.target import TrackTarget
 from app.ui.bridge import TrackerBridge
 from app.ui.controller import Controller
 from app.ui.icons import TrayState, icon_for
@@ -67,7 +68,7 @@ async def test_start_stop_from_the_menu(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient
 ) -> None:
     menu, tray = controller.menu, controller.tray
-    assert await bridge.select(WORK_ITEM, "menu start")
+    assert await bridge.select(TrackTarget(WORK_ITEM, "menu start"))
     assert menu.start_stop.text() == "Start tracking"
     assert tray.tray_state is TrayState.IDLE
     idle_icon = tray.icon.icon().pixmap(32, 32).toImage()
@@ -88,7 +89,7 @@ async def test_start_stop_from_the_menu(
 async def test_tooltip_shows_item_remark_elapsed_today_and_local_mode(
     controller: Controller, bridge: TrackerBridge
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "tooltip remark")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "tooltip remark"))
     await wait_until(lambda: controller.tray.tray_state is TrayState.TRACKING)
     text = controller.tray.icon.toolTip()
     state = bridge.state
@@ -111,7 +112,7 @@ async def test_tooltip_shows_item_remark_elapsed_today_and_local_mode(
 async def test_recent_restarts_with_one_click(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient
 ) -> None:
-    assert await bridge.start(OTHER_ITEM, "recent one")
+    assert await bridge.start(TrackTarget(OTHER_ITEM, "recent one"))
     assert await bridge.stop()
     assert await controller.refresh_recent()
     action = controller.menu.recent_actions[0]
@@ -124,7 +125,7 @@ async def test_recent_restarts_with_one_click(
 async def test_adjust_changes_remark_and_activity(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "before")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "before"))
     await wait_until(lambda: controller.menu.adjust.isEnabled())
     controller.menu.adjust.trigger()
     dialog = await wait_until(lambda: controller.adjust_dialog, what="the adjust dialog")
@@ -155,7 +156,7 @@ class UrlCatcher(QObject):
 
 async def test_open_work_item_in_browser(controller: Controller, bridge: TrackerBridge) -> None:
     assert not controller.menu.open_in_browser.isEnabled()
-    assert await bridge.start(WORK_ITEM, "browse")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "browse"))
     await wait_until(lambda: controller.menu.open_in_browser.isEnabled())
     link = bridge.state.track.work_item.work_item_link
     assert link and link.startswith("http")
@@ -175,7 +176,7 @@ async def test_snooze_answers_the_check_with_idle_check(
 ) -> None:
     activity.away()  # nobody there: the check waits for the user
     # snoozing before any check waits for it (the server has nothing to snooze yet)
-    assert await bridge.start(WORK_ITEM, "snooze")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "snooze"))
     controller.menu.snooze_actions[SnoozeOption.TOMORROW].trigger()
     await wait_until(lambda: bridge.snooze_pending is SnoozeOption.TOMORROW)
     assert "snoozed until tomorrow" in controller.tray.icon.toolTip()
@@ -202,7 +203,7 @@ async def test_server_stop_notifies_and_restart_restarts(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient, activity
 ) -> None:
     activity.away()  # the check is prompted and nobody answers it
-    assert await bridge.start(WORK_ITEM, "left alone")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "left alone"))
     await wait_signal(bridge.serverStopped, timeout=20)
     note = await wait_until(
         lambda: next(
@@ -223,7 +224,7 @@ async def test_server_stop_notifies_and_restart_restarts(
 async def test_offline_and_back_online_notify_and_change_the_icon(
     controller: Controller, bridge: TrackerBridge, server: LiveServer
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "offline")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "offline"))
     await wait_until(lambda: controller.tray.tray_state is TrayState.TRACKING)
     tracking_icon = controller.tray.icon.icon().pixmap(32, 32).toImage()
     server.set_faults(drop_rate=0.0)
@@ -242,7 +243,7 @@ async def test_offline_and_back_online_notify_and_change_the_icon(
 async def test_errors_show_the_error_icon_and_a_one_line_message(
     controller: Controller, bridge: TrackerBridge
 ) -> None:
-    await wait_signal(bridge.error, trigger=lambda: bridge.start(None, " "))
+    await wait_signal(bridge.error, trigger=lambda: bridge.start(TrackTarget(None, " ")))
     assert controller.tray.tray_state is TrayState.ERROR
     note = controller.notifier.history[-1]
     assert note.kind == "error" and "\n" not in note.message and "Traceback" not in note.message
@@ -252,7 +253,7 @@ async def test_errors_show_the_error_icon_and_a_one_line_message(
 async def test_quit_asks_and_stops_a_running_track(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "quit")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "quit"))
     quitting = asyncio.Event()
     controller.quitRequested.connect(quitting.set)
     controller.menu.quit.trigger()
@@ -287,14 +288,14 @@ async def test_no_tray_shows_the_fallback_window_with_the_same_controls(
 
     assert window.isVisible()
     assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
-    assert await bridge.select(WORK_ITEM, "from the window")
+    assert await bridge.select(TrackTarget(WORK_ITEM, "from the window"))
     assert window.start_stop.text() == "Start tracking"
     window.start_stop.click()
     await wait_until(lambda: tracking_on_server(client, WORK_ITEM), what="started")
     await wait_until(lambda: window.start_stop.text() == "Stop tracking")
     assert f"#{WORK_ITEM}" in window.status.text()
     assert window.more.menu() is controller.menu
-    await wait_signal(bridge.error, trigger=lambda: bridge.start(None, ""))
+    await wait_signal(bridge.error, trigger=lambda: bridge.start(TrackTarget(None, "")))
     assert window.message.isVisible() and "work item" in window.message.text()
 
 
@@ -315,7 +316,7 @@ async def test_a_late_tray_replaces_the_fallback_window(bridge: TrackerBridge) -
 async def test_a_journal_conflict_is_notified(
     controller: Controller, bridge: TrackerBridge, server: LiveServer
 ) -> None:
-    assert await bridge.start(WORK_ITEM, "conflict")
+    assert await bridge.start(TrackTarget(WORK_ITEM, "conflict"))
     server.set_faults(drop_rate=1.0)  # every request is dropped: the adjust is journaled
     assert not await bridge.adjust(remark="changed offline")
     await wait_until(lambda: bridge.pending > 0, what="the adjust in the journal")
@@ -350,7 +351,7 @@ async def test_switch_and_left_click_open_the_popup(controller: Controller) -> N
 async def test_hotkey_actions_reach_the_server(
     controller: Controller, bridge: TrackerBridge, client: TrackingClient
 ) -> None:
-    assert await bridge.start(OTHER_ITEM, "hotkey")
+    assert await bridge.start(TrackTarget(OTHER_ITEM, "hotkey"))
     controller._on_hotkey("toggle_tracking")
     await wait_until(lambda: stopped_on_server(client), what="stopped by the hotkey")
     controller._on_hotkey("restart_last")

@@ -215,12 +215,12 @@ class HubClient:
 
     async def start_tracking(
         self,
-        tfs_id: int | None = None,
+        work_item_id: int | None = None,
         remark: str | None = None,
         activity_type_id: str | None = None,
         is_billable: bool | None = None,
     ) -> TrackingState:
-        body = start_body(self._session.now(), tfs_id, remark, activity_type_id, is_billable)
+        body = start_body(self._session.now(), work_item_id, remark, activity_type_id, is_billable)
         return await self._state("startTracking", body)
 
     async def stop_tracking(self, reason: StopReason | None = None) -> TrackingState:
@@ -236,12 +236,12 @@ class HubClient:
 
     async def selected(
         self,
-        tfs_id: int | None = None,
+        work_item_id: int | None = None,
         remark: str | None = None,
         activity_type_id: str | None = None,
         calculate_totals: bool | None = None,
     ) -> Track:
-        body = select_body(tfs_id, remark, activity_type_id, calculate_totals)
+        body = select_body(work_item_id, remark, activity_type_id, calculate_totals)
         return read_selected(await self.invoke("selected", body))
 
     async def latest(self, count: int | None = None) -> LatestResult:
