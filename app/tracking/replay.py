@@ -637,7 +637,7 @@ class _Replay:
         return False
 
     async def _work_log_exists(self, command: Command) -> bool:
-        wanted = RestWorkLogCreate.model_validate(cmd.work_log_fields(command))
+        wanted = RestWorkLogCreate.from_wire(cmd.work_log_fields(command))
         begin = wanted.timestamp if wanted.timestamp.tzinfo else wanted.timestamp.astimezone()
         logs = await self._read(
             lambda: self.client.work_logs(

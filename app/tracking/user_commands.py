@@ -267,7 +267,7 @@ def resolve_gap(command: Command, state: TrackingState, now: datetime) -> Comman
     """Fixes the length of an `add_gap_work_log`: up to the running track's start, or `now`."""
     if command.args.get(UNTIL) != LIVE_START:
         return command
-    begin = RestWorkLogCreate.model_validate(work_log_fields(command)).timestamp
+    begin = RestWorkLogCreate.from_wire(work_log_fields(command)).timestamp
     begin = begin if begin.tzinfo is not None else begin.astimezone()
     started = state.track.current_track_started_date_time if is_running(state) else None
     end = started if started is not None and started.tzinfo is not None else now
@@ -394,6 +394,6 @@ async def apply(
         case CommandKind.ADD_WORK_LOG:
             if args.get(UNTIL) is not None:
                 raise CommandError("A gap work log must be resolved (resolve_gap) before sending.")
-            await client.create_work_log(RestWorkLogCreate.model_validate(work_log_fields(command)))
+            await client.create_work_log(RestWorkLogCreate.from_wire(work_log_fields(command)))
             return None
     raise CommandError(f"Unknown command kind {command.kind!r}.")  # pragma: no cover
