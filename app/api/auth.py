@@ -113,7 +113,7 @@ def read_token_answer(response: httpx.Response, *, refreshing: bool) -> TokenAns
         raise PairingError("The PIN was not accepted for sign-in: start pairing again.")
     if not 200 <= response.status_code < 300:
         raise error_for(response)
-    answer = validate("a token answer", read_json(response), TokenAnswer.model_validate)
+    answer = validate("a token answer", read_json(response), TokenAnswer.from_wire)
     if not answer.access_token.strip():
         raise PairingError("The server sent an empty access token: start pairing again.")
     return answer

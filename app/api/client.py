@@ -118,9 +118,9 @@ def read_selected(payload: Any) -> Track:
     """`selected`'s answer: the `track` part [community]; a full state is accepted too."""
     inner = payload.get("data", payload) if isinstance(payload, dict) else payload
     if isinstance(inner, dict) and isinstance(inner.get("track"), dict):
-        state = validate("TrackingState", inner, TrackingState.model_validate)
+        state = validate("TrackingState", inner, TrackingState.from_wire)
         return _check_soft_error(state).track
-    return validate("Track", payload, Track.model_validate)
+    return validate("Track", payload, Track.from_wire)
 
 
 def _version(*extra: tuple[str, str]) -> list[tuple[str, str]]:

@@ -4,6 +4,10 @@ Answers are read tolerantly (see shared/reference/tracking-api.md §3): unknown 
 optional fields may be missing, enums arrive as numbers, camelCase or PascalCase, and dates
 carry up to 7 fractional digits with or without an offset (none: UTC for tracking times).
 Request bodies are strict: a field the API does not define cannot be sent (`RequestModel`).
+
+The models are plain dataclasses read and written by app/api/wire.py; the server derives its
+pydantic models (strict request validation, the OpenAPI document) from these same declarations
+(app/server/wire_schema.py), so the client never loads pydantic.
 """
 
 from __future__ import annotations
@@ -11,20 +15,15 @@ from __future__ import annotations
 import email.utils
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    WithJsonSchema,
-    field_validator,
-)
-from pydantic.alias_generators import to_camel
+from app.api.wire import RequestModel as RequestModel
+from app.api.wire import Wire, camel, read
+from app.api.wire import WireError as WireError
+from app.api.wire import WireModel as WireModel
 
 API_VERSION = "3.2"
 NOT_SET_ACTIVITY_ID = "00000000-0000-0000-0000-000000000000"
@@ -116,7 +115,7 @@ def _enum_parser(enum: type[E]) -> Callable[[Any], E]:
 
 def camel_name(member: IntEnum) -> str:
     """`ACTIVITY_CHECK` -> `activityCheck`, the form the local server sends."""
-    return to_camel(member.name.lower())
+    return camel(member.name.lower())
 
 
 # `responseState` as 7pace's model spells it [doc][community]: "OK", not "Ok".
@@ -134,21 +133,30 @@ def response_state_name(member: ResponseState) -> str:
 
 TrackingStateField = Annotated[
     TrackingStateKind,
-    BeforeValidator(_enum_parser(TrackingStateKind)),
-    PlainSerializer(camel_name, return_type=str),
-    WithJsonSchema({"type": "string", "enum": [camel_name(m) for m in TrackingStateKind]}),
+    Wire(
+        parse=_enum_parser(TrackingStateKind),
+        dump=camel_name,
+        dump_type=str,
+        schema={"type": "string", "enum": [camel_name(m) for m in TrackingStateKind]},
+    ),
 ]
 StoppedTrackTypeField = Annotated[
     StoppedTrackType,
-    BeforeValidator(_enum_parser(StoppedTrackType)),
-    PlainSerializer(int, return_type=int),
-    WithJsonSchema({"type": "integer", "enum": [int(m) for m in StoppedTrackType]}),
+    Wire(
+        parse=_enum_parser(StoppedTrackType),
+        dump=int,
+        dump_type=int,
+        schema={"type": "integer", "enum": [int(m) for m in StoppedTrackType]},
+    ),
 ]
 ResponseStateField = Annotated[
     ResponseState,
-    BeforeValidator(_enum_parser(ResponseState)),
-    PlainSerializer(response_state_name, return_type=str),
-    WithJsonSchema({"type": "string", "enum": list(RESPONSE_STATE_NAMES.values())}),
+    Wire(
+        parse=_enum_parser(ResponseState),
+        dump=response_state_name,
+        dump_type=str,
+        schema={"type": "string", "enum": list(RESPONSE_STATE_NAMES.values())},
+    ),
 ]
 
 
@@ -219,22 +227,27 @@ WIRE_DATETIME_SCHEMA = {
 # Tracking times (track, latest): UTC; without an offset they are read as UTC.
 UtcDateTime = Annotated[
     datetime,
-    BeforeValidator(_utc),
-    PlainSerializer(format_wire_datetime, return_type=str),
-    WithJsonSchema({**WIRE_DATETIME_SCHEMA, "description": "UTC, no offset"}),
+    Wire(
+        parse=_utc,
+        dump=format_wire_datetime,
+        dump_type=str,
+        schema={**WIRE_DATETIME_SCHEMA, "description": "UTC, no offset"},
+    ),
 ]
 # REST work log times in answers: local wall-clock times without an offset [doc], kept naive.
 WireDateTime = Annotated[
     datetime,
-    BeforeValidator(parse_wire_datetime),
-    PlainSerializer(format_wire_datetime, return_type=str),
-    WithJsonSchema({**WIRE_DATETIME_SCHEMA, "description": "local wall-clock time, no offset"}),
+    Wire(
+        parse=parse_wire_datetime,
+        dump=format_wire_datetime,
+        dump_type=str,
+        schema={**WIRE_DATETIME_SCHEMA, "description": "local wall-clock time, no offset"},
+    ),
 ]
 # REST work log times in requests: an offset is kept when given.
 RequestDateTime = Annotated[
     datetime,
-    BeforeValidator(parse_wire_datetime),
-    PlainSerializer(format_request_datetime, return_type=str),
+    Wire(parse=parse_wire_datetime, dump=format_request_datetime, dump_type=str),
 ]
 
 
@@ -244,39 +257,13 @@ def _int_or_numeric_string(value: Any) -> Any:
     return value
 
 
-LenientInt = Annotated[int, BeforeValidator(_int_or_numeric_string)]
-
-
-# --- base ----------------------------------------------------------------------------------
-
-
-class WireModel(BaseModel):
-    """camelCase on the wire, snake_case in Python, unknown fields kept."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-        alias_generator=to_camel,
-        use_enum_values=False,
-    )
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON body as sent: camelCase, unset optional fields omitted (not null)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-class RequestModel(WireModel):
-    """A request body: only the fields the API defines. 7pace ignores unknown fields, so a
-    misspelled one (`workItemId` for `tfsId`) would be silently dropped: our client refuses to
-    build it (`extra="forbid"`); the server strips such fields with a warning before it
-    validates (app/server/parsing.py `bind`)."""
-
-    model_config = ConfigDict(extra="forbid")
+LenientInt = Annotated[int, Wire(parse=_int_or_numeric_string)]
 
 
 # --- tracking state ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class WorkItem(WireModel):
     id: int
     title: str | None = None
@@ -288,11 +275,13 @@ class WorkItem(WireModel):
     parent: Any = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class ActivityCheck(WireModel):
     is_running: bool = False
     seconds_left: int | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class Track(WireModel):
     tfs_id: int | None = None
     remark: str | None = None
@@ -325,12 +314,14 @@ class Track(WireModel):
         return self.activity_check is not None and self.activity_check.is_running
 
 
+@dataclass(frozen=True, kw_only=True)
 class TrackSettings(WireModel):
     is_tracking_start_allowed: bool = True
     response_state: ResponseStateField = ResponseState.OK
     response_message: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class ActivityType(WireModel):
     id: str
     name: str
@@ -339,12 +330,14 @@ class ActivityType(WireModel):
     is_not_set: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
 class ActivityTypeSettings(WireModel):
     is_enabled: bool = True
     default_activity: str | None = None
-    activity_types: list[ActivityType] = Field(default_factory=list)
+    activity_types: list[ActivityType] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class UserInfo(WireModel):
     user_id: str | None = None
     user_name: str | None = None
@@ -353,20 +346,23 @@ class UserInfo(WireModel):
     team_services_url: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class ClientSettings(WireModel):
     activity_type: ActivityTypeSettings | None = None
     user_info: UserInfo | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class TrackingState(WireModel):
     """`trackingStateModel`: the answer of every state-changing tracking call."""
 
-    track: Track = Field(default_factory=Track)
-    track_settings: TrackSettings = Field(default_factory=TrackSettings)
+    track: Track = field(default_factory=Track)
+    track_settings: TrackSettings = field(default_factory=TrackSettings)
     settings: ClientSettings | None = None
     timestamp: int = 0
 
 
+@dataclass(frozen=True, kw_only=True)
 class LatestWorkLog(WireModel):
     id: str | None = None
     remark: str | None = None
@@ -377,25 +373,29 @@ class LatestWorkLog(WireModel):
     work_item: WorkItem | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class LatestResult(WireModel):
     count: int = 0
-    work_logs: list[LatestWorkLog] = Field(default_factory=list)
+    work_logs: list[LatestWorkLog] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class SearchHit(WireModel):
     group_name: str | None = None
     work_item: WorkItem
 
 
+@dataclass(frozen=True, kw_only=True)
 class SearchResult(WireModel):
     query: str | None = None
     count: int = 0
-    work_items: list[SearchHit] = Field(default_factory=list)
+    work_items: list[SearchHit] = field(default_factory=list)
 
 
 # --- requests ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class SelectRequest(RequestModel):
     tfs_id: int | None = None
     remark: str | None = None
@@ -403,6 +403,7 @@ class SelectRequest(RequestModel):
     calculate_totals: bool | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class StartRequest(RequestModel):
     time_zone: int
     tfs_id: int | None = None
@@ -411,11 +412,13 @@ class StartRequest(RequestModel):
     is_billable: bool | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class AdjustRequest(RequestModel):
     remark: str | None = None
     activity_type_id: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class SearchByQueryRequest(RequestModel):
     query: str
 
@@ -423,16 +426,17 @@ class SearchByQueryRequest(RequestModel):
 # --- auth ----------------------------------------------------------------------------------
 
 
+def _pin_as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) else value
+
+
+@dataclass(frozen=True, kw_only=True)
 class PinCreateResponse(WireModel):
-    pin: str
+    pin: Annotated[str, Wire(parse=_pin_as_text)]
     secret: str
 
-    @field_validator("pin", mode="before")
-    @classmethod
-    def _pin_as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
-
+@dataclass(frozen=True, kw_only=True)
 class PinStatusResponse(WireModel):
     status: PinStatus
 
@@ -458,36 +462,45 @@ def format_http_date(value: datetime) -> str:
     return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
 
 
+def _http_date_text(value: datetime | None) -> str | None:
+    return None if value is None else format_http_date(value)
+
+
 HttpDate = Annotated[
     datetime | None,
-    BeforeValidator(_http_date),
-    PlainSerializer(
-        lambda value: None if value is None else format_http_date(value), return_type=str | None
-    ),
-    WithJsonSchema(
-        {"type": "string", "description": "RFC 1123", "examples": ["Mon, 09 Mar 2020 21:32:20 GMT"]}
+    Wire(
+        parse=_http_date,
+        dump=_http_date_text,
+        dump_type=str | None,
+        schema={
+            "type": "string",
+            "description": "RFC 1123",
+            "examples": ["Mon, 09 Mar 2020 21:32:20 GMT"],
+        },
     ),
 ]
 
 
-class TokenResponse(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class TokenResponse(WireModel):
     """OAuth token answer as an OWIN token endpoint writes it: snake_case, `expires_in` as
     number (or numeric string), `.issued`/`.expires` as RFC 1123 dates, `client_id`."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    wire_camel = False
 
     access_token: str
     token_type: str = "bearer"
     expires_in: LenientInt = 3600
     refresh_token: str | None = None
     client_id: str | None = None
-    issued: HttpDate = Field(default=None, alias=".issued")
-    expires: HttpDate = Field(default=None, alias=".expires")
+    issued: Annotated[HttpDate, Wire(name=".issued")] = None
+    expires: Annotated[HttpDate, Wire(name=".expires")] = None
 
 
 # --- errors --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class ErrorDetail(WireModel):
     status_code: int | None = None
     error_code: str | None = None
@@ -495,6 +508,7 @@ class ErrorDetail(WireModel):
     message: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class ErrorBody(WireModel):
     error: ErrorDetail
 
@@ -502,23 +516,27 @@ class ErrorBody(WireModel):
 # --- REST subset (§6) ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
 class WorkLogFlags(WireModel):
     is_tracked: bool = False
     is_manually_entered: bool = False
     is_billable: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestUser(WireModel):
     id: str | None = None
     name: str | None = None
     unique_name: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestActivityTypeRef(WireModel):
     id: str
     name: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestWorkLog(WireModel):
     id: str
     timestamp: WireDateTime
@@ -528,9 +546,10 @@ class RestWorkLog(WireModel):
     comment: str | None = None
     activity_type: RestActivityTypeRef | None = None
     user: RestUser | None = None
-    flags: WorkLogFlags = Field(default_factory=WorkLogFlags)
+    flags: WorkLogFlags = field(default_factory=WorkLogFlags)
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestWorkLogCreate(RequestModel):
     timestamp: RequestDateTime
     length: int
@@ -541,6 +560,7 @@ class RestWorkLogCreate(RequestModel):
     user_id: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestWorkLogPatch(RequestModel):
     timestamp: RequestDateTime | None = None
     length: int | None = None
@@ -550,21 +570,23 @@ class RestWorkLogPatch(RequestModel):
     activity_type_id: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestMe(WireModel):
     user: RestUser | None = None
     time_zone: Any = None
     default_activity_type: RestActivityTypeRef | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RestActivityTypes(WireModel):
     enabled: bool = True
-    activity_types: list[ActivityType] = Field(default_factory=list)
+    activity_types: list[ActivityType] = field(default_factory=list)
     system_default_activity_type_id: str | None = None
 
 
 # --- envelopes -----------------------------------------------------------------------------
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 
 
 def unwrap(payload: Any) -> Any:
@@ -576,5 +598,5 @@ def unwrap(payload: Any) -> Any:
 
 
 def parse_model(model: type[M], payload: Any) -> M:
-    """Validate `payload` (bare or enveloped) as `model`; raises pydantic.ValidationError."""
-    return model.model_validate(unwrap(payload))
+    """Read `payload` (bare or enveloped) as `model`; raises WireError."""
+    return read(model, unwrap(payload))

@@ -1,7 +1,8 @@
 """Turning HTTP answers into models or errors.
 
-Everything that can go wrong while reading an answer becomes an `ApiError`; no pydantic or JSON
-exception escapes. Error messages never quote the answer's values (a token answer holds tokens).
+Everything that can go wrong while reading an answer becomes an `ApiError`; no codec
+(`WireError`) or JSON exception escapes. Error messages never quote the answer's values (a token
+answer holds tokens).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.api.errors import (
     ApiError,
@@ -26,8 +26,9 @@ from app.api.errors import (
 )
 from app.api.models import ErrorBody, unwrap
 from app.api.retry import parse_retry_after
+from app.api.wire import WireError, WireModel, read, read_value
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 T = TypeVar("T")
 
 
@@ -47,18 +48,12 @@ def read_json(response: httpx.Response) -> Any:
         ) from None
 
 
-def _summary(exc: ValidationError) -> str:
-    first = exc.errors(include_input=False, include_url=False)[:3]
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in first]
-    return "; ".join(parts)
-
-
 def validate(what: str, payload: Any, validate_fn: Callable[[Any], T]) -> T:
     """Run a validator; any failure becomes a ProtocolError naming `what` was being read."""
     try:
         return validate_fn(unwrap(payload))
-    except ValidationError as exc:
-        detail = _summary(exc)
+    except WireError as exc:
+        detail = str(exc)  # the field path and what was found there
     except Exception as exc:  # validators may raise anything on hostile input
         detail = type(exc).__name__
     raise ProtocolError(
@@ -68,12 +63,15 @@ def validate(what: str, payload: Any, validate_fn: Callable[[Any], T]) -> T:
 
 
 def read_model(model: type[M], response: httpx.Response) -> M:
-    return validate(model.__name__, read_json(response), model.model_validate)
+    return validate(model.__name__, read_json(response), model.from_wire)
 
 
 def read_list(item: type[M], response: httpx.Response) -> list[M]:
-    adapter: TypeAdapter[list[M]] = TypeAdapter(list[item])  # type: ignore[valid-type]
-    return validate(f"a list of {item.__name__}", read_json(response), adapter.validate_python)
+    def read_items(payload: Any) -> list[M]:
+        items: list[M] = read_value(list[item], payload, ())  # type: ignore[valid-type]
+        return items
+
+    return validate(f"a list of {item.__name__}", read_json(response), read_items)
 
 
 _ADVICE = {
@@ -91,7 +89,7 @@ def error_for(response: httpx.Response, now: Callable[[], datetime] | None = Non
     code: str | None = None
     server_message: str | None = None
     try:
-        body = ErrorBody.model_validate(json.loads(response.content))
+        body = read(ErrorBody, json.loads(response.content))
         code = body.error.error_code
         server_message = body.error.message or body.error.error_description
     except Exception:  # no usable error body: the status alone tells

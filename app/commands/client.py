@@ -10,11 +10,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from app.api.client import TrackingClient, warning_of
 from app.api.errors import NotFoundError
-from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState
+from app.api.models import ActivityType, SnoozeOption, StopReason, TrackingState, WireModel
 from app.commands import output
 from app.commands.connection import (
     CLI_RETRY,
@@ -44,7 +42,7 @@ Command = Callable[[TrackingClient, argparse.Namespace], Awaitable["Result"]]
 class Result:
     """What a command prints: the model (for --json) and its readable lines."""
 
-    def __init__(self, model: BaseModel, lines: list[str], warning: str | None = None) -> None:
+    def __init__(self, model: WireModel, lines: list[str], warning: str | None = None) -> None:
         self.model = model
         self.lines = lines
         self.warning = warning

@@ -6,8 +6,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from app.api.models import (
     NOT_SET_ACTIVITY_ID,
     ActivityType,
@@ -18,7 +16,9 @@ from app.api.models import (
     Track,
     TrackingState,
     TrackingStateKind,
+    WireModel,
 )
+from app.api.wire import dump
 from app.commands.durations import format_hms
 from app.commands.journal_view import JournalEntry, JournalView
 from app.tracking.display import track_subject, work_item_label
@@ -36,13 +36,13 @@ _STOP_REASONS = {
 }
 
 
-def to_json(model: BaseModel) -> str:
+def to_json(model: WireModel) -> str:
     """The model as the API names it (camelCase), every field, pretty-printed."""
     return dumps(model_data(model))
 
 
-def model_data(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True)
+def model_data(model: WireModel) -> dict[str, Any]:
+    return dump(model)  # every field: null ones as null
 
 
 def dumps(data: Any) -> str:

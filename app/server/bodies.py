@@ -2,12 +2,13 @@
 itself in the OpenAPI document (`schema`), so changing a rule changes both.
 
 A body is bound as 7pace's model binding does it (`parsing.bind`: names ignoring case, unknown
-fields ignored but never silently meaningful), validated strictly against its pydantic model,
-then checked against the rules the model's types cannot say: ranges, required or non-null
-fields with 7pace's error codes, "a work item or a comment", "name at least one field", and the
-other API family's names. What depends on the server's state (an unknown work item or activity
-type, a running work log, an empty selection) stays with the engine and is documented there as
-a status of its own (404, 409).
+fields ignored but never silently meaningful), validated strictly against its pydantic model
+(derived from the wire dataclass, app/server/wire_schema.py), then checked against the rules
+the model's types cannot say: ranges, required or non-null fields with 7pace's error codes, "a
+work item or a comment", "name at least one field", and the other API family's names. What
+depends on the server's state (an unknown work item or activity type, a running work log, an
+empty selection) stays with the engine and is documented there as a status of its own (404,
+409).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel
-
+from app.api.models import WireModel
+from app.api.wire import wire_fields
 from app.server.auth import OAuthError
 from app.server.errors import API_VERSION_ERROR, ApiProblem
 from app.server.parsing import (
@@ -35,7 +36,7 @@ from app.server.parsing import (
     with_field,
 )
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 
 
 def is_blank(text: str | None) -> bool:
@@ -112,6 +113,7 @@ class Bound(Generic[M]):
     model: M
     unknown: list[str]  # fields the API does not define, in body order
     missing: frozenset[str]  # omissible fields the body left out or sent as null
+    present: frozenset[str]  # the model's fields (Python names) the body gave, in any case
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,7 @@ class BodyRules(Generic[M]):
             require_known=self.require_known,
         )
         values = {  # by wire name, as bound (not serialized: dates stay datetimes)
-            info.alias or name: getattr(model, name)
-            for name, info in type(model).model_fields.items()
+            spec.wire_name: getattr(model, spec.name) for spec in wire_fields(self.model)
         }
         for name, rule in self.fields.items():
             if name not in missing:
@@ -195,7 +196,10 @@ class BodyRules(Generic[M]):
                     self.one_of_code,
                     f"{self.call} needs {' or '.join(self.one_of)}, e.g. {self.example}.",
                 )
-        return Bound(model, unknown, frozenset(missing))
+        present = frozenset(
+            spec.name for spec in wire_fields(self.model) if _has(data, spec.wire_name)
+        )
+        return Bound(model, unknown, frozenset(missing), present)
 
     # --- the document --------------------------------------------------------------------
     def schema(self, model_schema: dict[str, Any]) -> dict[str, Any]:
@@ -312,7 +316,7 @@ class ValueBody:
     min_length: int = 0
     max_length: int | None = None
     wrapped: str | None = None
-    model: type[BaseModel] | None = None
+    model: type[WireModel] | None = None
     absent: str | None = None  # the message for no body (default: `wrong_kind`)
 
     def schema(self) -> dict[str, Any]:

@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.api.models import WireModel
+from app.api.wire import dump as dump_wire
 from app.server.auth import TokenAuthority
 from app.server.bodies import BodyRules, DeclaredBody
 from app.server.clock import Clock
@@ -115,10 +116,10 @@ class Endpoint:
     envelope: bool = False  # the REST family wraps answers as {"data": …}
     query: tuple[QueryParam, ...] = ()
     path_params: tuple[QueryParam, ...] = ()  # the path parameters' declarations, by name
-    body: type[BaseModel] | str | None = None  # a model, or a JSON schema type name
+    body: type[WireModel] | str | None = None  # a model, or a JSON schema type name
     body_required: bool = False
     form: bool = False
-    response: type[BaseModel] | None = None
+    response: type[WireModel] | None = None
     response_list: bool = False
     # Statuses this route can answer besides 200, 400, 401 (with auth), 404, 405, 413, 429
     # and 500, which every route can: e.g. 409 for PATCHing a running work log.
@@ -133,8 +134,8 @@ class Endpoint:
 
 
 def dump(result: Any) -> Any:
-    if isinstance(result, BaseModel):
-        return result.model_dump(mode="json", by_alias=True)
+    if isinstance(result, WireModel):
+        return dump_wire(result)  # null fields written as null, as 7pace does
     if isinstance(result, list):
         return [dump(item) for item in result]
     return result

@@ -8,8 +8,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from app.api.models import API_VERSION, ErrorBody
+from app.api.models import API_VERSION, ErrorBody, WireModel
 from app.server.endpoints import Endpoint, QueryParam
+from app.server.wire_schema import pydantic_model
 
 REF = "#/components/schemas/{model}"
 
@@ -59,17 +60,21 @@ PIN_PAIRING = {
 
 
 def _models(endpoints: list[Endpoint]) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    """The (derived pydantic) models the document states, each with the mode it is used in."""
     found: dict[tuple[str, str], tuple[type[BaseModel], JsonSchemaMode]] = {
-        ("ErrorBody", "serialization"): (ErrorBody, "serialization")
+        ("ErrorBody", "serialization"): (pydantic_model(ErrorBody), "serialization")
     }
     for ep in endpoints:
-        if isinstance(ep.body, type) and issubclass(ep.body, BaseModel):
-            found[(ep.body.__name__, "validation")] = (ep.body, "validation")
+        if isinstance(ep.body, type) and issubclass(ep.body, WireModel):
+            found[(ep.body.__name__, "validation")] = (pydantic_model(ep.body), "validation")
         if ep.body_rules is not None:
             model = ep.body_rules.model
-            found[(model.__name__, "validation")] = (model, "validation")
-        if isinstance(ep.response, type) and issubclass(ep.response, BaseModel):
-            found[(ep.response.__name__, "serialization")] = (ep.response, "serialization")
+            found[(model.__name__, "validation")] = (pydantic_model(model), "validation")
+        if isinstance(ep.response, type) and issubclass(ep.response, WireModel):
+            found[(ep.response.__name__, "serialization")] = (
+                pydantic_model(ep.response),
+                "serialization",
+            )
     return list(found.values())
 
 
@@ -129,10 +134,11 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
         elif ep.body_schema is not None:
             body_schema = ep.body_schema
         elif ep.body_rules is not None:
-            name = refs[(ep.body_rules.model, "validation")]["$ref"].rsplit("/", 1)[1]
+            name = refs[(pydantic_model(ep.body_rules.model), "validation")]["$ref"]
+            name = name.rsplit("/", 1)[1]
             body_schema = ep.body_rules.schema(definitions[name])
         elif isinstance(ep.body, type):
-            body_schema = refs[(ep.body, "validation")]
+            body_schema = refs[(pydantic_model(ep.body), "validation")]
         else:
             body_schema = {"type": ep.body}
         op["requestBody"] = {
@@ -141,12 +147,12 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
         }
     answer: dict[str, Any] = {"type": "object"}
     if ep.response is not None:
-        answer = refs[(ep.response, "serialization")]
+        answer = refs[(pydantic_model(ep.response), "serialization")]
         if ep.response_list:
             answer = {"type": "array", "items": answer}
     if ep.envelope:
         answer = {"type": "object", "properties": {"data": answer}, "required": ["data"]}
-    error_schema = OAUTH_ERROR if ep.form else refs[(ErrorBody, "serialization")]
+    error_schema = OAUTH_ERROR if ep.form else refs[(pydantic_model(ErrorBody), "serialization")]
     error = {"content": {"application/json": {"schema": error_schema}}}
     responses: dict[str, Any] = {
         "200": {"description": "OK", "content": {"application/json": {"schema": answer}}},

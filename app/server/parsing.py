@@ -10,15 +10,17 @@ import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from starlette.requests import Request
 
-from app.api.models import API_VERSION, parse_wire_datetime
+from app.api.models import API_VERSION, WireModel, parse_wire_datetime
+from app.api.wire import wire_fields
 from app.server.errors import bad_request
+from app.server.wire_schema import from_pydantic, pydantic_model
 
 log = logging.getLogger("app.server")
 MAX_BODY = 1 << 20
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=WireModel)
 # Leading zeros do not count towards the 18 digits; 0-9 only (int() reads other scripts' digits).
 _INT = re.compile(r"(-?)0*(\d{1,18})", re.ASCII)
 # What `parse_bool` accepts, exactly (the OpenAPI document states this pattern).
@@ -221,7 +223,9 @@ def validate(model: type[M], data: Any, example: str) -> M:
     if not isinstance(data, dict):
         raise bad_request(f"The body must be a JSON object such as {example}.")
     try:
-        return model.model_validate({k: integral(v) for k, v in data.items()}, strict=True)
+        checked = pydantic_model(model).model_validate(
+            {k: integral(v) for k, v in data.items()}, strict=True
+        )
     except ValidationError as exc:
         problems = []
         for error in exc.errors()[:3]:
@@ -230,6 +234,7 @@ def validate(model: type[M], data: Any, example: str) -> M:
         raise bad_request(
             "The body has fields of the wrong type (" + "; ".join(problems) + f"); e.g. {example}."
         ) from None
+    return from_pydantic(model, checked)
 
 
 def field_value(data: Any, name: str) -> Any:
@@ -289,7 +294,7 @@ def bind(
     """
     if not isinstance(data, dict):
         raise bad_request(f"The body must be a JSON object such as {example}.")
-    aliases = [info.alias or name for name, info in model.model_fields.items()]
+    aliases = [spec.wire_name for spec in wire_fields(model)]
     by_lower = {alias.lower(): alias for alias in aliases}
     known: dict[str, Any] = {}
     unknown: list[str] = []

@@ -114,8 +114,8 @@ async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
     log_id = str(request.path_params["id"])
     if not _GUID.fullmatch(log_id):
         raise not_found(f"Work log {log_id!r} does not exist (work log ids are GUIDs).")
-    body = PATCH.bind(await json_body(request, required=True, example=PATCH_EXAMPLE)).model
-    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    bound = PATCH.bind(await json_body(request, required=True, example=PATCH_EXAMPLE))
+    changes = {name: getattr(bound.model, name) for name in bound.present}
     return s.engine.patch_work_log(log_id.lower(), changes)
 
 

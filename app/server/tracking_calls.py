@@ -179,8 +179,8 @@ def activity_check(s: Services) -> TrackingState:
 def adjust(s: Services, body: Any) -> TrackingState:
     if body is None:
         raise bad_request(f"This call needs a JSON body, for example {ADJUST_EXAMPLE}.")
-    request = ADJUST.bind(body).model
-    present = request.model_fields_set
+    bound = ADJUST.bind(body)
+    request, present = bound.model, bound.present
     return s.engine.adjust(
         request.remark if "remark" in present else UNSET,
         request.activity_type_id if "activity_type_id" in present else UNSET,

@@ -7,7 +7,7 @@ environment → saved settings with the secret from the OS keyring), saving a to
 is built from credentials. Errors are the settings' own (`SettingsError` subclasses).
 
 Light at import: the tray imports this once its icon shows; the client stack (httpx,
-pydantic) and the keyring load when a client is built or a secret is read.
+the wire models) and the keyring load when a client is built or a secret is read.
 """
 
 from __future__ import annotations

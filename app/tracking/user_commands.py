@@ -187,7 +187,7 @@ class AddWorkLogArgs:
     until_live_start: bool = False  # a gap log: its length is resolved just before sending
 
     def __post_init__(self) -> None:
-        wire = RestWorkLogCreate.model_validate(self.work_log.to_wire())
+        wire = RestWorkLogCreate.from_wire(self.work_log.to_wire())
         object.__setattr__(self, "work_log", wire)
 
 
@@ -346,7 +346,7 @@ def _args_from_json(kind: CommandKind, raw: Mapping[str, Any]) -> CommandArgs:
             until = raw.get(UNTIL)
             if until not in (None, LIVE_START):
                 raise ValueError(f"unknown {UNTIL!r}: {until!r}")
-            return AddWorkLogArgs(RestWorkLogCreate.model_validate(fields), until == LIVE_START)
+            return AddWorkLogArgs(RestWorkLogCreate.from_wire(fields), until == LIVE_START)
 
 
 # --- constructors --------------------------------------------------------------------------
@@ -450,7 +450,7 @@ def resolve_gap(command: Command, state: TrackingState, now: datetime) -> Comman
     end = started if started is not None and started.tzinfo is not None else now
     length = max(0, round((end - begin).total_seconds()))
     billable = length if args.work_log.billable_length is not None else None
-    work_log = args.work_log.model_copy(update={"length": length, "billable_length": billable})
+    work_log = replace(args.work_log, length=length, billable_length=billable)
     return replace(command, args=AddWorkLogArgs(work_log))
 
 

@@ -2,7 +2,7 @@
 
 Why: GC that happens to run in pynput's or uvicorn's thread can destroy QObjects there and
 crash Qt (desktop-testing.md), so automatic GC is off and a QTimer collects on the GUI thread.
-A full collection over everything the app has imported (Qt, pydantic, httpx) took 70 to 270 ms,
+A full collection over everything the app has imported (Qt, httpx, the client) took 70 to 270 ms,
 which stalls the event loop (bench_tray). So: once start-up is done, `settle()` collects and
 freezes what is alive (those objects live as long as the app); the timer then collects the
 young generation every tick and the older ones now and then, each pass walking only objects

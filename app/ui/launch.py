@@ -1,7 +1,7 @@
 """The first moments of the tray: its icon shows before the rest of the app is imported.
 
 Why: a tray app is judged by how soon its icon appears, and importing the client stack
-(asyncio, httpx, pydantic, the tracking core, the Qt windows) takes about a second. So the
+(asyncio, httpx, the tracking core, the Qt windows) takes about a second. So the
 icon is shown first, saying "starting…", while a worker thread imports those modules and the
 GUI thread keeps handling window-system events (the tray host embeds and paints the icon
 meanwhile). A click in that time is remembered and opens the popup once it exists.

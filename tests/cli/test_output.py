@@ -10,7 +10,7 @@ NAMES = {DEV: "Development"}
 
 
 def state(**track: object) -> TrackingState:
-    return TrackingState.model_validate({"track": track, "timestamp": 7})
+    return TrackingState.from_wire({"track": track, "timestamp": 7})
 
 
 def test_tracking_summary_names_item_length_and_activity() -> None:
@@ -60,7 +60,7 @@ def test_stopped_by_the_server_says_why() -> None:
 
 
 def test_latest_lists_work_logs() -> None:
-    result = LatestResult.model_validate(
+    result = LatestResult.from_wire(
         {
             "count": 1,
             "workLogs": [
@@ -82,7 +82,7 @@ def test_latest_lists_work_logs() -> None:
 
 
 def test_search_groups_hits() -> None:
-    result = SearchResult.model_validate(
+    result = SearchResult.from_wire(
         {
             "query": "login",
             "count": 2,

@@ -47,7 +47,7 @@ EVERY_CALL: list[tuple[str, list[Any]]] = [
 
 
 def state(data: Any) -> TrackingState:
-    return TrackingState.model_validate(data)
+    return TrackingState.from_wire(data)
 
 
 def kind(data: Any) -> TrackingStateKind:
@@ -69,17 +69,17 @@ def same_state(pushed: dict[str, Any], answered: dict[str, Any]) -> bool:
 def check_every_result(results: dict[str, Any]) -> None:
     """The answers to EVERY_CALL mean what the REST answers mean."""
     assert state(results["current"]).settings is not None  # current(true) expands
-    assert Track.model_validate(results["selected"]).tfs_id == 1201
-    LatestResult.model_validate(results["latest"])
+    assert Track.from_wire(results["selected"]).tfs_id == 1201
+    LatestResult.from_wire(results["latest"])
     started = state(results["startTracking"])
     assert started.track.tracking_state is TrackingStateKind.TRACKING
     assert started.track.tfs_id == 1201
     assert state(results["adjust"]).track.remark == "via the hub"
     assert kind(results["activityCheck"]) is TrackingStateKind.TRACKING
     assert kind(results["idleCheck"]) is TrackingStateKind.TRACKING
-    [hit] = SearchResult.model_validate(results["search"]).work_items
+    [hit] = SearchResult.from_wire(results["search"]).work_items
     assert hit.work_item.id == 1201
-    assert SearchResult.model_validate(results["searchByQuery"]).count >= 1
+    assert SearchResult.from_wire(results["searchByQuery"]).count >= 1
     assert kind(results["stopTracking"]) is TrackingStateKind.IDLE
     assert results["ping"] == "pong"
 

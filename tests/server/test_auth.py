@@ -36,13 +36,13 @@ def assert_oauth_error(response: httpx.Response, code: str) -> str:
 def create_pin(client: httpx.Client) -> PinCreateResponse:
     response = client.post("/api/pin/create", params=V)
     assert response.status_code == 200, response.text
-    return PinCreateResponse.model_validate(response.json())
+    return PinCreateResponse.from_wire(response.json())
 
 
 def pin_status(client: httpx.Client, secret: str) -> PinStatus:
     response = client.post("/api/pin/status", params=V, json=secret)
     assert response.status_code == 200, response.text
-    return PinStatusResponse.model_validate(response.json()).status
+    return PinStatusResponse.from_wire(response.json()).status
 
 
 def token_call(client: httpx.Client, **form: str) -> httpx.Response:
@@ -53,7 +53,7 @@ def exchange(client: httpx.Client, secret: str) -> TokenResponse:
     response = token_call(client, grant_type="authorization_code", code=secret)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
-    return TokenResponse.model_validate(response.json())
+    return TokenResponse.from_wire(response.json())
 
 
 def refresh(client: httpx.Client, refresh_token: str) -> httpx.Response:
@@ -126,7 +126,7 @@ def test_pin_pairing_end_to_end_with_refresh_rotation(server_factory: Factory) -
         # Refresh rotates: the new pair works, the old refresh token is spent.
         rotated = refresh(anonymous, tokens.refresh_token)
         assert rotated.status_code == 200, rotated.text
-        new = TokenResponse.model_validate(rotated.json())
+        new = TokenResponse.from_wire(rotated.json())
         assert new.refresh_token and new.refresh_token != tokens.refresh_token
         assert new.access_token != tokens.access_token and works(server, new.access_token)
         reused = refresh(anonymous, tokens.refresh_token)
@@ -157,7 +157,7 @@ def test_access_tokens_expire_and_refresh_brings_them_back(server_factory: Facto
         with http_client(server, tokens.access_token) as expired:
             response = expired.get(T + "current", params=V)
         assert "expired" in assert_error(response, 401, "UnauthorizedError")["message"]
-        fresh = TokenResponse.model_validate(refresh(anonymous, str(tokens.refresh_token)).json())
+        fresh = TokenResponse.from_wire(refresh(anonymous, str(tokens.refresh_token)).json())
         assert works(server, fresh.access_token)
 
 

@@ -35,7 +35,7 @@ def current(server: ServerThread) -> TrackingState:
     with http_client(server) as client:
         response = client.get(T + "current", params=V)
         assert response.status_code == 200, response.text
-        return TrackingState.model_validate(response.json())
+        return TrackingState.from_wire(response.json())
 
 
 def test_check_then_auto_stop_at_the_checks_start_without_requests(
@@ -44,7 +44,7 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
     # A 2 s wait leaves a loaded machine time to answer the first check.
     server = server_factory(activity_check_interval=1.0, activity_check_wait=2.0)
     with http_client(server) as client:
-        started = TrackingState.model_validate(
+        started = TrackingState.from_wire(
             client.post(T + "startTracking", params=V, json={"timeZone": 0, "tfsId": 1201}).json()
         )
         wait_for(
@@ -56,7 +56,7 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
         assert checking.track.activity_check.is_running
         assert 0 <= (checking.track.activity_check.seconds_left or 0) <= 2
         # Answer: tracking again, then the next check comes, unanswered this time.
-        answered = TrackingState.model_validate(client.post(T + "activityCheck", params=V).json())
+        answered = TrackingState.from_wire(client.post(T + "activityCheck", params=V).json())
         assert answered.track.tracking_state is TrackingStateKind.TRACKING
         wait_for(
             lambda: kind_of(server) is TrackingStateKind.ACTIVITY_CHECK, timeout=5, interval=0.05
@@ -69,7 +69,7 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
         )
         stopped = current(server)
         assert stopped.track.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
-        latest = LatestResult.model_validate(client.get(T + "latest", params=V).json())
+        latest = LatestResult.from_wire(client.get(T + "latest", params=V).json())
         [log] = latest.work_logs
         assert log.id == started.track.work_log_id
         assert log.end_time == check_started
@@ -78,7 +78,7 @@ def test_check_then_auto_stop_at_the_checks_start_without_requests(
 def test_max_track_length_stops_with_type_4(server_factory: Factory) -> None:
     server = server_factory(activity_check_interval=60.0, max_track=1.0)
     with http_client(server) as client:
-        started = TrackingState.model_validate(
+        started = TrackingState.from_wire(
             client.post(T + "startTracking", params=V, json={"remark": "limit"}).json()
         )
         wait_for(
@@ -91,7 +91,7 @@ def test_max_track_length_stops_with_type_4(server_factory: Factory) -> None:
             stopped.track.stopped_track_type
             is StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED
         )
-        [log] = LatestResult.model_validate(client.get(T + "latest", params=V).json()).work_logs
+        [log] = LatestResult.from_wire(client.get(T + "latest", params=V).json()).work_logs
         assert log.start_time == started.track.current_track_started_date_time
         assert log.start_time is not None and log.end_time is not None
         assert log.end_time - log.start_time == timedelta(seconds=1)
@@ -107,14 +107,14 @@ def test_an_accelerated_clock_runs_minutes_in_seconds(server_factory: Factory) -
             timeout=8,
             interval=0.05,
         )
-        [log] = LatestResult.model_validate(client.get(T + "latest", params=V).json()).work_logs
+        [log] = LatestResult.from_wire(client.get(T + "latest", params=V).json()).work_logs
         assert log.period_length == 60
 
 
 def test_a_running_track_survives_a_restart(server_factory: Factory) -> None:
     first = server_factory()
     with http_client(first) as client:
-        started = TrackingState.model_validate(
+        started = TrackingState.from_wire(
             client.post(T + "startTracking", params=V, json={"timeZone": 120, "tfsId": 1206}).json()
         )
     first.stop()
@@ -135,7 +135,7 @@ def test_a_check_that_expired_while_the_server_was_down_stops_at_its_start(
 ) -> None:
     first = server_factory(activity_check_interval=0.5, activity_check_wait=0.5)
     with http_client(first) as client:
-        started = TrackingState.model_validate(
+        started = TrackingState.from_wire(
             client.post(T + "startTracking", params=V, json={"remark": "offline"}).json()
         )
     first.stop()
@@ -148,7 +148,7 @@ def test_a_check_that_expired_while_the_server_was_down_stops_at_its_start(
     assert after.track.tracking_state is TrackingStateKind.CLIENT_INPUT_REQUIRED
     assert after.track.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK
     with http_client(second) as client:
-        [log] = LatestResult.model_validate(client.get(T + "latest", params=V).json()).work_logs
+        [log] = LatestResult.from_wire(client.get(T + "latest", params=V).json()).work_logs
     assert log.end_time == begin + timedelta(seconds=0.5)
 
 

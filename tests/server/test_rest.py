@@ -34,15 +34,15 @@ async def create(client: httpx.AsyncClient, **body: object) -> httpx.Response:
 async def logs(client: httpx.AsyncClient, **params: str) -> list[RestWorkLog]:
     payload = data(await client.get(R + "workLogs", params={**V, **params}))
     assert isinstance(payload, list)
-    return [RestWorkLog.model_validate(item) for item in payload]
+    return [RestWorkLog.from_wire(item) for item in payload]
 
 
 async def test_me_and_activity_types(client: httpx.AsyncClient) -> None:
-    me = RestMe.model_validate(data(await client.get(R + "me", params=V)))
+    me = RestMe.from_wire(data(await client.get(R + "me", params=V)))
     assert me.user is not None and me.user.unique_name == "dana.reyes@contoso.com"
     assert me.default_activity_type is not None
     assert me.default_activity_type.id == DEFAULT_ACTIVITY_TYPE_ID
-    types = RestActivityTypes.model_validate(data(await client.get(R + "activityTypes", params=V)))
+    types = RestActivityTypes.from_wire(data(await client.get(R + "activityTypes", params=V)))
     assert types.system_default_activity_type_id == NOT_SET_ACTIVITY_ID
     assert len(types.activity_types) == 8
     assert all(
@@ -128,7 +128,7 @@ async def test_create_work_log_validation(
 
 
 async def test_trimming_a_tracked_work_log(client: httpx.AsyncClient, clock: ManualClock) -> None:
-    started = TrackingState.model_validate(
+    started = TrackingState.from_wire(
         (
             await client.post(T + "startTracking", params=V, json={"timeZone": 0, "tfsId": 1201})
         ).json()
@@ -138,19 +138,19 @@ async def test_trimming_a_tracked_work_log(client: httpx.AsyncClient, clock: Man
     assert_error(running, 409, "WorkLogIsRunning")
     clock.advance(3600)
     await client.post(T + "stopTracking", params=V)
-    trimmed = RestWorkLog.model_validate(
+    trimmed = RestWorkLog.from_wire(
         data(await client.patch(f"{R}workLogs/{log_id}", params=V, json={"length": 600}))
     )
     assert trimmed.length == 600 and trimmed.flags.is_tracked
     [log] = await logs(client)
     assert log.length == 600
-    state = TrackingState.model_validate((await client.get(T + "current", params=V)).json())
+    state = TrackingState.from_wire((await client.get(T + "current", params=V)).json())
     assert state.track.total_me_length == 600
     assert state.track.total_me_today_length == 600
 
 
 async def test_patch_validation(client: httpx.AsyncClient) -> None:
-    created = RestWorkLog.model_validate(
+    created = RestWorkLog.from_wire(
         data(await create(client, timestamp="2026-09-29T08:00:00", length=900, comment="x"))
     )
     url = f"{R}workLogs/{created.id}"
@@ -168,7 +168,7 @@ async def test_patch_validation(client: httpx.AsyncClient) -> None:
         404,
         "EntityNotFound",
     )
-    moved = RestWorkLog.model_validate(
+    moved = RestWorkLog.from_wire(
         data(
             await client.patch(
                 url,

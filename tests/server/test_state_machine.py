@@ -32,17 +32,17 @@ async def app(make_app: AppFactory, clock: ManualClock) -> Starlette:
 
 
 async def current(client: httpx.AsyncClient) -> TrackingState:
-    return TrackingState.model_validate((await client.get(T + "current", params=V)).json())
+    return TrackingState.from_wire((await client.get(T + "current", params=V)).json())
 
 
 async def post(client: httpx.AsyncClient, path: str, **kw: object) -> TrackingState:
     response = await client.post(T + path, params=V, **kw)  # type: ignore[arg-type]
     assert response.status_code == 200, response.text
-    return TrackingState.model_validate(response.json())
+    return TrackingState.from_wire(response.json())
 
 
 async def latest(client: httpx.AsyncClient) -> LatestResult:
-    return LatestResult.model_validate((await client.get(T + "latest", params=V)).json())
+    return LatestResult.from_wire((await client.get(T + "latest", params=V)).json())
 
 
 async def test_activity_check_starts_after_the_interval(
@@ -170,7 +170,7 @@ async def test_idle_check_answers_and_snoozes(
         clock.advance(INTERVAL + 10)
         sep = "&" if "?" in form else "?"
         response = await client.post(f"{T}{form}{sep}api-version=3.2")
-        snoozed = TrackingState.model_validate(response.json())
+        snoozed = TrackingState.from_wire(response.json())
         assert snoozed.track.tracking_state is TrackingStateKind.TRACKING
         assert snoozed.track_settings.response_state is ResponseState.OK
         assert services_of(app).engine.next_check_at() == next_check

@@ -27,13 +27,13 @@ TESTING = next(a.id for a in ACTIVITY_TYPES if a.name == "Testing")
 async def state(client: httpx.AsyncClient, **params: str) -> TrackingState:
     response = await client.get(T + "current", params={**V, **params})
     assert response.status_code == 200, response.text
-    return TrackingState.model_validate(response.json())
+    return TrackingState.from_wire(response.json())
 
 
 async def start(client: httpx.AsyncClient, **body: object) -> TrackingState:
     response = await client.post(T + "startTracking", params=V, json={"timeZone": 60, **body})
     assert response.status_code == 200, response.text
-    return TrackingState.model_validate(response.json())
+    return TrackingState.from_wire(response.json())
 
 
 async def test_current_idle_and_every_expand_form(client: httpx.AsyncClient) -> None:
@@ -49,7 +49,7 @@ async def test_current_idle_and_every_expand_form(client: httpx.AsyncClient) -> 
         await client.get(T + "current", params={**V, "expand": "false"}),
     ):
         assert response.status_code == 200
-        expanded = TrackingState.model_validate(response.json())
+        expanded = TrackingState.from_wire(response.json())
         assert expanded.settings is not None and expanded.settings.activity_type is not None
         names = {a.name for a in expanded.settings.activity_type.activity_types}
         assert names == {a.name for a in ACTIVITY_TYPES}
@@ -159,7 +159,7 @@ async def test_start_while_tracking_closes_the_running_work_log(
     second = await start(client, remark="meeting")
     assert second.track.work_log_id != first.track.work_log_id
     assert second.track.remark == "meeting" and second.track.tfs_id is None
-    latest = LatestResult.model_validate((await client.get(T + "latest", params=V)).json())
+    latest = LatestResult.from_wire((await client.get(T + "latest", params=V)).json())
     assert [log.id for log in latest.work_logs] == [
         second.track.work_log_id,
         first.track.work_log_id,
@@ -177,12 +177,12 @@ async def test_stop_tracking_in_both_forms_and_reasons(
         await start(client, tfsId=1203)
         clock.advance(10)
         response = await client.post(T + form, params=V)
-        stopped = TrackingState.model_validate(response.json())
+        stopped = TrackingState.from_wire(response.json())
         assert stopped.track.tracking_state is TrackingStateKind.IDLE
         assert stopped.track.stopped_track_type is StoppedTrackType.TRACKING
     await start(client, tfsId=1203)
     response = await client.post(T + "stopTracking", params={**V, "$reason": "1"})
-    assert TrackingState.model_validate(response.json()).track.tracking_state.name == "IDLE"
+    assert TrackingState.from_wire(response.json()).track.tracking_state.name == "IDLE"
     # The reason is recorded on the work log (newest first).
     reasons = [row.stop_reason for row in services_of(app).store.latest_work_logs(10)]
     assert reasons == [1, 1, 0, 0]
@@ -198,7 +198,7 @@ async def test_stop_when_idle_is_a_soft_warning(client: httpx.AsyncClient) -> No
     before = await state(client)
     response = await client.post(T + "stopTracking", params=V)
     assert response.status_code == 200
-    answer = TrackingState.model_validate(response.json())
+    answer = TrackingState.from_wire(response.json())
     assert answer.track_settings.response_state is ResponseState.WARNING
     assert "No track is running" in (answer.track_settings.response_message or "")
     assert answer.timestamp == before.timestamp  # nothing changed
@@ -211,7 +211,7 @@ async def test_selected_sets_what_the_next_start_uses(client: httpx.AsyncClient)
         json={"tfsId": 1305, "remark": "repro", "activityTypeId": TESTING, "calculateTotals": True},
     )
     assert response.status_code == 200
-    track = Track.model_validate(response.json())
+    track = Track.from_wire(response.json())
     assert "track" not in response.json()  # the track part only
     assert (track.tfs_id, track.remark, track.activity_type_id) == (1305, "repro", TESTING)
     assert track.tracking_state is TrackingStateKind.IDLE
@@ -221,7 +221,7 @@ async def test_selected_sets_what_the_next_start_uses(client: httpx.AsyncClient)
     no_totals = await client.post(
         T + "selected", params=V, json={"tfsId": 1305, "calculateTotals": False}
     )
-    assert Track.model_validate(no_totals.json()).total_me_today_length is None
+    assert Track.from_wire(no_totals.json()).total_me_today_length is None
 
 
 async def test_selected_validation(client: httpx.AsyncClient) -> None:
@@ -245,10 +245,10 @@ async def test_latest_in_both_forms(
         clock.advance(30)
     sep = "&" if "?" in form else "?"
     response = await client.get(f"{T}{form}{sep}api-version=3.2")
-    latest = LatestResult.model_validate(response.json())
+    latest = LatestResult.from_wire(response.json())
     assert latest.count == 2
     assert [w.work_item.id for w in latest.work_logs if w.work_item] == [1203, 1202]
-    default = LatestResult.model_validate((await client.get(T + "latest", params=V)).json())
+    default = LatestResult.from_wire((await client.get(T + "latest", params=V)).json())
     assert default.count == 3
     assert_error(await client.get(T + "latest/abc", params=V), 400, "ApiVersionError")
     assert_error(await client.get(T + "latest/501", params=V), 400, "ApiVersionError")
@@ -259,7 +259,7 @@ async def test_adjust_changes_the_running_track(client: httpx.AsyncClient) -> No
     response = await client.post(
         T + "adjust", params=V, json={"remark": "second", "activityTypeId": TESTING}
     )
-    adjusted = TrackingState.model_validate(response.json())
+    adjusted = TrackingState.from_wire(response.json())
     assert (adjusted.track.remark, adjusted.track.activity_type_id) == ("second", TESTING)
     assert (await state(client)).track.remark == "second"
     assert_error(await client.post(T + "adjust", params=V, json={}), 400, "ApiVersionError")
@@ -278,14 +278,14 @@ async def test_adjust_cannot_empty_the_only_comment(client: httpx.AsyncClient) -
 
 async def test_adjust_when_idle_is_a_soft_warning(client: httpx.AsyncClient) -> None:
     response = await client.post(T + "adjust", params=V, json={"remark": "x"})
-    answer = TrackingState.model_validate(response.json())
+    answer = TrackingState.from_wire(response.json())
     assert answer.track_settings.response_state is ResponseState.WARNING
 
 
 @pytest.mark.parametrize("body", [1201, "1201", " 1201 ", "#1201"])
 async def test_search_by_id(client: httpx.AsyncClient, body: object) -> None:
     response = await client.post(T + "search", params=V, json=body)
-    result = SearchResult.model_validate(response.json())
+    result = SearchResult.from_wire(response.json())
     assert result.count == 1
     assert result.work_items[0].work_item.id == 1201
     assert result.work_items[0].group_name == "Assigned to me"
@@ -294,9 +294,7 @@ async def test_search_by_id(client: httpx.AsyncClient, body: object) -> None:
 async def test_search_unknown_id_finds_nothing_and_bad_bodies_fail(
     client: httpx.AsyncClient,
 ) -> None:
-    result = SearchResult.model_validate(
-        (await client.post(T + "search", params=V, json=424242)).json()
-    )
+    result = SearchResult.from_wire((await client.post(T + "search", params=V, json=424242)).json())
     assert result.count == 0 and result.work_items == []
     for body in ({"id": 1}, "abc", True, [1], 1.5):
         assert_error(await client.post(T + "search", params=V, json=body), 400, "ApiVersionError")
@@ -304,17 +302,17 @@ async def test_search_unknown_id_finds_nothing_and_bad_bodies_fail(
 
 async def test_search_by_query(client: httpx.AsyncClient) -> None:
     await start(client, tfsId=1302)
-    found = SearchResult.model_validate(
+    found = SearchResult.from_wire(
         (await client.post(T + "searchByQuery", params=V, json={"query": "Checkout"})).json()
     )
     titles = [hit.work_item.title for hit in found.work_items]
     assert titles and all("checkout" in (t or "").lower() for t in titles)
-    by_id = SearchResult.model_validate(
+    by_id = SearchResult.from_wire(
         (await client.post(T + "searchByQuery", params=V, json={"query": "#1302"})).json()
     )
     assert [h.work_item.id for h in by_id.work_items] == [1302]
     assert by_id.work_items[0].group_name == "Recently tracked"
-    empty = SearchResult.model_validate(
+    empty = SearchResult.from_wire(
         (await client.post(T + "searchByQuery", params=V, json={"query": ""})).json()
     )
     assert empty.work_items[0].work_item.id == 1302  # recently tracked first

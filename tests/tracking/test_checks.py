@@ -26,7 +26,7 @@ def state(ts: int, kind: str = "tracking", left: int | None = None) -> TrackingS
     if left is not None:
         track["activityCheck"] = {"isRunning": True, "secondsLeft": left}
         track["trackStatusChangeDate"] = "2026-09-30T08:59:00"
-    return TrackingState.model_validate({"track": track, "timestamp": ts})
+    return TrackingState.from_wire({"track": track, "timestamp": ts})
 
 
 @dataclass

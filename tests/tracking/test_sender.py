@@ -29,7 +29,7 @@ def state(ts: int, kind: str = "tracking", log: str | None = "a", left: int | No
         track["currentTrackStartedDateTime"] = "2026-09-30T08:00:00"
     if left is not None:
         track["activityCheck"] = {"isRunning": True, "secondsLeft": left}
-    return TrackingState.model_validate({"track": track, "timestamp": ts})
+    return TrackingState.from_wire({"track": track, "timestamp": ts})
 
 
 @dataclass

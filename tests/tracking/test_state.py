@@ -11,7 +11,7 @@ from app.tracking.state import StateHolder, Transition, check_seconds_left, is_r
 
 def state(ts: int, kind: str = "idle", log: str | None = None, **track: Any) -> TrackingState:
     body: dict[str, Any] = {"trackingState": kind, "workLogId": log, **track}
-    return TrackingState.model_validate({"track": body, "timestamp": ts})
+    return TrackingState.from_wire({"track": body, "timestamp": ts})
 
 
 def check(ts: int, log: str = "a", left: int = 30) -> TrackingState:

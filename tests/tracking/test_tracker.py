@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -542,13 +542,10 @@ async def test_push_replaces_polling(harness, other_client) -> None:
     state = await other_client.start_tracking(work_item_id=WORK_ITEM)
     h.tracker.push(state)
     await wait_until(lambda: h.tracker.state.track.is_tracking, timeout=3)
-    older = state.model_copy(update={"timestamp": state.timestamp - 5})
-    h.tracker.push(older.model_copy(update={"track": older.track.model_copy(update={"tfs_id": 1})}))
-    marker = state.model_copy(
-        update={
-            "timestamp": state.timestamp + 1,
-            "track": state.track.model_copy(update={"remark": "marker"}),
-        }
+    older = replace(state, timestamp=state.timestamp - 5)
+    h.tracker.push(replace(older, track=replace(older.track, tfs_id=1)))
+    marker = replace(
+        state, timestamp=state.timestamp + 1, track=replace(state.track, remark="marker")
     )
     h.tracker.push(marker)
     await wait_until(lambda: h.tracker.state.track.remark == "marker", timeout=3)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from httpx_ws import AsyncWebSocketSession
-from pydantic import ValidationError
 
 from app.api.client import (
     TrackingClient,
@@ -198,7 +197,7 @@ class HubClient:
 
     async def _state(self, method: str, *args: Any) -> TrackingState:
         payload = await self.invoke(method, *args)
-        state = validate("TrackingState", payload, TrackingState.model_validate)
+        state = validate("TrackingState", payload, TrackingState.from_wire)
         return _check_soft_error(state)
 
     async def current(self, expand: bool = False) -> TrackingState:
@@ -246,18 +245,18 @@ class HubClient:
 
     async def latest(self, count: int | None = None) -> LatestResult:
         payload = await (self.invoke("latest") if count is None else self.invoke("latest", count))
-        return validate("LatestResult", payload, LatestResult.model_validate)
+        return validate("LatestResult", payload, LatestResult.from_wire)
 
     async def search(self, work_item_id: int) -> SearchResult:
         if isinstance(work_item_id, bool) or not isinstance(work_item_id, int):
             raise TypeError("work_item_id must be an int")
         payload = await self.invoke("search", work_item_id)
-        return validate("SearchResult", payload, SearchResult.model_validate)
+        return validate("SearchResult", payload, SearchResult.from_wire)
 
     async def search_by_query(self, query: str) -> SearchResult:
         body = SearchByQueryRequest(query=query).to_wire()
         payload = await self.invoke("searchByQuery", body)
-        return validate("SearchResult", payload, SearchResult.model_validate)
+        return validate("SearchResult", payload, SearchResult.from_wire)
 
     # --- life cycle ----------------------------------------------------------------------
 
@@ -559,8 +558,8 @@ class HubClient:
     def _push(self, name: str, args: list[Any], listener: HubListener) -> None:
         if name.lower() == STATE_CHANGED.lower() and len(args) == 1:
             try:
-                state = TrackingState.model_validate(args[0])
-            except (ValidationError, ValueError, TypeError):
+                state = TrackingState.from_wire(args[0])
+            except ValueError:  # WireError, or a parser's own
                 log.info("hub: a pushed state could not be read")
             else:
                 _notify(listener.hub_state, state)
