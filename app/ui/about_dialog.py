@@ -37,8 +37,7 @@ def project_url() -> str | None:
         url = str(entry).partition(",")[2].strip()
         if url:
             return url
-    home: str | None = meta["Home-page"]  # older metadata; None when absent
-    return home or None
+    return None
 
 
 def _link(url: str, text: str) -> str:
