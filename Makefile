@@ -61,3 +61,15 @@ bench: system-deps venv
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# Translations: resources/translations/pacetray_de.ts is the source of truth (lupdate adds new
+# texts from app/ as unfinished; translate them with Qt Linguist or any editor), the .qm next
+# to it is compiled from it and committed, so installs need no Qt tools.
+TRANSLATIONS_DIR := resources/translations
+TS_FILES := $(TRANSLATIONS_DIR)/pacetray_de.ts
+LUPDATE_FLAGS := -extensions py -locations none -no-obsolete
+
+.PHONY: translations
+translations: venv
+	$(VENV)/bin/pyside6-lupdate $(LUPDATE_FLAGS) -target-language de app -ts $(TS_FILES)
+	for ts in $(TS_FILES); do $(VENV)/bin/pyside6-lrelease "$$ts" -qm "$${ts%.ts}.qm"; done

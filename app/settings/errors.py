@@ -1,16 +1,43 @@
-"""Errors of the settings package; `.message` is one line for the user."""
+"""Errors of the settings package; `.message` is one line for the user (in English: the CLI
+and the log show it as is).
+
+A message the UI shows translated also carries its `template` (marked for Qt's lupdate with
+`QT_TRANSLATE_NOOP("messages", ...)`, Qt-free) and the `params` that fill its {names}: the UI
+translates the template and formats it (app/ui/i18n.py `message_text`). Build those errors
+with `SomeError.marked(template, **params)`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
+    """Marks `text` for translation in `context`; returns it unchanged (Qt-free). lupdate
+    reads only literal arguments: always write the context "messages" out."""
+    return text
 
 
 class SettingsError(Exception):
     """Settings or secrets could not be read or written."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        template: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.template = template
+        self.params: Mapping[str, object] = dict(params or {})
+
+    @classmethod
+    def marked(cls, template: str, **params: object) -> Self:
+        """An error whose message is `template` (marked with QT_TRANSLATE_NOOP) filled in."""
+        return cls(template.format(**params), template=template, params=params)
 
 
 class SettingsFileError(SettingsError):
@@ -20,12 +47,18 @@ class SettingsFileError(SettingsError):
 class SettingValueError(SettingsError, ValueError):
     """One setting has a bad value; `key` is its TOML name (dotted inside a table)."""
 
+    TEMPLATE = QT_TRANSLATE_NOOP("messages", "bad value for '{key}': {detail}")
+
     def __init__(self, key: str, value: Any, expected: str, why: str | None = None) -> None:
         self.key = key
         self.value = value
         self.expected = expected
         self.why = why
-        super().__init__(f"bad value for {key!r}: {self.describe()}")
+        super().__init__(
+            self.TEMPLATE.format(key=key, detail=self.describe()),
+            template=self.TEMPLATE,
+            params={"key": key, "detail": self.describe()},
+        )
 
     def describe(self) -> str:
         """`5 (expected str)`, or with the reason: `'x' (unknown key name <x>; expected ...)`."""

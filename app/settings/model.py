@@ -128,6 +128,8 @@ class Hotkeys:
 
 # --- the settings -------------------------------------------------------------------------
 
+LANGUAGES = ("en", "de")  # the UI languages shipped (resources/translations)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -153,11 +155,19 @@ class Settings:
     # One request to the server may take this long in all, connect to last byte; past it the
     # request fails like a broken connection (the tray goes offline and journals commands).
     request_deadline_seconds: int = 30
+    # The UI language: "" follows the system locale; one of LANGUAGES overrides it (from the
+    # next start). The CLI speaks English whatever this says.
+    language: str = ""
 
     def __post_init__(self) -> None:
         _check_range(self, "idle_threshold_seconds", 60, 4 * 3600)
         _check_range(self, "activity_window_seconds", 10, 3600)
         _check_range(self, "request_deadline_seconds", 1, 600)
+        if self.language not in ("", *LANGUAGES):
+            codes = ", ".join(f'"{code}"' for code in LANGUAGES)
+            raise SettingValueError(
+                "language", self.language, f'"" to follow the system, or one of {codes}'
+            )
         if self.server_url is not None and not self.server_url.strip():
             raise SettingValueError("server_url", self.server_url, "a Timetracker address")
 

@@ -21,7 +21,7 @@ from typing import Protocol
 from app.activity.probe import ProbeResult, probe
 from app.settings import account, autostart
 from app.settings.account import ConnectionResult, Pairing, SignInDraft
-from app.settings.errors import SettingsError
+from app.settings.errors import QT_TRANSLATE_NOOP, SettingsError
 from app.settings.model import AuthMethod, Hotkeys, Settings
 from app.settings.store import load_settings, save_settings
 
@@ -45,6 +45,7 @@ class SaveOutcome:
     failed_step: str | None = None  # SIGN_IN or SETTINGS_FILE when not saved
     message: str | None = None  # "Not saved: …" or "Saved, but: …"; None when all was done
     problems: tuple[str, ...] = ()  # saved, but these could not be applied
+    error: SettingsError | None = None  # why not saved (the UI translates it)
 
 
 class SettingsServices:
@@ -72,11 +73,12 @@ class SettingsServices:
         self._autostart_path = autostart_path
         self._platform = platform
         self.load_problem: str | None = None  # why settings.toml could not be read
+        self.load_error: SettingsError | None = None  # the same, for the UI to translate
         if settings is None:
             try:
                 settings = load_settings(path)
             except SettingsError as exc:
-                self.load_problem = exc.message
+                self.load_problem, self.load_error = exc.message, exc
                 settings = Settings()
         self.settings = settings
 
@@ -117,17 +119,18 @@ class SettingsServices:
         url = settings.server_url
         if draft.method(url) is not None:
             if url is None:
-                return SaveOutcome(
-                    False, SIGN_IN, "Not saved: type the server address the sign-in is for."
+                error = SettingsError.marked(
+                    QT_TRANSLATE_NOOP("messages", "type the server address the sign-in is for.")
                 )
+                return SaveOutcome(False, SIGN_IN, f"Not saved: {error.message}", error=error)
             try:
                 account.keep(url, draft, file_fallback=settings.secrets_file_fallback)
             except SettingsError as exc:
-                return SaveOutcome(False, SIGN_IN, f"Not saved: {exc.message}")
+                return SaveOutcome(False, SIGN_IN, f"Not saved: {exc.message}", error=exc)
         try:
             save_settings(settings, self.path)
         except SettingsError as exc:
-            return SaveOutcome(False, SETTINGS_FILE, f"Not saved: {exc.message}")
+            return SaveOutcome(False, SETTINGS_FILE, f"Not saved: {exc.message}", error=exc)
         previous, self.settings = self.settings, settings
         problems = [*self._apply_autostart(settings, previous), *self._apply_hotkeys(settings)]
         if problems:

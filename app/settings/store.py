@@ -20,7 +20,7 @@ from typing import Any
 import tomli_w
 
 from app.settings.atomic import write_atomic
-from app.settings.errors import SettingsFileError, SettingValueError
+from app.settings.errors import QT_TRANSLATE_NOOP, SettingsFileError, SettingValueError
 from app.settings.model import Settings
 from app.settings.paths import settings_path
 
@@ -51,7 +51,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     try:
         write_atomic(path, HEADER.encode("utf-8") + tomli_w.dumps(data).encode("utf-8"))
     except OSError as exc:
-        raise SettingsFileError(f"cannot write the settings file {path}: {exc.strerror}") from exc
+        raise SettingsFileError.marked(
+            QT_TRANSLATE_NOOP("messages", "cannot write the settings file {path}: {reason}"),
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     return path
 
 
@@ -64,12 +68,20 @@ def _read(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise SettingsFileError(f"cannot read the settings file {path}: {exc.strerror}") from exc
+        raise SettingsFileError.marked(
+            QT_TRANSLATE_NOOP("messages", "cannot read the settings file {path}: {reason}"),
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsFileError(
-            f"the settings file {path} is not valid TOML ({exc}); fix or delete it"
+        raise SettingsFileError.marked(
+            QT_TRANSLATE_NOOP(
+                "messages", "the settings file {path} is not valid TOML ({error}); fix or delete it"
+            ),
+            path=path,
+            error=exc,
         ) from exc
 
 
@@ -95,9 +107,14 @@ def _build(cls: type[_T], data: dict[str, Any], path: Path, prefix: str) -> _T:
 
 
 def _bad_value(path: Path, exc: SettingValueError) -> SettingsFileError:
-    return SettingsFileError(
-        f"the settings file {path} has a bad value for {exc.key!r}: {exc.describe()}; "
-        "fix or delete it"
+    return SettingsFileError.marked(
+        QT_TRANSLATE_NOOP(
+            "messages",
+            "the settings file {path} has a bad value for '{key}': {detail}; fix or delete it",
+        ),
+        path=path,
+        key=exc.key,
+        detail=exc.describe(),
     )
 
 

@@ -24,13 +24,15 @@ class AdjustDialog(QDialog):
         self, track: Track, activity_types: list[ActivityType], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit the running track")
+        self.setWindowTitle(self.tr("Edit the running track"))
         self.setModal(False)
         self._original = (track.remark or "", track.activity_type_id)
         self.remark = QLineEdit(track.remark or "")
-        self.remark.setPlaceholderText("What are you doing?")
+        self.remark.setPlaceholderText(self.tr("What are you doing?"))
+        self.remark.setAccessibleName(self.tr("Remark"))
         self.activity = QComboBox()
-        self.activity.addItem("(unchanged)", None)
+        self.activity.setAccessibleName(self.tr("Activity"))
+        self.activity.addItem(self.tr("(unchanged)"), None)
         for kind in activity_types:
             self.activity.addItem(kind.name, kind.id)
             if track.activity_type_id and kind.id.lower() == track.activity_type_id.lower():
@@ -42,9 +44,11 @@ class AdjustDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(work_item_text(track.work_item, track.remark)))
-        form.addRow("Remark", self.remark)
-        form.addRow("Activity", self.activity)
+        self.item_label = QLabel(work_item_text(track.work_item, track.remark))
+        self.item_label.setWordWrap(True)
+        form.addRow(self.item_label)
+        form.addRow(self.tr("Remark"), self.remark)
+        form.addRow(self.tr("Activity"), self.activity)
         form.addRow(buttons)
 
     def values(self) -> tuple[str | None, str | None]:

@@ -82,7 +82,8 @@ class FallbackWindow(QWidget):
         self.setWindowTitle("Pacetray")
         self.menu = menu
         self.icon_label = QLabel()
-        self.status = QLabel("Not tracking")
+        self.icon_label.setAccessibleName(self.tr("Tracking state"))  # the icon: named, too
+        self.status = QLabel(self.tr("Not tracking"))
         self.status.setWordWrap(True)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -90,10 +91,12 @@ class FallbackWindow(QWidget):
         self.start_stop = QPushButton(menu.start_stop.text())
         self.start_stop.clicked.connect(menu.start_stop.trigger)
         menu.start_stop.changed.connect(self._sync)
-        self.open_popup = QPushButton("Open…")
+        self.open_popup = QPushButton(self.tr("Open…"))
+        self.open_popup.setAccessibleDescription(self.tr("Opens the popup to pick a work item"))
         self.open_popup.clicked.connect(self.popupRequested)
         self.more = QToolButton()
-        self.more.setText("Menu")
+        self.more.setText(self.tr("Menu"))
+        self.more.setAccessibleName(self.tr("Menu"))
         self.more.setMenu(menu)
         self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         top = QHBoxLayout()
@@ -117,12 +120,18 @@ class FallbackWindow(QWidget):
         self.icon_label.setPixmap(icon.pixmap(32, 32))
         # the tooltip's first line is the app name: the window title says that already
         self.status.setText("\n".join(tooltip.splitlines()[1:]))
+        self.icon_label.setAccessibleDescription(self.status.text())
         self.setWindowIcon(icon)
 
     @Slot(object)
     def show_notification(self, note: Notification) -> None:
-        action = f" (use the menu to {note.action_label})" if note.action_label else ""
-        self.message.setText(f"{note.title}: {note.message}{action}")
+        if note.action_label:
+            text = self.tr("{title}: {message} (use the menu to {action})").format(
+                title=note.title, message=note.message, action=note.action_label
+            )
+        else:
+            text = self.tr("{title}: {message}").format(title=note.title, message=note.message)
+        self.message.setText(text)
         self.message.setVisible(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:

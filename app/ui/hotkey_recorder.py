@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QKeyCombination, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -123,7 +123,7 @@ _MODIFIER_ORDER = ("ctrl", "ctrl_l", "ctrl_r", "alt", "alt_l", "alt_r", "alt_gr"
 def readable(text: str) -> str:
     """`<ctrl>+<alt>+t` -> `Ctrl+Alt+T` for the button; "" -> "Off"."""
     if not text:
-        return "Off"
+        return QCoreApplication.translate("HotkeyRecorder", "Off")
     try:
         modifiers, key = parse_hotkey(text)
     except ValueError:
@@ -143,11 +143,13 @@ class HotkeyRecorder(QWidget):
         self._recording = False
         self.button = QPushButton(readable(value))
         self.button.setCheckable(True)
-        self.button.setToolTip("Click, then press the key combination (Esc cancels)")
+        self.button.setToolTip(self.tr("Click, then press the key combination (Esc cancels)"))
+        self.button.setAccessibleDescription(self.button.toolTip())
         self.button.toggled.connect(self._on_toggled)
         self.button.installEventFilter(self)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Turn this hotkey off")
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setToolTip(self.tr("Turn this hotkey off"))
+        self.clear_button.setAccessibleDescription(self.clear_button.toolTip())
         self.clear_button.clicked.connect(self._on_clear)
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -162,6 +164,13 @@ class HotkeyRecorder(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.error)
+        self.set_action_name(self.tr("Hotkey"))
+
+    def set_action_name(self, action: str) -> None:
+        """Name both buttons after the action for screen readers ("Open the popup: hotkey",
+        "Open the popup: clear"): the record button's own text is only the combination."""
+        self.button.setAccessibleName(self.tr("{action}: hotkey").format(action=action))
+        self.clear_button.setAccessibleName(self.tr("{action}: clear").format(action=action))
 
     @property
     def value(self) -> str:
@@ -183,7 +192,7 @@ class HotkeyRecorder(QWidget):
     def _on_toggled(self, checked: bool) -> None:
         self._recording = checked
         if checked:
-            self.button.setText("Press a combination…")
+            self.button.setText(self.tr("Press a combination…"))
             self.button.setFocus(Qt.FocusReason.OtherFocusReason)
             self.button.grabKeyboard()
         else:
@@ -214,15 +223,21 @@ class HotkeyRecorder(QWidget):
             return
         if key in _MODIFIER_KEYS:
             names = modifier_names(modifiers | _MODIFIER_KEYS[key])
-            self.button.setText("+".join([*names, "…"]) if names else "Press a combination…")
+            self.button.setText(
+                "+".join([*names, "…"]) if names else self.tr("Press a combination…")
+            )
             return
         text = combination_text(key, modifiers)
         if text is None:
-            self._show_error("this key cannot be used for a global hotkey; try another")
+            self._show_error(self.tr("this key cannot be used for a global hotkey; try another"))
             return
         problem = check_hotkey(text)
         if problem is not None:
-            self._show_error(f"{readable(text)} cannot be used: {problem}")
+            self._show_error(
+                self.tr("{hotkey} cannot be used: {problem}").format(
+                    hotkey=readable(text), problem=problem
+                )
+            )
             return
         self._value = text
         self._show_error(None)

@@ -77,7 +77,11 @@ class Notifier(QObject):
         del self.history[:-50]
         self._action = action
         log.info("notification: %s — %s", title, message)
-        text = message if note.action_label is None else f"{message}\nClick to {note.action_label}."
+        text = message
+        if note.action_label is not None:
+            text = self.tr("{message}\nClick to {action}.").format(
+                message=message, action=note.action_label
+            )
         tray = self._tray
         if tray is not None and tray.isVisible() and QSystemTrayIcon.supportsMessages():
             tray.showMessage(title, text, _TRAY_ICONS[kind], SHOW_MS)

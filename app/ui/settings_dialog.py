@@ -24,7 +24,7 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,20 +46,28 @@ from app.activity.base import ActivitySource
 from app.api.errors import ApiError
 from app.api.urls import normalize_base_url
 from app.settings.account import Pairing, PairingFailed, SignInDraft
-from app.settings.errors import SettingValueError
+from app.settings.errors import QT_TRANSLATE_NOOP, SettingValueError
 from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
 from app.settings.settings_service import SIGN_IN, SettingsServices
 from app.ui.hotkey_recorder import HotkeyRecorder
 from app.ui.hotkey_service import ACTION_LABELS, ACTIONS, HotkeyService
+from app.ui.i18n import LANGUAGES, message_text
 
 ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
-POLICY_LABELS = {
-    IdlePolicy.ASK: "Ask me what to do with it",
-    IdlePolicy.ALWAYS_KEEP: "Always keep it",
-    IdlePolicy.ALWAYS_DISCARD: "Always discard it",
-    IdlePolicy.STOP_WHEN_IDLE: "Stop tracking when I go idle",
+POLICY_LABELS: dict[IdlePolicy, str] = {  # translated where shown (SettingsDialog.tr)
+    IdlePolicy.ASK: QT_TRANSLATE_NOOP("SettingsDialog", "Ask me what to do with it"),
+    IdlePolicy.ALWAYS_KEEP: QT_TRANSLATE_NOOP("SettingsDialog", "Always keep it"),
+    IdlePolicy.ALWAYS_DISCARD: QT_TRANSLATE_NOOP("SettingsDialog", "Always discard it"),
+    IdlePolicy.STOP_WHEN_IDLE: QT_TRANSLATE_NOOP("SettingsDialog", "Stop tracking when I go idle"),
 }
+# The hotkey actions' labels (app/ui/hotkey_service.py ACTION_LABELS), marked here until that
+# module marks them itself: translated in its context.
+_ACTION_LABELS = (
+    QT_TRANSLATE_NOOP("HotkeyService", "Start / stop tracking"),
+    QT_TRANSLATE_NOOP("HotkeyService", "Open the popup"),
+    QT_TRANSLATE_NOOP("HotkeyService", "Restart the last work item"),
+)
 SENSING_SECONDS = 6.0  # how long "Test activity sensing" shows the live value
 
 
@@ -94,7 +102,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Pacetray settings")
+        self.setWindowTitle(self.tr("Pacetray settings"))
         self.setModal(False)
         self._services = services
         self._hotkeys = hotkeys
@@ -106,9 +114,9 @@ class SettingsDialog(QDialog):
         settings = services.settings
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._connection_tab(), "Connection")
-        self.tabs.addTab(self._tracking_tab(), "Tracking")
-        self.tabs.addTab(self._hotkeys_tab(), "Hotkeys && startup")
+        self.tabs.addTab(self._connection_tab(), self.tr("Connection"))
+        self.tabs.addTab(self._tracking_tab(), self.tr("Tracking"))
+        self.tabs.addTab(self._hotkeys_tab(), self.tr("Hotkeys && startup"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -123,7 +131,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
         if services.load_problem:
-            _say(self.save_error, f"{services.load_problem} — showing the defaults.")
+            problem = services.load_error
+            text = message_text(problem) if problem is not None else services.load_problem
+            _say(self.save_error, self.tr("{problem} — showing the defaults.").format(problem=text))
         self._load(settings)
 
         self._sensing_timer = QTimer(self)
@@ -137,15 +147,17 @@ class SettingsDialog(QDialog):
         form = QFormLayout(tab)
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText(
-            "Organisation name (acme), https://acme.timehub.7pace.com or your server's URL"
+            self.tr("Organisation name (acme), https://acme.timehub.7pace.com or your server's URL")
         )
         self.server_edit.setToolTip(
-            "Leave empty to use the local server on this computer (local mode)"
+            self.tr("Leave empty to use the local server on this computer (local mode)")
         )
+        self.server_edit.setAccessibleName(self.tr("Server"))
+        self.server_edit.setAccessibleDescription(self.server_edit.toolTip())
         self.server_edit.textChanged.connect(self._check_server)
         self.server_hint = _label(OK_STYLE)
         self.server_error = _label()
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self._on_test_connection)
         self.test_result = _label()
         server_box = QWidget()  # the hint and the error under the field, no empty rows
@@ -154,24 +166,31 @@ class SettingsDialog(QDialog):
         server_column.addWidget(self.server_edit)
         server_column.addWidget(self.server_hint)
         server_column.addWidget(self.server_error)
-        form.addRow("Server:", server_box)
+        form.addRow(self.tr("Server:"), server_box)
 
         self.auth_status = QLabel()
         self.auth_status.setWordWrap(True)
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setToolTip(
-            "A 7pace API token (Settings > Reporting & API in 7pace); kept in the OS keyring"
+            self.tr(
+                "A 7pace API token (Settings > Reporting & API in 7pace); kept in the OS keyring"
+            )
         )
-        self.pair_button = QPushButton("Pair with PIN…")
-        self.pair_button.setToolTip("Sign in by confirming a PIN in 7pace (Apps > Pair app)")
+        self.token_edit.setAccessibleName(self.tr("API token"))
+        self.token_edit.setAccessibleDescription(self.token_edit.toolTip())
+        self.pair_button = QPushButton(self.tr("Pair with PIN…"))
+        self.pair_button.setToolTip(
+            self.tr("Sign in by confirming a PIN in 7pace (Apps > Pair app)")
+        )
+        self.pair_button.setAccessibleDescription(self.pair_button.toolTip())
         self.pair_button.clicked.connect(self._on_pair)
-        form.addRow("Signed in:", self.auth_status)
-        form.addRow("API token:", self.token_edit)
+        form.addRow(self.tr("Signed in:"), self.auth_status)
+        form.addRow(self.tr("API token:"), self.token_edit)
         pair_row = QHBoxLayout()
         pair_row.addWidget(self.pair_button)
         pair_row.addStretch(1)
-        form.addRow("Or:", pair_row)
+        form.addRow(self.tr("Or:"), pair_row)
 
         # the pairing panel: the PIN, big, while we wait for it to be confirmed
         self.pairing_panel = QWidget()
@@ -186,7 +205,7 @@ class SettingsDialog(QDialog):
         self.pin_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pairing_status = QLabel()
         self.pairing_status.setWordWrap(True)
-        self.cancel_pairing_button = QPushButton("Cancel pairing")
+        self.cancel_pairing_button = QPushButton(self.tr("Cancel pairing"))
         self.cancel_pairing_button.clicked.connect(self.cancel_pairing)
         panel.addWidget(self.pin_label)
         panel.addWidget(self.pairing_status)
@@ -200,16 +219,19 @@ class SettingsDialog(QDialog):
         test_row.addStretch(1)
         form.addRow("", test_row)
         form.addRow("", self.test_result)
-        self.live_updates = QCheckBox("Live updates: follow changes at once (SignalR hub)")
+        self.live_updates = QCheckBox(self.tr("Live updates: follow changes at once (SignalR hub)"))
         self.live_updates.setToolTip(
-            "Off: the server is checked every few minutes instead (e.g. behind a proxy that "
-            "breaks WebSockets)"
+            self.tr(
+                "Off: the server is checked every few minutes instead (e.g. behind a proxy that "
+                "breaks WebSockets)"
+            )
         )
+        self.live_updates.setAccessibleDescription(self.live_updates.toolTip())
         form.addRow("", self.live_updates)
-        self.live_label = QLabel("Live updates: —")
+        self.live_label = QLabel(self.tr("Live updates: —"))
         self.live_label.setWordWrap(True)
         self.live_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Status:", self.live_label)
+        form.addRow(self.tr("Status:"), self.live_label)
         return tab
 
     def show_live(self, text: str) -> None:
@@ -221,32 +243,41 @@ class SettingsDialog(QDialog):
         form = QFormLayout(tab)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(1, 240)
-        self.idle_minutes.setSuffix(" min")
-        self.idle_minutes.setToolTip("No input for this long while tracking counts as idle")
+        self.idle_minutes.setSuffix(self.tr(" min"))
+        self.idle_minutes.setToolTip(
+            self.tr("No input for this long while tracking counts as idle")
+        )
+        self.idle_minutes.setAccessibleName(self.tr("Idle after (minutes)"))
+        self.idle_minutes.setAccessibleDescription(self.idle_minutes.toolTip())
         self.idle_policy = QComboBox()
         for policy, label in POLICY_LABELS.items():
-            self.idle_policy.addItem(label, policy.value)
+            self.idle_policy.addItem(self.tr(label), policy.value)
+        self.idle_policy.setAccessibleName(self.tr("What happens to idle time"))
         self.activity_window = QSpinBox()
         self.activity_window.setRange(10, 3600)
-        self.activity_window.setSuffix(" s")
+        self.activity_window.setSuffix(self.tr(" s"))
         self.activity_window.setToolTip(
-            "An activity check is answered for you when you used the computer this recently"
+            self.tr(
+                "An activity check is answered for you when you used the computer this recently"
+            )
         )
-        self.stop_on_lock = QCheckBox("Stop tracking when the screen locks")
-        self.stop_on_sleep = QCheckBox("Stop tracking when the computer sleeps")
-        form.addRow("Idle after:", self.idle_minutes)
-        form.addRow("Idle time:", self.idle_policy)
-        form.addRow("Answer checks if active within:", self.activity_window)
+        self.activity_window.setAccessibleName(self.tr("Answer checks if active within (seconds)"))
+        self.activity_window.setAccessibleDescription(self.activity_window.toolTip())
+        self.stop_on_lock = QCheckBox(self.tr("Stop tracking when the screen locks"))
+        self.stop_on_sleep = QCheckBox(self.tr("Stop tracking when the computer sleeps"))
+        form.addRow(self.tr("Idle after:"), self.idle_minutes)
+        form.addRow(self.tr("Idle time:"), self.idle_policy)
+        form.addRow(self.tr("Answer checks if active within:"), self.activity_window)
         form.addRow("", self.stop_on_lock)
         form.addRow("", self.stop_on_sleep)
 
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
-        self.sensing_button = QPushButton("Test activity sensing")
+        self.sensing_button = QPushButton(self.tr("Test activity sensing"))
         self.sensing_button.clicked.connect(self.test_activity_sensing)
         self.sensing_value = QLabel()
         self.sensing_value.setWordWrap(True)
-        form.addRow("Activity source:", self.source_label)
+        form.addRow(self.tr("Activity source:"), self.source_label)
         sensing_row = QHBoxLayout()
         sensing_row.addWidget(self.sensing_button)
         sensing_row.addStretch(1)
@@ -264,14 +295,28 @@ class SettingsDialog(QDialog):
         for action in ACTIONS:
             recorder = HotkeyRecorder()
             self.recorders[action] = recorder
-            form.addRow(ACTION_LABELS.get(action, action) + ":", recorder)
+            label = QCoreApplication.translate("HotkeyService", ACTION_LABELS.get(action, action))
+            recorder.set_action_name(label)
+            form.addRow(self.tr("{action}:").format(action=label), recorder)
         self.hotkeys_error = _label()
         form.addRow(self.hotkeys_error)
-        self.start_at_login = QCheckBox("Start Pacetray when I log in")
+        self.start_at_login = QCheckBox(self.tr("Start Pacetray when I log in"))
         self.start_at_login.setToolTip(self._services.autostart_description)
+        self.start_at_login.setAccessibleDescription(self._services.autostart_description)
         if not self._services.autostart_supported:
             self.start_at_login.setEnabled(False)
         form.addRow(self.start_at_login)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setAccessibleName(self.tr("Language"))
+        note = self.tr("Applies the next time Pacetray starts.")
+        self.language.setAccessibleDescription(note)
+        self.language_note = QLabel(note)
+        self.language_note.setWordWrap(True)
+        form.addRow(self.tr("Language:"), self.language)
+        form.addRow("", self.language_note)
         self._show_hotkeys_availability()
         if self._hotkeys is not None:
             self._hotkeys.availabilityChanged.connect(self._on_hotkeys_availability)
@@ -290,6 +335,7 @@ class SettingsDialog(QDialog):
             recorder.set_value(getattr(settings.hotkeys, action))
         self.start_at_login.setChecked(settings.start_at_login)
         self.live_updates.setChecked(settings.live_updates)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self._show_auth()
 
     def _draft(self) -> SignInDraft:
@@ -301,36 +347,38 @@ class SettingsDialog(QDialog):
         draft = self._draft()
         saved = self._services.saved_method(url)
         if draft.pairing_for(url) is not None:
-            text = "Paired by PIN — Save to keep this sign-in"
+            text = self.tr("Paired by PIN — Save to keep this sign-in")
         elif draft.token:
-            text = "A new API token — Save to keep it in the keyring"
+            text = self.tr("A new API token — Save to keep it in the keyring")
         elif saved is AuthMethod.TOKEN:
-            text = "With an API token saved in the keyring"
+            text = self.tr("With an API token saved in the keyring")
         elif saved is AuthMethod.PIN:
-            text = "Paired by PIN (saved in the keyring)"
+            text = self.tr("Paired by PIN (saved in the keyring)")
         elif url is None and self.server_edit.text().strip():
-            text = "— (fix the server address first)"
+            text = self.tr("— (fix the server address first)")
         elif url is None:
-            text = "Local mode: the local server on this computer"
+            text = self.tr("Local mode: the local server on this computer")
         else:
-            text = "Not signed in to this server"
+            text = self.tr("Not signed in to this server")
         self.auth_status.setText(text)
         self.token_edit.setPlaceholderText(
-            "Saved — type a new token to replace it"
+            self.tr("Saved — type a new token to replace it")
             if saved is AuthMethod.TOKEN
-            else "Paste your 7pace API token"
+            else self.tr("Paste your 7pace API token")
         )
 
     def _show_source(self) -> None:
         found = self._services.activity
         if found is None:
-            self.source_label.setText("Checked when you test activity sensing.")
+            self.source_label.setText(self.tr("Checked when you test activity sensing."))
             return
         status = found.chosen.status()
         text = status.describe()
         if status.sees:
-            text += f" — sees {status.sees}"
-        self.source_label.setText(f"{text} (session: {found.session})")
+            text = self.tr("{source} — sees {what}").format(source=text, what=status.sees)
+        self.source_label.setText(
+            self.tr("{source} (session: {session})").format(source=text, session=found.session)
+        )
         self.source_label.setToolTip("\n".join(found.describe()))
 
     def _show_hotkeys_availability(self) -> None:
@@ -340,7 +388,7 @@ class SettingsDialog(QDialog):
         elif self._hotkeys is None or not self._hotkeys.bindings:
             reason = HotkeyService.session_problem()
         if reason:
-            _say(self.hotkeys_status, f"Global hotkeys are {reason}")
+            _say(self.hotkeys_status, self.tr("Global hotkeys are {reason}").format(reason=reason))
         else:
             _say(self.hotkeys_status, None)
 
@@ -365,7 +413,7 @@ class SettingsDialog(QDialog):
         self.test_result.hide()
         if not text.strip():
             _say(self.server_error, None)
-            _say(self.server_hint, "Local mode: the local server on this computer.")
+            _say(self.server_hint, self.tr("Local mode: the local server on this computer."))
             self._show_auth_if_ready()
             return True
         try:
@@ -402,10 +450,10 @@ class SettingsDialog(QDialog):
             return None
         url = self.server_url()
         if url is None:
-            _say(self.test_result, "Type the server address to test first.", ERROR_STYLE)
+            _say(self.test_result, self.tr("Type the server address to test first."), ERROR_STYLE)
             return None
         self.test_button.setEnabled(False)
-        _say(self.test_result, f"Connecting to {url}…", "")
+        _say(self.test_result, self.tr("Connecting to {url}…").format(url=url), "")
         return self._spawn(self._test_connection(url))
 
     async def _test_connection(self, url: str) -> bool:
@@ -426,7 +474,7 @@ class SettingsDialog(QDialog):
         """Start PIN pairing with the server typed; the PIN appears in `pin_label`."""
         _say(self.auth_error, None)
         if not self._check_server(self.server_edit.text()) or self.server_url() is None:
-            _say(self.auth_error, "Type the server address to pair with first.")
+            _say(self.auth_error, self.tr("Type the server address to pair with first."))
             return None
         url = self.server_url()
         assert url is not None
@@ -437,7 +485,7 @@ class SettingsDialog(QDialog):
         self.cancel_pairing()
         self._paired = None
         self.pin_label.setText("…")
-        self.pairing_status.setText(f"Asking {url} for a PIN…")
+        self.pairing_status.setText(self.tr("Asking {url} for a PIN…").format(url=url))
         self.pairing_panel.show()
         self.cancel_pairing_button.show()
         self.pair_button.setEnabled(False)
@@ -448,7 +496,7 @@ class SettingsDialog(QDialog):
     def _show_pin(self, pin: str) -> None:
         self.pin_label.setText(pin)
         self.pairing_status.setText(
-            "Enter this PIN in 7pace Timetracker under Apps > Pair Desktop App. Waiting…"
+            self.tr("Enter this PIN in 7pace Timetracker under Apps > Pair Desktop App. Waiting…")
         )
 
     async def _pair(self, url: str) -> None:
@@ -466,7 +514,7 @@ class SettingsDialog(QDialog):
             self._pairing = None
         self._paired = paired
         self.token_edit.clear()  # one way to sign in: the pairing replaces a typed token
-        self.pairing_status.setText("Paired. Save to keep this sign-in.")
+        self.pairing_status.setText(self.tr("Paired. Save to keep this sign-in."))
         self.cancel_pairing_button.hide()
         self._show_auth()
 
@@ -509,11 +557,15 @@ class SettingsDialog(QDialog):
         source = self.activity_source
         seconds = source.seconds_since_input() if source is not None else None
         if seconds is None:
-            reason = source.status().reason if source is not None else "no source"
-            self.sensing_value.setText(f"No input can be sensed here ({reason}).")
+            reason = source.status().reason if source is not None else self.tr("no source")
+            self.sensing_value.setText(
+                self.tr("No input can be sensed here ({reason}).").format(reason=reason)
+            )
         else:
             self.sensing_value.setText(
-                f"Last input {seconds:.1f} s ago — move the mouse or type to see it reset."
+                self.tr(
+                    "Last input {seconds} s ago — move the mouse or type to see it reset."
+                ).format(seconds=QLocale().toString(seconds, "f", 1))
             )
         if time.monotonic() >= self._sensing_until:
             self._sensing_timer.stop()
@@ -543,6 +595,7 @@ class SettingsDialog(QDialog):
             hotkeys=hotkeys,
             start_at_login=self.start_at_login.isChecked(),
             live_updates=self.live_updates.isChecked(),
+            language=self.language.currentData(),
         )
 
     def _auth_method(self, url: str | None) -> AuthMethod:
@@ -563,7 +616,7 @@ class SettingsDialog(QDialog):
         _say(self.hotkeys_error, None)
         if not self._check_server(self.server_edit.text()):
             self.tabs.setCurrentIndex(0)
-            _say(self.save_error, "Not saved: fix the server address first.")
+            _say(self.save_error, self.tr("Not saved: fix the server address first."))
             return False
         try:
             settings = self.current_settings()
@@ -571,26 +624,35 @@ class SettingsDialog(QDialog):
             if exc.key.startswith("hotkeys."):
                 self.tabs.setCurrentIndex(2)
                 _say(self.hotkeys_error, f"{exc.key}: {exc.describe()}")
-            _say(self.save_error, f"Not saved: {exc.message}")
+            _say(self.save_error, self._not_saved(message_text(exc)))
             return False
         except ApiError as exc:  # the URL changed between the check and now: unlikely
-            _say(self.save_error, f"Not saved: {exc.message}")
+            _say(self.save_error, self._not_saved(exc.message))
             return False
         outcome = self._services.save(settings, self._draft())
         if not outcome.saved:
             if outcome.failed_step == SIGN_IN:
                 self.tabs.setCurrentIndex(0)
-            _say(self.save_error, outcome.message)
+            error = outcome.error
+            _say(
+                self.save_error, self._not_saved(message_text(error)) if error else outcome.message
+            )
             return False
         self.token_edit.clear()
         self._paired = None
         self.saved.emit(settings)
         if outcome.message:  # saved, but something could not be applied: stay open, say what
             self._show_auth()
-            _say(self.save_error, outcome.message)
+            _say(
+                self.save_error,
+                self.tr("Saved, but: {problems}").format(problems="; ".join(outcome.problems)),
+            )
             return True
         self.accept()
         return True
+
+    def _not_saved(self, reason: str) -> str:
+        return self.tr("Not saved: {reason}").format(reason=reason)
 
     # --- closing --------------------------------------------------------------------------
 

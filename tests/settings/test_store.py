@@ -35,6 +35,7 @@ EVERYTHING_CHANGED = Settings(
     secrets_file_fallback=True,
     live_updates=False,
     request_deadline_seconds=12,
+    language="de",
 )
 
 
