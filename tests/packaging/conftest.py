@@ -12,6 +12,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +43,18 @@ def run_build(args: list[str], what: str, log: Path) -> None:
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
         pytest.fail(f"{what} failed ({result.returncode}); the end of {log}:\n{tail}")
+
+
+def first_line(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The first stdout line, or fail after `timeout` (read in a thread: no blocking read)."""
+    lines: list[str] = []
+    reader = threading.Thread(
+        target=lambda: lines.append(proc.stdout.readline() if proc.stdout else ""), daemon=True
+    )
+    reader.start()
+    reader.join(timeout)
+    assert lines, f"no output within {timeout} s"
+    return lines[0].strip()
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ import pytest
 
 import app
 from app import resources
-from tests.packaging.conftest import load_packaging_module
-from tests.packaging.test_pipx import first_line
+from tests.packaging.conftest import first_line, load_packaging_module
 from tests.support.procs import terminate
 
 opts = load_packaging_module("bundle_options")

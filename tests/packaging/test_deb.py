@@ -160,7 +160,7 @@ def test_installed_it_docks_in_the_tray_and_purging_leaves_nothing(
                 assert icon.valid
                 assert tray.poll() is None, log.read_text()[-3000:]
             finally:
-                terminate(tray)  # type: ignore[arg-type]
+                terminate(tray)
     finally:
         purge = dpkg("--purge", "pacetray")
     assert purge.returncode == 0, purge.stdout + purge.stderr

@@ -6,28 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 import app
-from tests.packaging.conftest import Dists
+from tests.packaging.conftest import Dists, first_line
 from tests.support.procs import terminate
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-
-
-def first_line(proc: subprocess.Popen[str], timeout: float) -> str:
-    """The first stdout line, or fail after `timeout` (read in a thread: no blocking read)."""
-    lines: list[str] = []
-    reader = threading.Thread(
-        target=lambda: lines.append(proc.stdout.readline() if proc.stdout else ""), daemon=True
-    )
-    reader.start()
-    reader.join(timeout)
-    assert lines, f"no output within {timeout} s"
-    return lines[0].strip()
 
 
 @pytest.mark.parametrize("kind", ["wheel", "sdist"])
