@@ -1,5 +1,8 @@
 """One resource lookup (app/resources.py) for the source tree, an installed wheel and a frozen
-bundle; the shipped files themselves (icons that draw, sizes that match, one version)."""
+bundle; the shipped files themselves (icons that draw, sizes that match, one version).
+
+The icons are drawn without a QApplication: creating one here would leave the session an
+application the ui tests did not configure (quitOnLastWindowClosed)."""
 
 from __future__ import annotations
 
@@ -54,12 +57,12 @@ def test_from_the_source_tree_the_lookup_finds_resources_at_the_top() -> None:
 @pytest.mark.parametrize("state", list(TrayState))
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_every_tray_state_has_a_drawable_icon_in_every_variant(
-    qapp: object, state: TrayState, variant: str
+    state: TrayState, variant: str
 ) -> None:
     assert drawn_pixels(resources.tray_icon(state.value, variant)) > 20
 
 
-def test_template_icons_are_monochrome(qapp: object) -> None:
+def test_template_icons_are_monochrome() -> None:
     """macOS tints menu-bar template images: only their alpha may carry the picture."""
     for state in TrayState:
         renderer = QSvgRenderer(str(resources.tray_icon(state.value, "template")))
@@ -77,7 +80,7 @@ def test_template_icons_are_monochrome(qapp: object) -> None:
         assert colours == {"#000000"}, f"{state}: {sorted(colours)[:5]}"
 
 
-def test_the_app_icon_is_shipped_as_svg_and_in_every_png_size(qapp: object) -> None:
+def test_the_app_icon_is_shipped_as_svg_and_in_every_png_size() -> None:
     assert drawn_pixels(resources.app_icon_svg(), 64) > 1000
     for size in PNG_SIZES:
         image = QImage(str(resources.app_icon_png(size)))
