@@ -3,6 +3,7 @@ the Linux bundle built here: it runs, serves, and finds its resources through th
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,20 @@ def test_each_platform_bundles_its_pynput_and_keyring_backends(platform: str, ba
     assert f"keyring.backends.{keyring}" in hidden
     others = {"_xorg", "_win32", "_darwin"} - {backend}
     assert not [h for h in hidden if h.rsplit(".", 1)[-1] in others]
+
+
+@pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
+def test_every_hidden_import_names_a_real_module(platform: str) -> None:
+    """Looked up as files: importing them would need that OS (and pynput, a display)."""
+    missing = []
+    for name in opts.hidden_imports(platform):
+        top, *rest = name.split(".")
+        spec = importlib.util.find_spec(top)
+        assert spec is not None and spec.origin is not None, top
+        path = Path(spec.origin).parent.joinpath(*rest)
+        if not (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()):
+            missing.append(name)
+    assert missing == []
 
 
 def test_the_macos_bundle_has_no_dock_icon() -> None:
