@@ -11,9 +11,12 @@ APT_PACKAGES := libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreety
 	libxkbcommon0 libx11-6 libbrotli1 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 \
 	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 \
-	libxkbcommon-x11-0 xvfb xauth xdotool x11-utils trayer libxss1 dbus gcc linux-libc-dev
+	libxkbcommon-x11-0 xvfb xauth xdotool x11-utils trayer libxss1 dbus gcc linux-libc-dev \
+	libwayland-cursor0 libwayland-egl1 desktop-file-utils appstream binutils
+# (the last line: what Qt's Wayland plugin links, so the bundle's Debian Depends can be
+# resolved, and the validators and objdump the packaging tests and `make dist` use)
 
-.PHONY: run test lint pytest bench system-deps venv clean
+.PHONY: run test lint pytest bench dist system-deps venv clean
 
 run: system-deps venv
 	@# bytecode up front (an editable install has none; PYTHONDONTWRITEBYTECODE keeps it so)
@@ -59,8 +62,22 @@ pytest: venv
 bench: system-deps venv
 	$(PY) -m tests.bench
 
+# Everything this machine can build, into dist/: the sdist and wheel, the PyInstaller
+# one-folder bundle (dist/pacetray/), and on Debian/Ubuntu a .deb of that bundle.
+dist: system-deps venv
+	rm -rf dist build/pyinstaller
+	$(PY) -m build --outdir dist .
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/pacetray.spec
+	@if command -v dpkg-deb >/dev/null; then \
+		$(PY) packaging/build_deb.py dist/pacetray --out dist; \
+	else \
+		echo "No dpkg-deb here: skipping the Debian package."; \
+	fi
+	@ls -l dist
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist
 
 # Translations: resources/translations/pacetray_de.ts is the source of truth (lupdate adds new
 # texts from app/ as unfinished; translate them with Qt Linguist or any editor), the .qm next

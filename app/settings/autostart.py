@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app import resources
 from app.settings.autostart_command import current_facts, launch_command
 from app.settings.autostart_item import LoginItem
 from app.settings.autostart_macos import LaunchAgent
@@ -74,16 +75,27 @@ def exec_line(command: Sequence[str]) -> str:
 
 
 def desktop_entry(command: Sequence[str]) -> str:
-    return (
-        "[Desktop Entry]\n"
-        "Type=Application\n"
-        "Name=Pacetray\n"
-        "Comment=7pace Timetracker in the system tray\n"
-        f"Exec={exec_line(command)}\n"
-        "Icon=pacetray\n"
-        "Terminal=false\n"
-        "X-GNOME-Autostart-enabled=true\n"
-    )
+    """The shipped launcher (resources/pacetray.desktop) with `command` as its Exec line,
+    marked for GNOME's autostart."""
+    lines = shipped_desktop_entry().splitlines()
+    exec_at = [i for i, line in enumerate(lines) if line.startswith("Exec=")]
+    if len(exec_at) != 1:
+        raise AutostartError(
+            f"the shipped {resources.DESKTOP_FILE} has {len(exec_at)} Exec lines, not one; "
+            "reinstall Pacetray"
+        )
+    lines[exec_at[0]] = f"Exec={exec_line(command)}"
+    lines.append("X-GNOME-Autostart-enabled=true")
+    return "\n".join(lines) + "\n"
+
+
+def shipped_desktop_entry() -> str:
+    try:
+        return resources.desktop_file().read_text(encoding="utf-8")
+    except (resources.ResourceError, OSError) as exc:
+        raise AutostartError(
+            f"cannot read the shipped {resources.DESKTOP_FILE} ({exc}); reinstall Pacetray"
+        ) from exc
 
 
 def _unsupported(platform: str) -> AutostartError:

@@ -7,37 +7,25 @@ keyboard-reachable (Tab focuses them, Enter opens them in the browser).
 from __future__ import annotations
 
 import html
-from importlib import metadata
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-DISTRIBUTION = "pacetray"
+import app
+
 LICENCE = "MIT"
 SEVENPACE_URL = "https://www.7pace.com/"
 
 
 def app_version() -> str:
-    """The installed version. TODO(pkg14): return `app.__version__` once that branch is in."""
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "unknown"
+    """The version's one source (pyproject reads it from there too)."""
+    return app.__version__
 
 
-def project_url() -> str | None:
-    """The project's home page from the package metadata ([project.urls] in pyproject.toml),
-    None while it declares none."""
-    try:
-        meta = metadata.metadata(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return None
-    for entry in meta.get_all("Project-URL") or []:
-        url = str(entry).partition(",")[2].strip()
-        if url:
-            return url
-    return None
+def project_url() -> str:
+    """The project's home page (app/__init__.py; pyproject and the metainfo agree, tested)."""
+    return app.__homepage__
 
 
 def _link(url: str, text: str) -> str:

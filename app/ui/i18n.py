@@ -21,6 +21,8 @@ from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from app import resources
+
 log = logging.getLogger(__name__)
 
 MESSAGES = "messages"  # the translation context of texts marked below the UI
@@ -33,10 +35,9 @@ _installed: list[QTranslator] = []  # QCoreApplication does not own them: keep t
 
 
 def translations_dir() -> Path:
-    """resources/translations of the source tree (next to the `app` package).
-
-    TODO(pkg14): look it up through app/resources.py so wheels and bundles find it too."""
-    return Path(__file__).resolve().parents[2] / "resources" / "translations"
+    """The shipped translations (resources/translations in the source tree, the wheel and
+    the bundle alike: app/resources.py finds it)."""
+    return resources.root() / "translations"
 
 
 def catalogue_path(language: str) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication, QIcon, QPalette
 
-ICON_DIR = Path(__file__).parent / "resources" / "icons"
+from app import resources
 
 
 class TrayState(StrEnum):
@@ -27,7 +27,7 @@ class TrayState(StrEnum):
 
 
 def svg_path(state: TrayState, dark: bool) -> Path:
-    return ICON_DIR / f"{state.value}-{'dark' if dark else 'light'}.svg"
+    return resources.tray_icon(state.value, "dark" if dark else "light")
 
 
 def palette_is_dark() -> bool:

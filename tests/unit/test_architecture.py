@@ -61,6 +61,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 # Higher numbers may import lower (and equal) ones, never the other way round.
 LAYERS: dict[str, int] = {
     "app": 0,  # the package itself: __version__
+    "app.resources": 0,  # finds the shipped files (icons, desktop entry): Qt-free, no imports
     "app.api": 0,
     "app.activity": 0,
     "app.settings": 1,  # credentials.py builds API clients from what is saved
