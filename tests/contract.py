@@ -241,7 +241,7 @@ class Form:
 class Call:
     method: str
     forms: tuple[Form, ...]
-    answer: Shape
+    answer: Shape | None  # None: the answer (its `data`) is null
     envelope: bool = False  # REST answers are {"data": ...}
     answer_list: bool = False
     setup: str | None = None  # "tracking", "check", "work_log", "pin": what must exist first
@@ -417,6 +417,14 @@ CALLS: dict[str, Call] = {
         envelope=True,
         setup="work_log",
         fields=REQUEST_FIELDS["PATCH workLogs"],
+    ),
+    # 7pace states `{"data": …}` of no type [doc]; this server answers null [decision].
+    "DELETE workLogs": Call(
+        "DELETE",
+        (Form(f"{R}workLogs/{WORK_LOG_ID}?{V}"), Form(f"{R}workLogs/{WORK_LOG_ID}?{V}", b"")),
+        None,
+        envelope=True,
+        setup="work_log",
     ),
 }
 

@@ -304,3 +304,16 @@ class TrackingClient:
             idempotent=False,
         )
         return read_model(RestWorkLog, response)
+
+    async def delete_work_log(self, work_log_id: str) -> None:
+        """Deletes a work log. 7pace states no answer body beyond `{"data": …}`, so any 2xx
+        means done and its body is not read. Like every write it is never retried: a retry
+        after a lost answer would find the log gone (404) and report a failure that was not.
+        Raises NotFoundError for an unknown id, ClientRequestError (409) for a log still
+        being tracked, ForbiddenError for someone else's."""
+        await self._session.request(
+            "DELETE",
+            f"{REST}workLogs/{quote(work_log_id, safe='')}",
+            query=_version(),
+            idempotent=False,
+        )

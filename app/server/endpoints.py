@@ -121,6 +121,7 @@ class Endpoint:
     form: bool = False
     response: type[WireModel] | None = None
     response_list: bool = False
+    response_schema: dict[str, Any] | None = None  # replaces the answer's schema in the document
     # Statuses this route can answer besides 200, 400, 401 (with auth), 404, 405, 413, 429
     # and 500, which every route can: e.g. 409 for PATCHing a running work log.
     statuses: tuple[int, ...] = ()

@@ -23,6 +23,11 @@ Decisions where 7pace documents nothing:
   gets here, as are all stateless body rules (app/server/bodies.py).
 - `selected` answers the selection while no track runs (idle, clientInputRequired: the state
   fields stay as they are, the current-track fields are null), the running track while one runs.
+- A work log still being tracked cannot be deleted, nor its length PATCHed: 409
+  `WorkLogIsRunning` (stop tracking first). 7pace's apps offer no edit of a running track
+  either; its REST reference lists 409 "Data conflict" for both calls.
+- Deleting the work log of a track the server stopped (clientInputRequired) leaves the state
+  as it is; `current` then describes the selection, as it does once no work log is at hand.
 - `timestamp` = max(previous + 1, now in epoch milliseconds): strictly increasing on every
   change (clock-driven ones included), also across restarts.
 
@@ -818,3 +823,23 @@ class Engine:
         self._log_cache = None  # `log` was read fresh; the cached copy may be stale
         self._notify()
         return self.rest_work_log(log, now)
+
+    def delete_work_log(self, log_id: str) -> None:
+        """Deletes a closed work log; totals change, so `current` changes and is pushed."""
+        log = self.store.work_log(log_id)
+        if log is None:
+            raise not_found(f"Work log {log_id} does not exist.")
+        if log.running:
+            raise ApiProblem(
+                409,
+                WORK_LOG_RUNNING,
+                "This work log is still being tracked; stop tracking before deleting it.",
+            )
+        now = self.clock.now()
+        with self._transaction():
+            self.store.delete_work_log(log_id)
+            if self.state.work_log_id == log_id:
+                self.state.work_log_id = None  # `current` must not describe a deleted log
+            self._commit(now)
+        self._log_cache = None
+        self._notify()

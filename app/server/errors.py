@@ -6,7 +6,8 @@ Codes follow tracking-api.md §3. Decisions of this server where 7pace documents
   "a missing or unsupported version, or a parameter of the wrong type".
 - Unknown work items, activity types, work logs and routes answer 404 `EntityNotFound`.
 - A wrong method answers 405 `UnexpectedError` naming the allowed methods.
-- PATCHing the length of a work log that is still being tracked answers 409 `WorkLogIsRunning`.
+- PATCHing the length of, or DELETEing, a work log still being tracked answers 409
+  `WorkLogIsRunning`.
 - A request body over the server's limit (1 MiB) answers 413 `RequestTooLarge` before it is
   read (7pace documents no code for this).
 - `/token` answers refusals as OWIN's token endpoint does: 400 with the OAuth error body

@@ -27,8 +27,9 @@ COMMON = {
 EXTRA = {
     401: "Unauthorized (UnauthorizedError)",
     409: "Conflict with the current state: WorkLogIsRunning (stop tracking before changing "
-    "the length), WorkItemIdOrCommentRequired (the change would leave neither a work item "
-    "nor a comment; or a start without tfsId and remark while nothing is selected)",
+    "the length or deleting the work log), WorkItemIdOrCommentRequired (the change would "
+    "leave neither a work item nor a comment; or a start without tfsId and remark while "
+    "nothing is selected)",
 }
 OAUTH_ERROR = {
     "type": "object",
@@ -150,6 +151,8 @@ def _operation(ep: Endpoint, refs: Refs, definitions: dict[str, Any]) -> dict[st
         answer = refs[(pydantic_model(ep.response), "serialization")]
         if ep.response_list:
             answer = {"type": "array", "items": answer}
+    if ep.response_schema is not None:
+        answer = ep.response_schema
     if ep.envelope:
         answer = {"type": "object", "properties": {"data": answer}, "required": ["data"]}
     error_schema = OAUTH_ERROR if ep.form else refs[(pydantic_model(ErrorBody), "serialization")]

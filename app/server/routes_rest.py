@@ -1,4 +1,18 @@
-"""The REST subset of §6 a tray needs (answers wrapped as {"data": …})."""
+"""The REST subset of §6 a tray needs (answers wrapped as {"data": …}).
+
+Work logs can be listed, created, changed (PATCH: start `timestamp`, end through `length`,
+`comment`, `activityTypeId`, `billableLength`, `workItemId`) and deleted. What is known of
+`DELETE /api/rest/workLogs/{id}?api-version=3.2` [doc: 7pace's REST CRUD API 3 page, "deletes
+worklog from system"; its OpenAPI reference as read by generated clients]: it answers 200 with
+`{"data": …}` of no stated type, and lists 400, 401, 403, 409 "Data conflict", 422, 429 and 500.
+Decisions where nothing is known:
+- The answer is `{"data": null}`: a client learns all it needs from the 200.
+- An unknown id (or one that is no GUID) answers 404 `EntityNotFound`, as PATCH and every
+  other unknown entity do (7pace lists no 404 for DELETE; what it answers is not documented).
+- A work log still being tracked is refused with 409 `WorkLogIsRunning`, as PATCHing its
+  length is: stop tracking first (app/server/engine.py).
+- Someone else's work log (403 `AccessDenied` in 7pace) cannot occur: this server has one user.
+"""
 
 from __future__ import annotations
 
@@ -110,13 +124,22 @@ async def create_work_log(request: Request, s: Services) -> RestWorkLog:
     )
 
 
-async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
+def _work_log_id(request: Request) -> str:
     log_id = str(request.path_params["id"])
     if not _GUID.fullmatch(log_id):
         raise not_found(f"Work log {log_id!r} does not exist (work log ids are GUIDs).")
+    return log_id.lower()
+
+
+async def patch_work_log(request: Request, s: Services) -> RestWorkLog:
+    log_id = _work_log_id(request)
     bound = PATCH.bind(await json_body(request, required=True, example=PATCH_EXAMPLE))
     changes = {name: getattr(bound.model, name) for name in bound.present}
-    return s.engine.patch_work_log(log_id.lower(), changes)
+    return s.engine.patch_work_log(log_id, changes)
+
+
+async def delete_work_log(request: Request, s: Services) -> None:
+    s.engine.delete_work_log(_work_log_id(request))  # any body is ignored, as 7pace's is
 
 
 ENDPOINTS: list[Endpoint] = [
@@ -165,5 +188,15 @@ ENDPOINTS: list[Endpoint] = [
         body_rules=PATCH,
         response=RestWorkLog,
         statuses=(409,),  # a running work log's length; neither work item nor comment left
+    ),
+    Endpoint(
+        "DELETE",
+        BASE + "workLogs/{id}",
+        delete_work_log,
+        'Deletes a work log (not one still being tracked). Answers {"data": null}.',
+        TAG,
+        envelope=True,
+        response_schema={"type": "null"},
+        statuses=(409,),  # a running work log
     ),
 ]

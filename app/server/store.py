@@ -187,6 +187,11 @@ class Store:
             (*values[1:], values[0]),
         )
 
+    def delete_work_log(self, log_id: str) -> bool:
+        """False when there was no such work log."""
+        cursor = self._db.execute("DELETE FROM work_logs WHERE id = ?", (log_id,))
+        return cursor.rowcount == 1
+
     def work_log(self, log_id: str) -> WorkLogRow | None:
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM work_logs WHERE id = ?", (log_id,)

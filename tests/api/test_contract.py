@@ -265,6 +265,20 @@ async def test_patch_work_log_wire_form(client: TrackingClient, recorder: Record
     assert request.headers["content-type"] == JSON
 
 
+async def test_delete_work_log_wire_form(client: TrackingClient, recorder: RecordingTransport):
+    log_id = await first_work_log_id(client)
+    recorder.requests.clear()
+    await client.delete_work_log(log_id)
+    [request] = recorder.requests
+    assert request.method == "DELETE"
+    target = request.url.raw_path.decode()
+    assert target == f"/api/rest/workLogs/{log_id}?{V}"
+    assert form_key("DELETE", target) in ACCEPTED
+    assert request.content == b""
+    assert "content-type" not in request.headers
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+
+
 async def test_time_zone_is_computed_at_each_call(tmp_path: Path) -> None:
     from app.server.app import create_app
 

@@ -41,6 +41,7 @@ ROUTES: list[tuple[str, str]] = [
     ("GET", "/api/rest/workLogs"),
     ("POST", "/api/rest/workLogs"),
     ("PATCH", "/api/rest/workLogs/{}"),
+    ("DELETE", "/api/rest/workLogs/{}"),
     ("POST", "/api/pin/create"),
     ("POST", "/api/pin/status"),
     ("POST", "/token"),

@@ -66,6 +66,9 @@ async def test_every_form_answers_the_contract_shape(
     if call.envelope:
         assert set(payload) == {"data"}
         payload = payload["data"]
+    if call.answer is None:
+        assert payload is None
+        return
     items = payload if call.answer_list else [payload]
     assert items, "the setup should give the list an item"
     for item in items:
