@@ -52,8 +52,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: venv
-	$(VENV)/bin/ruff check app tests
-	$(VENV)/bin/ruff format --check app tests
+	$(VENV)/bin/ruff check app tests packaging setup.py
+	$(VENV)/bin/ruff format --check app tests packaging setup.py
 	$(VENV)/bin/mypy
 
 pytest: venv

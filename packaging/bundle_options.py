@@ -102,9 +102,7 @@ def unused_plugin(dest: str) -> bool:
 Entry = tuple[str, str, str]  # PyInstaller's TOC entry: (path in the bundle, source, type)
 
 
-def drop_unused(
-    binaries: list[Entry], imports_of: Callable[[str], Iterable[str]]
-) -> list[Entry]:
+def drop_unused(binaries: list[Entry], imports_of: Callable[[str], Iterable[str]]) -> list[Entry]:
     """`binaries` without the unused Qt plugins and without the libraries only they needed
     (PyInstaller collected those as their dependencies). `imports_of(source)` names the
     libraries a binary links (DT_NEEDED and the like)."""

@@ -1,5 +1,6 @@
 """Render the app icon (resources/icons/hicolor/scalable/apps/pacetray.svg) into the PNG sizes
-of the hicolor theme, and the Windows .ico and macOS .icns the PyInstaller spec uses (packaging/icons/).
+of the hicolor theme, and the Windows .ico and macOS .icns the PyInstaller spec uses
+(packaging/icons/).
 
 The outputs are checked in (a build needs no display and no renderer); run this again after
 changing the SVG:
@@ -15,9 +16,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 PACKAGING = Path(__file__).resolve().parent
 RESOURCES = PACKAGING.parent / "resources"
