@@ -113,7 +113,6 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     if controller is not None:
         controller.start()
         parts["settle"]()
-        controller.prepare_popup_soon()  # as app/ui/tray_session.py does after start
     await wait_until(
         lambda: bridge.state is not None, 30, "the first tracking state", interval=POLL
     )
