@@ -84,3 +84,36 @@ def test_hotkeys_and_activity_arrive_through_one_listener(private_x: XServer) ->
         hotkeys.close()
         source.close()
     assert hub.members == 0 and hub.listener is None  # the last one out stopped it
+
+
+def test_a_dead_listener_is_replaced_for_both(private_x: XServer) -> None:
+    """The source's poll replaces a listener that died; the hotkeys go on on the fresh one."""
+    from Xlib.protocol import request
+
+    hub = shared_keyboard()
+    source = PynputSource()
+    hotkeys = GlobalHotkeys()
+    try:
+        assert source.open(), source.status()
+        fired = threading.Event()
+        hotkeys.register("<ctrl>+<alt>+k", fired.set)
+        first = hub.listener
+        conn = Xlib.display.Display(private_x.display)
+        try:  # XKillClient on its recording connection: the thread dies with an error
+            request.KillClient(display=conn.display, resource=first._context)
+            conn.sync()
+        finally:
+            conn.close()
+        wait_for(lambda: not first.is_alive(), timeout=3, what="the listener to die")
+        assert not hotkeys.alive
+        assert source.seconds_since_input() is not None  # the poll notices and replaces it
+        assert source.restart_reasons == [
+            "ConnectionClosedError: Display connection closed by server"
+        ]
+        assert hub.listener is not first and hub.listener is source.listener_threads[0]
+        assert hotkeys.alive and hub.members == 2
+        private_x.xdotool("key", "ctrl+alt+k")
+        assert fired.wait(3), "the hotkey did not fire on the fresh listener"
+    finally:
+        hotkeys.close()
+        source.close()
