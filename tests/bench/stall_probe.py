@@ -123,6 +123,13 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     popup = None
     if controller is not None:
         controller.open_popup()  # what a left click on the tray icon does
+        # built on the first open, a turn of the loop later (controller.open_popup)
+        await wait_until(
+            lambda: controller.popup is not None and controller.popup.isVisible(),
+            10,
+            "the popup shown",
+            interval=POLL,
+        )
         popup = controller.popup
     if popup is not None:
         parts["driver"] = "keys typed into the popup's search field, Enter"

@@ -4,6 +4,7 @@ the prompts directly."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -48,3 +49,25 @@ async def test_the_fallback_window_is_built_when_no_tray_came(controller: Contro
     controller.watcher.unavailable.emit()  # what the watcher says after its wait
     window = await wait_until(lambda: controller.fallback, what="the fallback window")
     assert window.isVisible()
+
+
+async def test_the_first_click_builds_the_popup_in_steps_and_shows_it(
+    controller: Controller,
+) -> None:
+    controller.tray.popupRequested.emit()  # a left click
+    assert controller.popup is None  # the module now, the window on a later turn of the loop
+    controller.tray.popupRequested.emit()  # clicked again meanwhile: still one popup
+    popup = await wait_until(lambda: controller.popup, what="the popup")
+    await wait_until(popup.isVisible, what="the popup shown")
+    assert controller.popup is popup
+    popup.hide()
+
+
+async def test_a_first_open_due_after_quit_builds_nothing(bridge: TrackerBridge) -> None:
+    c = Controller(bridge, local_mode=True, tray_wait=600, hotkeys=False)
+    c.start()
+    c.open_popup()
+    await c.close()
+    await asyncio.sleep(0.05)  # the deferred steps' turn of the loop (1 ms timers) has passed
+    assert c.popup is None
+    c.deleteLater()
