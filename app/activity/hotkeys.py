@@ -1,8 +1,10 @@
-"""Global hotkeys on pynput's `GlobalHotKeys`, changeable while running.
+"""Global hotkeys matched on the process's shared pynput keyboard listener (keyboard.py),
+changeable while running.
 
-`GlobalHotKeys` takes its bindings when built, so a change builds a fresh listener with the
-new set and retires the old one without waiting (its stop can block on X11 until the next
-input event). Callbacks run on pynput's thread: marshal to your own thread before doing work.
+Each combination is a `pynput.keyboard.HotKey` (pynput's own matcher, fed canonical keys as
+its `GlobalHotKeys` feeds them). A change swaps the tuple of matchers the listener's thread
+reads: no listener is started or stopped for it. Callbacks run on pynput's thread: marshal to
+your own thread before doing work.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.activity import pynput_support as support
 from app.activity.base import first_line
+from app.activity.keyboard import (
+    KeyboardMember,
+    KeyboardUnavailable,
+    SharedKeyboard,
+    shared_keyboard,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +33,15 @@ class HotkeysUnavailable(Exception):
 
 
 class GlobalHotkeys:
-    def __init__(self) -> None:
+    def __init__(self, keyboard: SharedKeyboard | None = None) -> None:
+        self._keyboard = keyboard if keyboard is not None else shared_keyboard()
+        self._member = KeyboardMember(key=self._on_key)
+        self._joined = False
         self._bindings: dict[str, Callable[[], None]] = {}
-        self._listener: Any = None
+        # combo -> (callback, its HotKey); the listener's thread reads `_matchers` only
+        self._hotkeys: dict[str, tuple[Callable[[], None], Any]] = {}
+        self._matchers: tuple[Any, ...] = ()
         self._lock = threading.Lock()
-        self._death: BaseException | None = None
         self.reason = ""  # set when unavailable
 
     @staticmethod
@@ -51,18 +63,23 @@ class GlobalHotkeys:
     def register(self, combo: str, callback: Callable[[], None]) -> None:
         """Bind `combo` (pynput syntax, e.g. "<ctrl>+<alt>+t"); raises HotkeysUnavailable."""
         with self._lock:
-            self._validate(combo)
-            bindings = {**self._bindings, combo: callback}
-            self._rebuild(bindings)
+            self.check(combo)
+            self._set({**self._bindings, combo: callback})
 
     def unregister(self, combo: str) -> None:
         with self._lock:
             if combo not in self._bindings:
                 return
-            bindings = {k: v for k, v in self._bindings.items() if k != combo}
-            self._rebuild(bindings)
+            self._set({k: v for k, v in self._bindings.items() if k != combo})
 
-    def _validate(self, combo: str) -> None:
+    def replace(self, bindings: Mapping[str, Callable[[], None]]) -> None:
+        """Bind exactly `bindings` (each already `check`ed); raises HotkeysUnavailable."""
+        with self._lock:
+            self._set(dict(bindings))
+
+    def check(self, combo: str) -> None:
+        """ValueError when pynput cannot parse `combo`; HotkeysUnavailable when no hotkey
+        can work in this session."""
         pynput = self._pynput()
         try:
             pynput.keyboard.HotKey.parse(combo)
@@ -80,36 +97,47 @@ class GlobalHotkeys:
             raise HotkeysUnavailable(self.reason)
         return pynput
 
-    def _record_death(self, exc: BaseException) -> None:
-        self._death = exc
-
-    def _rebuild(self, bindings: dict[str, Callable[[], None]]) -> None:
-        old = self._listener
-        self._listener = None
-        if old is not None:
-            support.stop_soon(old)
-        self._bindings = bindings
+    def _set(self, bindings: dict[str, Callable[[], None]]) -> None:
         if not bindings:
+            self._bindings, self._hotkeys, self._matchers = {}, {}, ()
+            self._leave()
             return
         pynput = self._pynput()
-        self._death = None
-        listener = pynput.keyboard.GlobalHotKeys(
-            {combo: self._guard(combo, cb) for combo, cb in bindings.items()}
-        )
-        support.watch_thread(listener, self._record_death)
-        listener.start()
-        if not support.wait_ready(listener):
-            support.stop_soon(listener)
-            why = first_line(self._death) if self._death is not None else "listener did not start"
-            self.reason = f"unavailable in this session: {why}"
-            raise HotkeysUnavailable(self.reason)
-        untrusted = support.untrusted_reason(listener)
-        if untrusted is not None:
-            support.stop_soon(listener)
-            self.reason = f"unavailable in this session: {untrusted}"
-            raise HotkeysUnavailable(self.reason)
-        self._listener = listener
+        hotkeys: dict[str, tuple[Callable[[], None], Any]] = {}
+        for combo, callback in bindings.items():
+            kept = self._hotkeys.get(combo)
+            if kept is not None and kept[0] is callback:
+                hotkeys[combo] = kept  # unchanged: keeps what is held down right now
+            else:
+                matcher = pynput.keyboard.HotKey(
+                    pynput.keyboard.HotKey.parse(combo), self._guard(combo, callback)
+                )
+                hotkeys[combo] = (callback, matcher)
+        try:  # joined already: a no-op, unless the listener died (then a fresh one)
+            self._keyboard.join(self._member)
+        except KeyboardUnavailable as exc:
+            self._bindings, self._hotkeys, self._matchers = {}, {}, ()
+            self._leave()
+            self.reason = f"unavailable in this session: {exc}"
+            raise HotkeysUnavailable(self.reason) from None
+        self._joined = True
+        self._bindings, self._hotkeys = bindings, hotkeys
+        self._matchers = tuple(matcher for _, matcher in hotkeys.values())
         self.reason = ""
+
+    def _leave(self) -> None:
+        if self._joined:
+            self._joined = False
+            self._keyboard.leave(self._member)
+
+    # --- pynput's thread ---------------------------------------------------------------------
+
+    def _on_key(self, key: Any, pressed: bool) -> None:
+        for matcher in self._matchers:
+            if pressed:
+                matcher.press(key)
+            else:
+                matcher.release(key)
 
     @staticmethod
     def _guard(combo: str, callback: Callable[[], None]) -> Callable[[], None]:
@@ -124,11 +152,10 @@ class GlobalHotkeys:
 
     @property
     def alive(self) -> bool:
-        return self._listener is not None and bool(self._listener.is_alive())
+        listener = self._keyboard.listener
+        return self._joined and listener is not None and bool(listener.is_alive())
 
     def close(self) -> None:
         with self._lock:
-            if self._listener is not None:
-                support.stop_soon(self._listener)
-            self._listener = None
-            self._bindings = {}
+            self._bindings, self._hotkeys, self._matchers = {}, {}, ()
+            self._leave()

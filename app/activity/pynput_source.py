@@ -1,8 +1,10 @@
 """Keyboard and mouse listeners through pynput (X11, Windows, macOS).
 
-The callbacks run on pynput's threads and do O(1) work: they store `time.monotonic()` and
-nothing else — never a key, a character or a position. Everything else (is the listener
-alive? why did it die? start a fresh one?) happens when the source is polled.
+The keyboard listener is the process's shared one (keyboard.py: the global hotkeys use it too);
+it calls this source with no argument at all. The mouse listener is this source's own. The
+callbacks run on pynput's threads and do O(1) work: they store `time.monotonic()` and nothing
+else — never a key, a character or a position. Everything else (is a listener alive? why did
+it die? start a fresh one?) happens when the source is polled.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from typing import Any
 
 from app.activity import pynput_support as support
 from app.activity.base import SourceBase, SourceStatus, first_line
+from app.activity.keyboard import (
+    KeyboardMember,
+    KeyboardUnavailable,
+    SharedKeyboard,
+    shared_keyboard,
+)
 
 RESTART_LIMIT = 3  # transient deaths tolerated per RESTART_WINDOW before giving up
 RESTART_WINDOW = 60.0
@@ -27,7 +35,11 @@ class PynputSource(SourceBase):
     sees = "keyboard and mouse input (on Linux: of X11 and XWayland windows only)"
 
     def __init__(
-        self, monotonic: Callable[[], float] = time.monotonic, *, check_display: bool = True
+        self,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        check_display: bool = True,
+        keyboard: SharedKeyboard | None = None,
     ) -> None:
         super().__init__()
         # The display pre-check gives precise reasons up front; without it, the same problems
@@ -37,7 +49,10 @@ class PynputSource(SourceBase):
         self._monotonic = monotonic
         self._last_input = 0.0  # written by the callbacks, read by the poller
         self._started = 0.0
-        self._listeners: list[Any] = []
+        self._listeners: list[Any] = []  # the shared keyboard listener, then the mouse's
+        self._keyboard = keyboard if keyboard is not None else shared_keyboard()
+        # Joins the keyboard listener with `touch` only: it is never handed a key.
+        self._member = KeyboardMember(touch=self._touch, death=self._record_death)
         self._death: BaseException | None = None
         self._restarts: deque[float] = deque()
         self._lock = threading.Lock()
@@ -68,26 +83,26 @@ class PynputSource(SourceBase):
     def _start(self, pynput: Any) -> bool:
         self._death = None
         try:
-            listeners = [
-                pynput.keyboard.Listener(on_press=self._touch, on_release=self._touch),
-                pynput.mouse.Listener(
-                    on_move=self._touch, on_click=self._touch, on_scroll=self._touch
-                ),
-            ]
-            for listener in listeners:
-                support.watch_thread(listener, self._record_death)
-                listener.start()
+            keyboard = self._keyboard.join(self._member)
+        except KeyboardUnavailable as exc:
+            return self._fail(str(exc))
+        try:
+            mouse = pynput.mouse.Listener(
+                on_move=self._touch, on_click=self._touch, on_scroll=self._touch
+            )
+            support.watch_thread(mouse, self._record_death)
+            mouse.start()
         except Exception as exc:
+            self._keyboard.leave(self._member)
             return self._fail(f"pynput listener could not start: {first_line(exc)}")
-        self._listeners = listeners
-        for listener in listeners:
-            if not support.wait_ready(listener):
-                self._drop_listeners()
-                return self._fail(f"pynput listener failed to start: {self._death_reason()}")
-            untrusted = support.untrusted_reason(listener)
-            if untrusted is not None:
-                self._drop_listeners()
-                return self._fail(untrusted)
+        self._listeners = [keyboard, mouse]
+        if not support.wait_ready(mouse):
+            self._drop_listeners()
+            return self._fail(f"pynput listener failed to start: {self._death_reason()}")
+        untrusted = support.untrusted_reason(mouse)
+        if untrusted is not None:
+            self._drop_listeners()
+            return self._fail(untrusted)
         if not self._started:
             # A lower bound: nothing is known from before; status() says so until input comes.
             # A replacement listener keeps the last input seen by the one it replaces.
@@ -95,16 +110,13 @@ class PynputSource(SourceBase):
         return self._ok()
 
     def _death_reason(self) -> str:
-        exc = self._death
-        if exc is None:
-            return "its thread ended without an error"
-        if isinstance(exc, AttributeError) and "record" in str(exc):
-            return "the X server has no RECORD extension"
-        return f"{type(exc).__name__}: {first_line(exc)}"
+        return support.death_reason(self._death)
 
     def _drop_listeners(self) -> None:
-        for listener in self._listeners:
-            support.stop_soon(listener)
+        if self._listeners:
+            # The keyboard listener goes on for the hotkeys, if they use it.
+            self._keyboard.leave(self._member)
+            support.stop_soon(self._listeners[1])
         self._listeners = []
 
     def _check_health(self) -> None:

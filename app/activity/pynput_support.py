@@ -118,6 +118,15 @@ def _stop_quietly(listener: Any) -> None:
         listener.stop()
 
 
+def death_reason(exc: BaseException | None) -> str:
+    """Why a listener thread ended, in one line."""
+    if exc is None:
+        return "its thread ended without an error"
+    if isinstance(exc, AttributeError) and "record" in str(exc):
+        return "the X server has no RECORD extension"
+    return f"{type(exc).__name__}: {first_line(exc)}"
+
+
 def untrusted_reason(listener: Any) -> str | None:
     """macOS: a listener without Accessibility permission runs but sees nothing."""
     if sys.platform == "darwin" and getattr(listener, "IS_TRUSTED", True) is False:

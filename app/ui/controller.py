@@ -1,9 +1,10 @@
 """Wires the tray (or the fallback window), its menu, the popup, the prompts, the hotkeys and
 the settings dialog to one `TrackerBridge`. Every server call runs as a task on the loop
 through the bridge (`bridge.run`); dialogs are shown and their `finished` awaited, never
-exec()'d. The popup, prompts, hotkeys and settings modules are imported where first used
-(plain imports inside the methods, so start-up does not pay for what is not shown yet); what
-the system may lack (global hotkeys) is handled where it is set up, so the tray always starts.
+exec()'d. The popup, the prompts, the adjust and settings dialogs and the fallback window are
+built when first needed and their modules imported then (plain imports inside the methods):
+a tray that sits idle holds none of them. What the system may lack (global hotkeys) is
+handled where it is set up, so the tray always starts.
 """
 
 from __future__ import annotations
@@ -20,17 +21,24 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QSystemTrayIco
 from app.api.models import LatestWorkLog, SnoozeOption, StoppedTrackType, TrackingState
 from app.settings import Settings
 from app.tracking.display import work_item_text
-from app.tracking.events import JournalConflict, RateLimited, ServerStopped
+from app.tracking.events import (
+    ActivityCheckPrompt,
+    IdlePrompt,
+    JournalConflict,
+    RateLimited,
+    ServerStopped,
+)
 from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
 from app.tracking.target import TrackTarget
-from app.ui.adjust_dialog import AdjustDialog
 from app.ui.bridge import TrackerBridge, parse_work_item_id
-from app.ui.fallback_window import TRAY_WAIT, FallbackWindow, TrayWatcher
 from app.ui.notifications import Kind, Notifier
 from app.ui.tray import TrayIcon, TrayMenu
+from app.ui.tray_watcher import TRAY_WAIT, TrayWatcher
 
 if TYPE_CHECKING:
+    from app.ui.adjust_dialog import AdjustDialog
+    from app.ui.fallback_window import FallbackWindow
     from app.ui.hotkey_service import HotkeyService
     from app.ui.popup import Popup
     from app.ui.prompts import Prompts
@@ -39,7 +47,6 @@ log = logging.getLogger(__name__)
 
 ERROR_SHOW_MS = 15_000  # the error icon stays this long after the last error
 RECENT_COUNT = 10
-PREPARE_POPUP_MS = 200  # after start: the popup is built hidden then, not on the first click
 
 
 async def finished(dialog: QDialog) -> int:
@@ -95,6 +102,7 @@ class Controller(QObject):
         self.recent: list[LatestWorkLog] = []
         self.last_server_stop: ServerStopped | None = None
         self._want_hotkeys = hotkeys
+        self._popup_imported = False
         self._quitting = False
         self._closed = False
         self._error_timer = QTimer(self)
@@ -136,9 +144,9 @@ class Controller(QObject):
         if self.bridge.state is not None:
             self.tray.set_state(self.bridge.state)
         self.watcher.start()
-        from app.ui.prompts import Prompts
-
-        self.prompts = Prompts(self.bridge)
+        # The prompts are built when the first question comes (most sessions see none).
+        self.bridge.activityCheckPrompt.connect(self._first_prompt)
+        self.bridge.idlePrompt.connect(self._first_prompt)
         if self._want_hotkeys:
             self._start_hotkeys()
         self.refresh_recent_later()
@@ -171,6 +179,22 @@ class Controller(QObject):
                 window.hide()
                 window.deleteLater()
 
+    @Slot(object)
+    def _first_prompt(self, prompt: ActivityCheckPrompt | IdlePrompt) -> None:
+        """Builds the prompts, which then hear the bridge themselves, and hands them this
+        first question (Qt does not call a slot connected while the signal is emitted)."""
+        self.bridge.activityCheckPrompt.disconnect(self._first_prompt)
+        self.bridge.idlePrompt.disconnect(self._first_prompt)
+        if self._closed or self.prompts is not None:
+            return
+        from app.ui.prompts import Prompts
+
+        self.prompts = Prompts(self.bridge)
+        if isinstance(prompt, ActivityCheckPrompt):
+            self.prompts.check.show_prompt(prompt)
+        else:
+            self.prompts.idle.show_prompt(prompt)
+
     @Slot()
     def _tray_appeared(self) -> None:
         log.info("system tray available")
@@ -182,6 +206,8 @@ class Controller(QObject):
     def _no_tray(self) -> None:
         log.info("no system tray after %.1f s: showing the window instead", self.watcher.wait)
         if self.fallback is None:
+            from app.ui.fallback_window import FallbackWindow
+
             self.fallback = FallbackWindow(self.menu)
             self.fallback.popupRequested.connect(self.open_popup)
             self.notifier.shown.connect(self.fallback.show_notification)
@@ -342,10 +368,23 @@ class Controller(QObject):
 
     @Slot()
     def open_popup(self) -> None:
-        popup = self._popup()
-        if popup is None:
-            self.switch()  # the minimal chooser until a popup exists
+        if self._closed:  # a deferred first open, due after Quit
             return
+        if self.popup is None:
+            # The first open takes three turns of the loop: the module, the window, then
+            # showing it, with due timers and sockets handled in between (a 1 ms timer, not
+            # a 0 ms one: that is a posted event, run before them). Each step blocks the GUI
+            # thread ~5-15 ms; all at once they were a 25-40 ms stall.
+            if not self._popup_imported:
+                from app.ui import popup as _popup_module  # noqa: F401
+
+                self._popup_imported = True
+            elif self._popup() is None:
+                self.switch()  # the minimal chooser until a popup exists
+                return
+            QTimer.singleShot(1, self.open_popup)
+            return
+        popup = self.popup
         if hasattr(popup, "show_at"):
             near = self.tray.icon.geometry()
             if self.fallback is not None and self.fallback.isVisible():
@@ -355,20 +394,6 @@ class Controller(QObject):
             popup.show()
             popup.raise_()
             popup.activateWindow()
-
-    def prepare_popup_soon(self) -> None:
-        """Builds the popup shortly after start-up (once the tray has settled), hidden."""
-        QTimer.singleShot(PREPARE_POPUP_MS, self.prepare_popup)
-
-    def prepare_popup(self) -> None:
-        """Builds the popup hidden, so the first click opens it at once (building it, its
-        clear-button icon and first layout take ~50 ms, felt as a stall on that click)."""
-        if self._closed:  # the timer of prepare_popup_soon fired while quitting
-            return
-        popup = self._popup()
-        if isinstance(popup, QWidget):
-            popup.ensurePolished()
-            popup.adjustSize()
 
     def _popup(self) -> Any:
         if self.popup is None:
@@ -419,6 +444,8 @@ class Controller(QObject):
         if not is_running(state) or state is None or self.adjust_dialog is not None:
             return False
         types = await self.bridge.activity_types()
+        from app.ui.adjust_dialog import AdjustDialog
+
         dialog = AdjustDialog(state.track, types)
         self.adjust_dialog = dialog
         dialog.show()

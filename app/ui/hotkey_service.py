@@ -1,6 +1,7 @@
 """Global hotkeys for the tray: the configured combinations, delivered on the GUI thread.
 
-`app.activity.hotkeys.GlobalHotkeys` calls back on pynput's listener thread. Nothing Qt may
+`app.activity.hotkeys.GlobalHotkeys` calls back on pynput's listener thread (the process's one
+keyboard listener, shared with the activity source). Nothing Qt may
 happen there, so each callback only emits a signal of a small relay `QObject` living in the
 GUI thread; the queued connection runs the `@Slot` receiver on the GUI thread (PySide6 ≥ 6.8
 may crash when a foreign-thread signal reaches a receiver that is not a declared slot).
@@ -82,23 +83,28 @@ class HotkeyService(QObject):
         wanted = {a: getattr(hotkeys, a) for a in ACTIONS if getattr(hotkeys, a)}
         if wanted == self._applied and self._keys is not None and self.available:
             return not self.errors
-        self._close_backend()
         self._applied = {}
         self.errors = {}
         self._generation += 1
         if not wanted:
+            self._close_backend()
             self._set_available(True, "")
             return True
-        keys = self._backend_factory()
+        # One backend for the service's life: a change swaps its matchers on the listener
+        # that runs (the process's one keyboard listener), it starts none.
+        keys = self._keys if self._keys is not None else self._backend_factory()
         self._keys = keys
         try:
+            bindings: dict[str, Callable[[], None]] = {}
             for action, combo in wanted.items():
                 try:
-                    keys.register(combo, self._emitter(action))
+                    keys.check(combo)
                 except ValueError as exc:  # pynput disagrees with the settings check
                     self.errors[action] = str(exc)
                     continue
+                bindings[combo] = self._emitter(action)
                 self._applied[action] = combo
+            keys.replace(bindings)
         except HotkeysUnavailable as exc:
             self._close_backend()
             self._applied = {}

@@ -53,10 +53,10 @@ PRELOAD = (
     "app.activity.logind",
     "app.ui.bridge",
     "app.ui.controller",
-    "app.ui.prompts",
-    "app.ui.popup",
     "app.ui.hotkey_service",
 )
+# Not here: the popup, the prompts and the dialogs. They are built, and their modules imported,
+# when first needed (controller.py): an idle tray holds none of them.
 PRELOAD_LOCAL = ("app.server.config", "app.server.runner", "app.local_server")
 
 

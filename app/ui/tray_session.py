@@ -137,8 +137,6 @@ class TraySession:
             self.instance.listen()
             if self.launch is not None and self.launch.popup_wanted:
                 controller.open_popup()  # clicked while starting
-            else:
-                controller.prepare_popup_soon()
             if problem:
                 bridge.error.emit(problem)
             if source is not None and detector is not None:

@@ -1,9 +1,12 @@
-"""The stall worker of bench_tray.py: the real app objects on one qasync loop, a timer-drift
-probe on the GUI thread, and a scripted session (search typing, start, stop) against a server
-that answers every call after LATENCY seconds.
+"""The workers of bench_tray.py, each in its own process on the bench's desktop
+(QT_QPA_PLATFORM=xcb), printing its figures; non-zero exit if the session itself failed.
 
-Runs in its own process (`python -m tests.bench.bench_tray stall URL`) on the bench's desktop
-(QT_QPA_PLATFORM=xcb). Prints the figures; exits non-zero if the session itself failed.
+- `python -m tests.bench.bench_tray stall URL`: the real app objects on one qasync loop, a
+  timer-drift probe on the GUI thread, and a scripted session (search typing, start, stop)
+  against a server that answers every call after LATENCY seconds.
+- `python -m tests.bench.bench_tray first-open URL`: the same objects; each dialog opened for
+  the first time as the user (or the tracker) opens it, timed from the trigger until the
+  window has been shown and painted. One JSON line: dialog -> milliseconds.
 """
 
 from __future__ import annotations
@@ -114,7 +117,6 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     if controller is not None:
         controller.start()
         parts["settle"]()
-        controller.prepare_popup_soon()  # as app/ui/tray_session.py does after start
     await wait_until(
         lambda: bridge.state is not None, 30, "the first tracking state", interval=POLL
     )
@@ -122,6 +124,13 @@ async def _session(parts: dict[str, Any], probe: DriftProbe, marks: dict[str, fl
     popup = None
     if controller is not None:
         controller.open_popup()  # what a left click on the tray icon does
+        # built on the first open, a turn of the loop later (controller.open_popup)
+        await wait_until(
+            lambda: controller.popup is not None and controller.popup.isVisible(),
+            10,
+            "the popup shown",
+            interval=POLL,
+        )
         popup = controller.popup
     if popup is not None:
         parts["driver"] = "keys typed into the popup's search field, Enter"
@@ -247,4 +256,148 @@ def run_stall_worker(url: str, token: str, latency: float, probe_ms: int) -> int
                 f"  {name:11s} {end - begin:5.1f} s: max stall {max(during) * 1000:6.1f} ms, "
                 f"> 25 ms late: {sum(1 for x in during if x > 0.025)}"
             )
+    return 0
+
+
+# --- first open ------------------------------------------------------------------------------
+
+
+def _paint_watcher() -> Any:
+    """An application-wide event filter: when did the first window of a given class finish
+    its first paint? (A zero timer queued at its Paint event runs once that paint is done.)"""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    class PaintWatcher(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.wanted = ""
+            self.painted_at: float | None = None
+
+        def expect(self, class_name: str) -> None:
+            self.wanted, self.painted_at = class_name, None
+            QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                self.wanted
+                and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget)
+                and watched.isWindow()
+                and type(watched).__name__ == self.wanted
+            ):
+                self.wanted = ""
+                QTimer.singleShot(0, self._painted)
+            return False
+
+        def _painted(self) -> None:
+            self.painted_at = time.perf_counter()
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+
+    return PaintWatcher()
+
+
+async def _first_opens(parts: dict[str, Any]) -> dict[str, float]:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from app.tracking.events import ActivityCheckPrompt
+    from app.tracking.state import is_running
+
+    bridge = parts["bridge"]
+    controller = parts["controller"]
+    watcher = _paint_watcher()
+    times: dict[str, float] = {}
+
+    async def first_open(
+        name: str, window_class: str, trigger: Any, built_at_once: bool = True
+    ) -> None:
+        # The filter sees every event of the application, a Python call each: installed once
+        # the trigger has built and shown the window (its paint comes later, from the loop),
+        # so it does not slow the building; before it only where the window comes later.
+        await asyncio.sleep(0.3)  # a quiet loop before each, as between two user actions
+        if not built_at_once:
+            watcher.expect(window_class)
+        started = time.perf_counter()
+        trigger()
+        if built_at_once:
+            watcher.expect(window_class)
+        await wait_until(
+            lambda: watcher.painted_at is not None, 10, f"the {name} painted", interval=0.002
+        )
+        times[name] = (watcher.painted_at - started) * 1000
+
+    bridge.start_polling()
+    controller.start()
+    parts["settle"]()
+    await wait_until(lambda: bridge.state is not None, 30, "the first tracking state")
+    # a left click on the tray icon
+    await first_open(
+        "popup",
+        "Popup",
+        lambda: controller.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger),
+    )
+    controller.popup.hide()
+    await first_open("settings dialog", "SettingsDialog", controller.menu.settings.trigger)
+    controller.settings_dialog.reject()
+    # the tracker asks the user (nobody was seen at the machine during a check)
+    await first_open(
+        "activity check prompt",
+        "ActivityCheckDialog",
+        lambda: bridge.activityCheckPrompt.emit(ActivityCheckPrompt(60, None, "bench")),
+    )
+    controller.prompts.check.hide()
+    # no tray after the wait
+    await first_open("fallback window", "FallbackWindow", controller.watcher.unavailable.emit)
+    controller.fallback.hide()
+    # the menu's "Edit remark / activity…" while tracking (it reads the activity types first)
+    if not await bridge.start(tfs_id=WORK_ITEM):
+        raise RuntimeError(f"start failed: {bridge.last_error}")
+    await wait_until(lambda: controller.menu.adjust.isEnabled(), 10, "Edit… enabled")
+    await first_open(
+        "adjust dialog", "AdjustDialog", controller.menu.adjust.trigger, built_at_once=False
+    )
+    controller.adjust_dialog.reject()
+    await bridge.stop()
+    if is_running(bridge.state):
+        raise RuntimeError(f"stop failed: {bridge.last_error}")
+    return times
+
+
+def run_first_open_worker(url: str, token: str) -> int:
+    import json
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.gc_trap import GuiThreadCollector
+    from app.ui.launch import PRELOAD, import_all
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    collector = GuiThreadCollector()
+    collector.start()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    home = Path(os.environ.get("PACETRAY_DATA_DIR", "."))
+    parts: dict[str, Any] = {}
+    times: dict[str, float] = {}
+
+    async def main() -> None:
+        import_all(PRELOAD)  # as the app starts: what it preloads, and only that
+        collector.settle()
+        parts.update(await _build(url, token, home))
+        parts["settle"] = collector.settle
+        try:
+            times.update(await _first_opens(parts))
+        finally:
+            await parts["controller"].close()
+            await parts["bridge"].close()
+            parts["monitor"].cancel()
+            parts["source"].close()
+            await parts["client"].aclose()
+            parts["journal"].close()
+
+    with loop:
+        loop.run_until_complete(main())
+    print(json.dumps(times), flush=True)
     return 0

@@ -6,6 +6,7 @@ one line."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
@@ -149,6 +150,75 @@ def test_without_a_display_the_tray_says_so_in_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no graphical session" in lines[0], result.stderr
     assert "DISPLAY" in lines[0] and "pacetray status" in lines[0]
+
+
+# What only the embedded server needs: a tray against a remote server imports none of it.
+SERVER_PACKAGES = {"starlette", "uvicorn", "websockets"}
+SERVER_MODULES = ("app.server", "app.local_server")
+# Built, and imported, when first needed (controller.py): not by a tray nobody touched.
+DIALOG_MODULES = {
+    "app.ui.popup",
+    "app.ui.prompts",
+    "app.ui.adjust_dialog",
+    "app.ui.settings_dialog",
+    "app.ui.fallback_window",
+}
+
+
+def server_side(modules: list[str]) -> list[str]:
+    return [
+        m
+        for m in modules
+        if m.split(".")[0] in SERVER_PACKAGES
+        or any(m == s or m.startswith(s + ".") for s in SERVER_MODULES)
+    ]
+
+
+# The app's own start-up path (`pacetray tray ...`), writing what it imported when it exits.
+MODULES_AT_EXIT = """
+import atexit, json, sys
+def dump():
+    with open(sys.argv[1], "w") as out:
+        json.dump(sorted(sys.modules), out)
+atexit.register(dump)
+from app.cli import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+def modules_of_a_tray(tmp_path: Path, *args: str) -> list[str]:
+    """What `pacetray tray ARGS` has imported once it is ready (left alone: no click, and no
+    fallback window within the test's time)."""
+    env = {**env_for(tmp_path), "PACETRAY_TRAY_WAIT": "600"}
+    dump = tmp_path / "modules.json"
+    process = subprocess.Popen(
+        [sys.executable, "-c", MODULES_AT_EXIT, str(dump), "tray", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_log(tmp_path / "log" / "pacetray.log", r"Pacetray ready")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    return list(json.loads(dump.read_text()))
+
+
+def test_a_remote_mode_tray_imports_no_server_code_and_no_dialog(tmp_path: Path) -> None:
+    modules = modules_of_a_tray(tmp_path, "--server", "http://127.0.0.1:1", "--token", "t")
+    assert server_side(modules) == []
+    assert DIALOG_MODULES.isdisjoint(modules)
+    assert "app.ui.controller" in modules  # it did get that far
+
+
+def test_local_mode_embeds_the_server(tmp_path: Path) -> None:
+    modules = modules_of_a_tray(tmp_path, "--local")
+    assert {"app.local_server", "starlette", "uvicorn"} <= set(server_side(modules))
+    assert DIALOG_MODULES.isdisjoint(modules)
 
 
 @pytest.fixture
