@@ -521,7 +521,7 @@ class Popup(QWidget):
         else:
             self.status.setText(self.tr("Not tracking"))
             self.start_button.setText(self.tr("&Start"))
-            self.start_button.setAccessibleName(self.tr("Start tracking"))
+            self.start_button.setAccessibleName(self.tr("Start tracking this work item"))
             self.start_button.setToolTip(self.tr("Start tracking the chosen work item (Enter)"))
         self.start_button.setAccessibleDescription(self.start_button.toolTip())
         # the button's mnemonic (Alt+T in English) differs by language: name what it is here

@@ -489,8 +489,8 @@ Klicken: {action}.</translation>
         <translation>Keine Zeiterfassung</translation>
     </message>
     <message>
-        <source>Start tracking</source>
-        <translation>Zeiterfassung starten</translation>
+        <source>Start tracking this work item</source>
+        <translation>Zeiterfassung für dieses Arbeitselement starten</translation>
     </message>
     <message>
         <source>Start tracking the chosen work item (Enter)</source>
