@@ -197,11 +197,13 @@ class Popup(QWidget):
         self.activity = QComboBox(frame)
         self.activity.setObjectName("activity")
         self.activity.setAccessibleName(self.tr("Activity type"))
+        self.activity.setAccessibleDescription(self.tr("The kind of work the time is booked as"))
         self.activity.setMinimumWidth(160)
         row.addWidget(self.activity, 1)
         self.billable = QCheckBox(self.tr("&Billable"), frame)
         self.billable.setObjectName("billable")
         self.billable.setAccessibleName(self.tr("Billable"))
+        self.billable.setAccessibleDescription(self.tr("Book the time as billable to the customer"))
         row.addWidget(self.billable)
         layout.addLayout(row)
 

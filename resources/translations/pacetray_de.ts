@@ -421,12 +421,20 @@ Klicken: {action}.</translation>
         <translation>Aktivitätstyp</translation>
     </message>
     <message>
+        <source>The kind of work the time is booked as</source>
+        <translation>Art der Tätigkeit, unter der die Zeit gebucht wird</translation>
+    </message>
+    <message>
         <source>&amp;Billable</source>
         <translation>A&amp;brechenbar</translation>
     </message>
     <message>
         <source>Billable</source>
         <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Book the time as billable to the customer</source>
+        <translation>Die Zeit als für den Kunden abrechenbar buchen</translation>
     </message>
     <message>
         <source>Error</source>
