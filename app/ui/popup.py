@@ -3,8 +3,9 @@
 Keyboard-first: the search field has the focus on open; `#1234` or digits search by id, other
 text by query, debounced (one request per burst of typing; an answer to an older query is
 dropped). Up/Down move through the results from the search field, Enter starts (or switches,
-when something is running), Esc closes. Every call is a task on the qasync loop through the
-bridge's error boundary; failures show inline, never as a traceback.
+when something is running), Esc closes. While a track runs, the head shows it with a Stop
+button (its mnemonic, Alt+T in English, is named in its tooltip). Every call is a task on the
+qasync loop through the bridge's error boundary; failures show inline, never as a traceback.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import ActivityType, TrackingState, WorkItem
-from app.tracking.display import NO_WORK_ITEM, work_item_row
+from app.tracking.display import work_item_row
 from app.tracking.target import TrackTarget
 from app.ui.bridge import TrackerBridge
 from app.ui.search_model import ResultsModel
@@ -95,7 +103,10 @@ class Popup(QWidget):
         self.bridge = bridge
         self.setObjectName("pacetrayPopup")
         self.setWindowTitle("Pacetray")
-        self.setAccessibleName("Pacetray: start tracking")
+        self.setAccessibleName(self.tr("Pacetray: start tracking"))
+        self.setAccessibleDescription(
+            self.tr("Search a work item, then start, switch or stop tracking")
+        )
         self.setMinimumWidth(480)
 
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -126,16 +137,28 @@ class Popup(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(6)
 
+        head = QHBoxLayout()
         self.status = QLabel(frame)
         self.status.setObjectName("status")
-        self.status.setAccessibleName("Tracking status")
+        self.status.setAccessibleName(self.tr("Tracking status"))
         self.status.setWordWrap(True)
-        layout.addWidget(self.status)
+        head.addWidget(self.status, 1)
+        self.stop_button = QPushButton(self.tr("S&top"), frame)
+        self.stop_button.setObjectName("stop")
+        self.stop_button.setAccessibleName(self.tr("Stop tracking"))
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(self._stop_clicked)
+        self.stop_button.hide()
+        head.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
 
         self.search = QLineEdit(frame)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search work items: #1234, 1234 or words")
-        self.search.setAccessibleName("Search work items")
+        self.search.setPlaceholderText(self.tr("Search work items: #1234, 1234 or words"))
+        self.search.setAccessibleName(self.tr("Search work items"))
+        self.search.setAccessibleDescription(
+            self.tr("A work item number or words; Down and Up choose a result, Enter starts it")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._text_changed)
         self.search.installEventFilter(self)
@@ -144,7 +167,8 @@ class Popup(QWidget):
         self.model = ResultsModel()
         self.results = QListView(frame)
         self.results.setObjectName("results")
-        self.results.setAccessibleName("Work items")
+        self.results.setAccessibleName(self.tr("Work items"))
+        self.results.setAccessibleDescription(self.tr("Search results or recent work items"))
         self.results.setModel(self.model)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -158,31 +182,34 @@ class Popup(QWidget):
 
         self.empty = QLabel(frame)
         self.empty.setObjectName("empty")
-        self.empty.setAccessibleName("No results")
+        self.empty.setAccessibleName(self.tr("No results"))
         self.empty.hide()
         layout.addWidget(self.empty)
 
         self.remark = QLineEdit(frame)
         self.remark.setObjectName("remark")
-        self.remark.setPlaceholderText("Remark (optional)")
-        self.remark.setAccessibleName("Remark")
+        self.remark.setPlaceholderText(self.tr("Remark (optional)"))
+        self.remark.setAccessibleName(self.tr("Remark"))
+        self.remark.setAccessibleDescription(self.tr("What you are doing, optional"))
         layout.addWidget(self.remark)
 
         row = QHBoxLayout()
         self.activity = QComboBox(frame)
         self.activity.setObjectName("activity")
-        self.activity.setAccessibleName("Activity type")
+        self.activity.setAccessibleName(self.tr("Activity type"))
+        self.activity.setAccessibleDescription(self.tr("The kind of work the time is booked as"))
         self.activity.setMinimumWidth(160)
         row.addWidget(self.activity, 1)
-        self.billable = QCheckBox("&Billable", frame)
+        self.billable = QCheckBox(self.tr("&Billable"), frame)
         self.billable.setObjectName("billable")
-        self.billable.setAccessibleName("Billable")
+        self.billable.setAccessibleName(self.tr("Billable"))
+        self.billable.setAccessibleDescription(self.tr("Book the time as billable to the customer"))
         row.addWidget(self.billable)
         layout.addLayout(row)
 
         self.error_label = QLabel(frame)
         self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName("Error")
+        self.error_label.setAccessibleName(self.tr("Error"))
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c0392b;")
         self.error_label.hide()
@@ -191,21 +218,24 @@ class Popup(QWidget):
         buttons = QHBoxLayout()
         self.busy = QProgressBar(frame)
         self.busy.setObjectName("busy")
-        self.busy.setAccessibleName("Working")
+        self.busy.setAccessibleName(self.tr("Working"))
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumSize(60, 10)
         self.busy.setTextVisible(False)
         self.busy.hide()
         buttons.addWidget(self.busy)
         buttons.addStretch(1)
-        self.select_button = QPushButton("Se&lect without starting", frame)
+        self.select_button = QPushButton(self.tr("Se&lect without starting"), frame)
         self.select_button.setObjectName("select")
-        self.select_button.setAccessibleName("Select without starting")
+        self.select_button.setAccessibleName(self.tr("Select without starting"))
+        self.select_button.setToolTip(
+            self.tr("Set the work item, remark and activity type the next start uses")
+        )
+        self.select_button.setAccessibleDescription(self.select_button.toolTip())
         self.select_button.clicked.connect(self._select_clicked)
         buttons.addWidget(self.select_button)
-        self.start_button = QPushButton("&Start", frame)
+        self.start_button = QPushButton(self.tr("&Start"), frame)
         self.start_button.setObjectName("start")
-        self.start_button.setAccessibleName("Start tracking")
         self.start_button.clicked.connect(self._start_clicked)
         buttons.addWidget(self.start_button)
         layout.addLayout(buttons)
@@ -218,6 +248,7 @@ class Popup(QWidget):
             self.billable,
             self.start_button,
             self.select_button,
+            self.stop_button,  # last: Shift+Tab from the search field reaches it at once
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
@@ -346,7 +377,9 @@ class Popup(QWidget):
         rows = self.model.work_item_rows()
         if rows:
             self._set_current(rows[0])  # Enter starts the best hit
-        self._show_empty(f"No work items match “{text.strip()}”." if not rows else "")
+        self._show_empty(
+            self.tr("No work items match “{text}”.").format(text=text.strip()) if not rows else ""
+        )
         self.searched.emit(text)
 
     async def _load_recent(self) -> None:
@@ -356,7 +389,7 @@ class Popup(QWidget):
             return
         self.model.show_recent(latest)
         self._show_empty(
-            "" if self.model.rowCount() else "Nothing tracked yet: search for a work item."
+            "" if self.model.rowCount() else self.tr("Nothing tracked yet: search for a work item.")
         )
         self.searched.emit("")
 
@@ -422,6 +455,10 @@ class Popup(QWidget):
     def _select_clicked(self) -> None:
         self._run(self.select())
 
+    @Slot()
+    def _stop_clicked(self) -> None:
+        self._run(self.stop())
+
     def target(self) -> TrackTarget:
         """What the popup's fields say to track: the chosen work item, the remark, the
         activity type and the billable flag."""
@@ -457,23 +494,45 @@ class Popup(QWidget):
             self.hide()
         return done
 
+    async def stop(self) -> bool:
+        """Stops the running track; closes the popup when the server took it."""
+        self._clear_error()
+        done = await self.bridge.stop()
+        if done:
+            self.hide()
+        return done
+
     # --- state, errors, busy ------------------------------------------------------------------
 
     @Slot(object)
     def _state_changed(self, state: TrackingState | None) -> None:
         track = state.track if state is not None else None
-        if track is not None and track.is_tracking:
-            what = work_item_row(track.work_item) if track.work_item else NO_WORK_ITEM
+        tracking = track is not None and track.is_tracking
+        if track is not None and tracking:
+            what = work_item_row(track.work_item) if track.work_item else self.tr("(no work item)")
             if track.work_item is None and track.tfs_id is not None:
                 what = f"#{track.tfs_id}"
-            remark = f" — {track.remark}" if track.remark else ""
-            self.status.setText(f"Tracking {what}{remark}")
-            self.start_button.setText("&Switch")
-            self.start_button.setAccessibleName("Switch to this work item")
+            if track.remark:
+                text = self.tr("Tracking {work} — {remark}").format(work=what, remark=track.remark)
+            else:
+                text = self.tr("Tracking {work}").format(work=what)
+            self.status.setText(text)
+            self.start_button.setText(self.tr("&Switch"))
+            self.start_button.setAccessibleName(self.tr("Switch to this work item"))
+            self.start_button.setToolTip(self.tr("Stop the running track and start this one"))
         else:
-            self.status.setText("Not tracking")
-            self.start_button.setText("&Start")
-            self.start_button.setAccessibleName("Start tracking")
+            self.status.setText(self.tr("Not tracking"))
+            self.start_button.setText(self.tr("&Start"))
+            self.start_button.setAccessibleName(self.tr("Start tracking this work item"))
+            self.start_button.setToolTip(self.tr("Start tracking the chosen work item (Enter)"))
+        self.start_button.setAccessibleDescription(self.start_button.toolTip())
+        # the button's mnemonic (Alt+T in English) differs by language: name what it is here
+        shortcut = QKeySequence.mnemonic(self.stop_button.text())
+        key = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+        tip = self.tr("Stop tracking ({shortcut})").format(shortcut=key) if key else ""
+        self.stop_button.setToolTip(tip or self.tr("Stop tracking"))
+        self.stop_button.setAccessibleDescription(self.stop_button.toolTip())
+        self.stop_button.setVisible(tracking)
 
     @Slot(str)
     def _bridge_error(self, message: str) -> None:

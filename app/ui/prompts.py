@@ -9,7 +9,10 @@
 - `Prompts`: connects both to a `TrackerBridge`; the controller only creates it.
 
 Answers run as tasks through the bridge (its error boundary); a dialog is shown with `show()`,
-never `exec()`, so nothing here blocks the qasync loop.
+never `exec()`, so nothing here blocks the qasync loop. Each time a prompt comes to the front it
+announces itself to screen readers (a dialog with a name and its question as description, and
+an Alert event, as QMessageBox does). Texts are translated (contexts ActivityCheckDialog and
+IdlePromptDialog); times and durations follow the UI's locale (app/ui/locale_format.py).
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import asyncio
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -31,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import SnoozeOption, TrackingState
+from app.api.models import SnoozeOption, TrackingState, WorkItem
+from app.settings.errors import QT_TRANSLATE_NOOP  # Qt's own is typed `object`
 from app.tracking.display import describe_work
 from app.tracking.events import ActivityCheckAnswered, ActivityCheckPrompt, IdlePrompt
 from app.tracking.idle import AwayBooking, IdleChoice, away_booking
@@ -39,47 +43,34 @@ from app.tracking.state import check_running, is_running
 from app.tracking.target import TrackTarget
 from app.tracking.tracker import CheckAnswer
 from app.ui.bridge import TrackerBridge, parse_work_item_id
+from app.ui.locale_format import format_clock, format_countdown, format_duration
+
+__all__ = [
+    "ActivityCheckDialog",
+    "IdlePromptDialog",
+    "Prompts",
+    "format_away",
+    "format_booking",
+    "format_clock",
+    "format_clocks",
+    "format_countdown",
+    "format_duration",
+]
 
 SNOOZE_LABELS = {
-    SnoozeOption.ONE_HOUR: "For 1 hour",
-    SnoozeOption.TOMORROW: "Until tomorrow",
-    SnoozeOption.NEXT_MONDAY: "Until next Monday",
+    SnoozeOption.ONE_HOUR: QT_TRANSLATE_NOOP("ActivityCheckDialog", "For 1 hour"),
+    SnoozeOption.TOMORROW: QT_TRANSLATE_NOOP("ActivityCheckDialog", "Until tomorrow"),
+    SnoozeOption.NEXT_MONDAY: QT_TRANSLATE_NOOP("ActivityCheckDialog", "Until next Monday"),
 }
 ERROR_STYLE = "color: #c62828;"
-KEEP_TIP = "Keep the idle time on the track"
 EN_DASH = "\u2013"  # between the times of a span
-
-
-def format_countdown(seconds: int) -> str:
-    seconds = max(0, seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def format_duration(seconds: float) -> str:
-    """35 min, 1 h 05 min; under a minute: 45 s."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total} s"
-    minutes = round(total / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def format_clock(moment: float, now: datetime | None = None, seconds: bool = False) -> str:
-    """10:32 in local time (10:32:05 with `seconds`); a day other than today is named:
-    Mon 23:50."""
-    local = datetime.fromtimestamp(moment).astimezone()
-    today = (now or datetime.now().astimezone()).date()
-    text = local.strftime("%H:%M:%S" if seconds else "%H:%M")
-    return text if local.date() == today else f"{local.strftime('%a')} {text}"
 
 
 def format_clocks(start: float, end: float, now: datetime | None = None) -> tuple[str, str]:
     """Both ends of a span; with seconds when minutes alone would read "10:32 to 10:32"."""
     begin, until = format_clock(start, now), format_clock(end, now)
     if begin == until and start != end:
-        begin, until = format_clock(start, now, True), format_clock(end, now, True)
+        begin, until = format_clock(start, now, seconds=True), format_clock(end, now, seconds=True)
     return begin, until
 
 
@@ -87,33 +78,57 @@ def format_away(start: float, end: float, now: datetime | None = None) -> str:
     """The sentence "You were away from 10:32 to 11:07 (35 min)", in local time; a day
     other than today is named ("from Mon 23:50 to Tue 00:20")."""
     begin, until = format_clocks(start, end, now)
-    return f"You were away from {begin} to {until} ({format_duration(end - start)})"
+    text = QCoreApplication.translate(
+        "IdlePromptDialog", "You were away from {begin} to {until} ({duration})"
+    )
+    return text.format(begin=begin, until=until, duration=format_duration(end - start))
 
 
 def format_booking(booking: AwayBooking, what: str, now: datetime | None = None) -> str:
-    """What of the away time is booked to `what`, and the question about it."""
+    """What of the away time is booked to `what`, and the question about it (whole sentences,
+    so a translation can order them freely)."""
     if booking.whole:
-        return f"That time is booked to {what}. What should happen to it?"
+        text = QCoreApplication.translate(
+            "IdlePromptDialog", "That time is booked to {work}. What should happen to it?"
+        )
+        return text.format(work=what)
     assert booking.ended_at is not None
     ended = format_clock(booking.ended_at, now)
-    how = (
-        f"The server stopped tracking {what} at {ended}"
-        if booking.by_server
-        else f"Tracking {what} ended at {ended}"
-    )
     if booking.nothing:
-        return f"{how}, before you went away: none of that time is booked."
+        if booking.by_server:
+            text = QCoreApplication.translate(
+                "IdlePromptDialog",
+                "The server stopped tracking {work} at {time}, before you went away: "
+                "none of that time is booked.",
+            )
+        else:
+            text = QCoreApplication.translate(
+                "IdlePromptDialog",
+                "Tracking {work} ended at {time}, before you went away: "
+                "none of that time is booked.",
+            )
+        return text.format(work=what, time=ended)
+    if booking.by_server:
+        text = QCoreApplication.translate(
+            "IdlePromptDialog",
+            "The server stopped tracking {work} at {time}: {span} ({duration}) is booked to it. "
+            "What should happen to that time?",
+        )
+    else:
+        text = QCoreApplication.translate(
+            "IdlePromptDialog",
+            "Tracking {work} ended at {time}: {span} ({duration}) is booked to it. "
+            "What should happen to that time?",
+        )
     span = EN_DASH.join(format_clocks(booking.start, booking.end, now))
-    return (
-        f"{how}: {span} ({format_duration(booking.duration)}) is booked to it. "
-        "What should happen to that time?"
-    )
+    return text.format(work=what, time=ended, span=span, duration=format_duration(booking.duration))
 
 
-def _raise(dialog: QDialog) -> None:
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
+def _describe(item: WorkItem | None, remark: str | None) -> str:
+    """The work inside a prompt's sentence; our own words when the track names nothing."""
+    if item is None and not remark:
+        return QCoreApplication.translate("Prompts", "the running track")
+    return describe_work(item, remark)
 
 
 class _PromptDialog(QDialog):
@@ -125,6 +140,7 @@ class _PromptDialog(QDialog):
         super().__init__(parent)
         self.bridge = bridge
         self.setWindowTitle(title)
+        self.setAccessibleName(title)  # its role is Dialog (QDialog's accessible interface)
         self.setWindowFlags(
             Qt.WindowType.Dialog
             | Qt.WindowType.WindowStaysOnTopHint
@@ -143,6 +159,16 @@ class _PromptDialog(QDialog):
     @property
     def answering(self) -> bool:
         return self._pending is not None and not self._pending.done()
+
+    def present(self, question: str) -> None:
+        """Come to the front and announce `question` to screen readers: the dialog's
+        description is the question, and an Alert event (as QMessageBox sends) makes
+        assistive technology read the window out even while the user works elsewhere."""
+        self.setAccessibleDescription(question)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
 
     def reject(self) -> None:
         """Esc or the close button: hide without answering."""
@@ -195,7 +221,7 @@ class ActivityCheckDialog(_PromptDialog):
     answered = Signal(str)  # "continue", "stop" or "snooze": the answer the server took
 
     def __init__(self, bridge: TrackerBridge, parent: QWidget | None = None) -> None:
-        super().__init__(bridge, "Still working? — Pacetray", parent)
+        super().__init__(bridge, self.tr("Still working? — Pacetray"), parent)
         self.prompt: ActivityCheckPrompt | None = None
         self._deadline = 0.0
         self.question = QLabel()
@@ -204,21 +230,28 @@ class ActivityCheckDialog(_PromptDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.question.setFont(font)
+        self.question.setAccessibleName(self.tr("Question"))
         self.countdown = QLabel()
-        self.continue_button = QPushButton("&Continue")
+        self.countdown.setAccessibleName(self.tr("Time left to answer"))
+        self.continue_button = QPushButton(self.tr("&Continue"))
         self.continue_button.setDefault(True)
         self.continue_button.setAutoDefault(True)
-        self.continue_button.setToolTip("Keep tracking (Enter)")
-        self.stop_button = QPushButton("&Stop")
+        self.continue_button.setToolTip(self.tr("Keep tracking (Enter)"))
+        self.stop_button = QPushButton(self.tr("&Stop"))
         self.stop_button.setAutoDefault(False)
-        self.stop_button.setToolTip("Stop tracking now")
-        self.snooze_button = QPushButton("S&nooze")
+        self.stop_button.setToolTip(self.tr("Stop tracking now"))
+        self.snooze_button = QPushButton(self.tr("S&nooze"))
         self.snooze_button.setAutoDefault(False)
-        self.snooze_button.setToolTip("Keep tracking and skip activity checks for a while")
+        self.snooze_button.setToolTip(
+            self.tr("Keep tracking and skip activity checks for a while (opens a menu)")
+        )
+        for button in (self.continue_button, self.stop_button, self.snooze_button):
+            button.setAccessibleDescription(button.toolTip())
         self.snooze_menu = QMenu(self.snooze_button)
+        self.snooze_menu.setAccessibleName(self.tr("Snooze activity checks"))
         self.snooze_actions = {}
         for option, label in SNOOZE_LABELS.items():
-            action = self.snooze_menu.addAction(label)
+            action = self.snooze_menu.addAction(self.tr(label))
             action.triggered.connect(lambda _=False, o=option: self.snooze(o))
             self.snooze_actions[option] = action
         self.snooze_button.setMenu(self.snooze_menu)
@@ -245,23 +278,22 @@ class ActivityCheckDialog(_PromptDialog):
     def show_prompt(self, prompt: ActivityCheckPrompt) -> None:
         """Ask (or ask again, with a fresh countdown) and come to the front."""
         self.prompt = prompt
-        self.question.setText(
-            f"Are you still working on {describe_work(prompt.work_item, prompt.remark)}?"
-        )
+        what = _describe(prompt.work_item, prompt.remark)
+        self.question.setText(self.tr("Are you still working on {work}?").format(work=what))
         self._deadline = time.monotonic() + max(0, prompt.seconds_left)
         self._set_busy(False)
         self.show_error(None)
         self._tick()
         self._timer.start()
         self.adjustSize()
-        _raise(self)
+        self.present(self.question.text())
         self.continue_button.setFocus()
 
     def reopen(self) -> bool:
         """Show the dismissed question again while its check still runs."""
         if self.prompt is None or not check_running(self.bridge.state):
             return False
-        _raise(self)
+        self.present(self.question.text())
         return True
 
     def seconds_left(self) -> int:
@@ -271,9 +303,12 @@ class ActivityCheckDialog(_PromptDialog):
     def _tick(self) -> None:
         left = self.seconds_left()
         if left > 0:
-            self.countdown.setText(f"Tracking stops in {format_countdown(left)} unless you answer.")
+            text = self.tr("Tracking stops in {countdown} unless you answer.")
+            self.countdown.setText(text.format(countdown=format_countdown(left)))
         else:
-            self.countdown.setText("Time is up: the server stops tracking unless it heard you.")
+            self.countdown.setText(
+                self.tr("Time is up: the server stops tracking unless it heard you.")
+            )
 
     def finish(self) -> None:
         self._timer.stop()
@@ -308,7 +343,7 @@ class ActivityCheckDialog(_PromptDialog):
                 else None
             )
         )
-        self._answer_with(task, "The answer did not reach the server; try again.")
+        self._answer_with(task, self.tr("The answer did not reach the server; try again."))
 
     # --- answered elsewhere ---------------------------------------------------------------
 
@@ -331,7 +366,7 @@ class IdlePromptDialog(_PromptDialog):
     answered = Signal(str)  # the IdleChoice value the tracker carried out
 
     def __init__(self, bridge: TrackerBridge, parent: QWidget | None = None) -> None:
-        super().__init__(bridge, "Idle time — Pacetray", parent)
+        super().__init__(bridge, self.tr("Idle time — Pacetray"), parent)
         self.prompt: IdlePrompt | None = None
         self.booking: AwayBooking | None = None
         self.headline = QLabel()
@@ -340,19 +375,23 @@ class IdlePromptDialog(_PromptDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.headline.setFont(font)
+        self.headline.setAccessibleName(self.tr("Time away"))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.keep_button = QPushButton("&Keep")
-        self.keep_button.setToolTip(KEEP_TIP)
+        self.detail.setAccessibleName(self.tr("What is booked"))
+        self.keep_button = QPushButton(self.tr("&Keep"))
         self.keep_button.setDefault(True)
-        self.discard_button = QPushButton("&Discard")
-        self.discard_button.setToolTip("Remove the idle time and stop tracking")
-        self.discard_continue_button = QPushButton("Discard and &continue")
-        self.discard_continue_button.setToolTip("Remove the idle time and keep tracking")
-        self.book_button = QPushButton("&Book to another work item…")
-        self.book_button.setToolTip("Book the idle time to another work item, keep tracking")
+        self.discard_button = QPushButton(self.tr("&Discard"))
+        self.discard_button.setToolTip(self.tr("Remove the idle time and stop tracking"))
+        self.discard_continue_button = QPushButton(self.tr("Discard and &continue"))
+        self.discard_continue_button.setToolTip(self.tr("Remove the idle time and keep tracking"))
+        self.book_button = QPushButton(self.tr("&Book to another work item…"))
+        self.book_button.setToolTip(
+            self.tr("Book the idle time to another work item, keep tracking")
+        )
         for button in (self.discard_button, self.discard_continue_button, self.book_button):
             button.setAutoDefault(False)
+            button.setAccessibleDescription(button.toolTip())
         self.keep_button.clicked.connect(lambda: self.choose(IdleChoice.KEEP))
         self.discard_button.clicked.connect(lambda: self.choose(IdleChoice.DISCARD))
         self.discard_continue_button.clicked.connect(
@@ -363,14 +402,19 @@ class IdlePromptDialog(_PromptDialog):
         # "Book to another work item…": a work item id, checked against the server's search.
         self.book_row = QWidget()
         self.other_item = QLineEdit()
-        self.other_item.setPlaceholderText("Work item id, e.g. #1234")
-        self.book_confirm = QPushButton("Book")
+        self.other_item.setPlaceholderText(self.tr("Work item id, e.g. #1234"))
+        self.other_item.setAccessibleName(self.tr("Work item to book the idle time to"))
+        self.other_item.setAccessibleDescription(self.other_item.placeholderText())
+        self.book_confirm = QPushButton(self.tr("Book"))
         self.book_confirm.setAutoDefault(False)
+        self.book_confirm.setAccessibleDescription(self.tr("Book the idle time to this work item"))
         self.book_confirm.clicked.connect(self._on_book)
         self.other_item.returnPressed.connect(self._on_book)
         row = QHBoxLayout(self.book_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Book to:"))
+        book_label = QLabel(self.tr("Book to:"))
+        book_label.setBuddy(self.other_item)
+        row.addWidget(book_label)
         row.addWidget(self.other_item, 1)
         row.addWidget(self.book_confirm)
         self.book_row.hide()
@@ -393,6 +437,8 @@ class IdlePromptDialog(_PromptDialog):
         layout.addWidget(self.book_row)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
+        QWidget.setTabOrder(self.book_button, self.other_item)
+        QWidget.setTabOrder(self.other_item, self.book_confirm)
         bridge.stateChanged.connect(self._on_state)
 
     def show_prompt(self, prompt: IdlePrompt) -> None:
@@ -404,7 +450,10 @@ class IdlePromptDialog(_PromptDialog):
         if not self.answering:
             self._set_busy(False)
         self.adjustSize()
-        _raise(self)
+        self.present(self._question())
+
+    def _question(self) -> str:
+        return f"{self.headline.text()} {self.detail.text()}"
 
     def _describe_booking(self) -> None:
         """Say what of the away time is booked, as the newest state tells (the track may have
@@ -412,15 +461,19 @@ class IdlePromptDialog(_PromptDialog):
         if self.prompt is None:
             return
         self.booking = away_booking(self.prompt.period, self.bridge.state)
-        what = describe_work(self.prompt.work_item, self.prompt.remark)
+        what = _describe(self.prompt.work_item, self.prompt.remark)
         self.detail.setText(format_booking(self.booking, what))
         # Nothing booked: Keep and Discard would both change nothing, and the others would
         # start the track again (the tray offers that) — only an acknowledgement is left.
         nothing = self.booking.nothing
-        self.keep_button.setText("&OK" if nothing else "&Keep")
+        self.keep_button.setText(self.tr("&OK") if nothing else self.tr("&Keep"))
         self.keep_button.setToolTip(
-            "Nothing was booked while you were away" if nothing else KEEP_TIP
+            self.tr("Nothing was booked while you were away")
+            if nothing
+            else self.tr("Keep the idle time on the track")
         )
+        self.keep_button.setAccessibleDescription(self.keep_button.toolTip())
+        self.setAccessibleDescription(self._question())
         for button in (self.discard_button, self.discard_continue_button, self.book_button):
             button.setVisible(not nothing)
         if nothing:
@@ -436,7 +489,7 @@ class IdlePromptDialog(_PromptDialog):
     def reopen(self) -> bool:
         if self.prompt is None:
             return False
-        _raise(self)
+        self.present(self._question())
         return True
 
     def finish(self) -> None:
@@ -458,7 +511,7 @@ class IdlePromptDialog(_PromptDialog):
                 else None
             )
         )
-        self._answer_with(task, "The idle time could not be booked; try again.")
+        self._answer_with(task, self.tr("The idle time could not be booked; try again."))
 
     def _obsolete(self) -> bool:
         # The tracker took the answer (done, or journaled for when the server is back; its
@@ -477,7 +530,9 @@ class IdlePromptDialog(_PromptDialog):
         work_item_id = parse_work_item_id(text)
         if work_item_id is None:
             self.show_error(
-                "Type the number of the work item to book the idle time to, e.g. 1234 or #1234."
+                self.tr(
+                    "Type the number of the work item to book the idle time to, e.g. 1234 or #1234."
+                )
             )
             return
         if self.answering:
@@ -492,11 +547,14 @@ class IdlePromptDialog(_PromptDialog):
         found = await self.bridge.search(f"#{work_item_id}")
         if found is None:
             self._set_busy(False)
-            self.show_error(self.bridge.last_error or "The work item could not be looked up.")
+            self.show_error(
+                self.bridge.last_error or self.tr("The work item could not be looked up.")
+            )
             return
         if not any(hit.work_item.id == work_item_id for hit in found.work_items):
             self._set_busy(False)
-            self.show_error(f"There is no work item #{work_item_id}; check the number.")
+            text = self.tr("There is no work item #{id}; check the number.")
+            self.show_error(text.format(id=work_item_id))
             return
         self._set_busy(False)
         self.choose(IdleChoice.BOOK_TO_OTHER, TrackTarget(work_item_id))

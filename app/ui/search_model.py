@@ -1,20 +1,33 @@
 """The popup's result list: search hits grouped by `groupName`, or the recent work items, as one
 flat model of group headers (not selectable) and work item rows (carrying their `WorkItem`).
 
-Flat rather than a tree so Up/Down walk straight through every group.
+Flat rather than a tree so Up/Down walk straight through every group. Our own group names
+are translated; the server's (`groupName`) are shown as the server sends them.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandardItemModel
 
 from app.api.models import LatestResult, SearchResult, WorkItem
+from app.settings.errors import QT_TRANSLATE_NOOP  # Qt's own is typed `object`
 from app.tracking.display import work_item_row
 
 WORK_ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's WorkItem; None on a header
-RECENT_GROUP = "Recent"
-OTHER_GROUP = "Other work items"
+RECENT_GROUP = QT_TRANSLATE_NOOP("ResultsModel", "Recent")
+OTHER_GROUP = QT_TRANSLATE_NOOP("ResultsModel", "Other work items")
+
+
+def _ours(name: str) -> str:
+    """One of our group names in the UI language (the server's are shown as sent)."""
+    return QCoreApplication.translate("ResultsModel", name)
+
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -36,7 +49,7 @@ class ResultsModel(QStandardItemModel):
     def show_search(self, text: str, result: SearchResult) -> None:
         groups: dict[str, list[WorkItem]] = {}
         for hit in result.work_items:
-            groups.setdefault(hit.group_name or OTHER_GROUP, []).append(hit.work_item)
+            groups.setdefault(hit.group_name or _ours(OTHER_GROUP), []).append(hit.work_item)
         self._fill(text, groups)
 
     def show_recent(self, latest: LatestResult) -> None:
@@ -44,7 +57,7 @@ class ResultsModel(QStandardItemModel):
         for log in latest.work_logs:
             if log.work_item is not None:
                 items.setdefault(log.work_item.id, log.work_item)  # newest first, once each
-        self._fill("", {RECENT_GROUP: list(items.values())} if items else {})
+        self._fill("", {_ours(RECENT_GROUP): list(items.values())} if items else {})
 
     def _fill(self, text: str, groups: dict[str, list[WorkItem]]) -> None:
         self.clear()
@@ -55,7 +68,8 @@ class ResultsModel(QStandardItemModel):
             header = QStandardItem(name)
             header.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: arrows skip it
             header.setFont(bold)
-            header.setData(f"Group {name}", Qt.ItemDataRole.AccessibleTextRole)
+            spoken = QCoreApplication.translate("ResultsModel", "Group {name}").format(name=name)
+            header.setData(spoken, Qt.ItemDataRole.AccessibleTextRole)
             self.appendRow(header)
             for item in items:
                 row = QStandardItem(_swatch(item.color), work_item_row(item))

@@ -37,6 +37,77 @@
     </message>
 </context>
 <context>
+    <name>ActivityCheckDialog</name>
+    <message>
+        <source>For 1 hour</source>
+        <translation>Für 1 Stunde</translation>
+    </message>
+    <message>
+        <source>Until tomorrow</source>
+        <translation>Bis morgen</translation>
+    </message>
+    <message>
+        <source>Until next Monday</source>
+        <translation>Bis nächsten Montag</translation>
+    </message>
+    <message>
+        <source>Still working? — Pacetray</source>
+        <translation>Noch bei der Arbeit? – Pacetray</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Frage</translation>
+    </message>
+    <message>
+        <source>Time left to answer</source>
+        <translation>Verbleibende Zeit zum Antworten</translation>
+    </message>
+    <message>
+        <source>&amp;Continue</source>
+        <translation>&amp;Weiter</translation>
+    </message>
+    <message>
+        <source>Keep tracking (Enter)</source>
+        <translation>Zeiterfassung fortsetzen (Eingabetaste)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>Stop tracking now</source>
+        <translation>Zeiterfassung jetzt stoppen</translation>
+    </message>
+    <message>
+        <source>S&amp;nooze</source>
+        <translation>&amp;Später fragen</translation>
+    </message>
+    <message>
+        <source>Keep tracking and skip activity checks for a while (opens a menu)</source>
+        <translation>Zeiterfassung fortsetzen und eine Weile nicht nach Aktivität fragen (öffnet ein Menü)</translation>
+    </message>
+    <message>
+        <source>Snooze activity checks</source>
+        <translation>Aktivitätsprüfungen aussetzen</translation>
+    </message>
+    <message>
+        <source>Are you still working on {work}?</source>
+        <translation>Arbeiten Sie noch an {work}?</translation>
+    </message>
+    <message>
+        <source>Tracking stops in {countdown} unless you answer.</source>
+        <translation>Die Zeiterfassung stoppt in {countdown}, wenn Sie nicht antworten.</translation>
+    </message>
+    <message>
+        <source>Time is up: the server stops tracking unless it heard you.</source>
+        <translation>Die Zeit ist abgelaufen: Der Server stoppt die Zeiterfassung, sofern er Ihre Antwort nicht erhalten hat.</translation>
+    </message>
+    <message>
+        <source>The answer did not reach the server; try again.</source>
+        <translation>Die Antwort hat den Server nicht erreicht; bitte erneut versuchen.</translation>
+    </message>
+</context>
+<context>
     <name>AdjustDialog</name>
     <message>
         <source>Edit the running track</source>
@@ -149,6 +220,121 @@
     </message>
 </context>
 <context>
+    <name>IdlePromptDialog</name>
+    <message>
+        <source>You were away from {begin} to {until} ({duration})</source>
+        <translation>Sie waren von {begin} bis {until} abwesend ({duration})</translation>
+    </message>
+    <message>
+        <source>That time is booked to {work}. What should happen to it?</source>
+        <translation>Diese Zeit ist auf {work} gebucht. Was soll damit geschehen?</translation>
+    </message>
+    <message>
+        <source>The server stopped tracking {work} at {time}, before you went away: none of that time is booked.</source>
+        <translation>Der Server hat die Zeiterfassung für {work} um {time} gestoppt, bevor Sie weggingen: Von dieser Zeit ist nichts gebucht.</translation>
+    </message>
+    <message>
+        <source>Tracking {work} ended at {time}, before you went away: none of that time is booked.</source>
+        <translation>Die Zeiterfassung für {work} endete um {time}, bevor Sie weggingen: Von dieser Zeit ist nichts gebucht.</translation>
+    </message>
+    <message>
+        <source>The server stopped tracking {work} at {time}: {span} ({duration}) is booked to it. What should happen to that time?</source>
+        <translation>Der Server hat die Zeiterfassung für {work} um {time} gestoppt: {span} ({duration}) ist darauf gebucht. Was soll mit dieser Zeit geschehen?</translation>
+    </message>
+    <message>
+        <source>Tracking {work} ended at {time}: {span} ({duration}) is booked to it. What should happen to that time?</source>
+        <translation>Die Zeiterfassung für {work} endete um {time}: {span} ({duration}) ist darauf gebucht. Was soll mit dieser Zeit geschehen?</translation>
+    </message>
+    <message>
+        <source>Idle time — Pacetray</source>
+        <translation>Leerlaufzeit – Pacetray</translation>
+    </message>
+    <message>
+        <source>Time away</source>
+        <translation>Abwesenheit</translation>
+    </message>
+    <message>
+        <source>What is booked</source>
+        <translation>Was gebucht ist</translation>
+    </message>
+    <message>
+        <source>&amp;Keep</source>
+        <translation>&amp;Behalten</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>Remove the idle time and stop tracking</source>
+        <translation>Leerlaufzeit entfernen und Zeiterfassung stoppen</translation>
+    </message>
+    <message>
+        <source>Discard and &amp;continue</source>
+        <translation>Verwerfen und &amp;weiter</translation>
+    </message>
+    <message>
+        <source>Remove the idle time and keep tracking</source>
+        <translation>Leerlaufzeit entfernen und Zeiterfassung fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Book to another work item…</source>
+        <translation>Auf &amp;anderes Arbeitselement buchen…</translation>
+    </message>
+    <message>
+        <source>Book the idle time to another work item, keep tracking</source>
+        <translation>Leerlaufzeit auf ein anderes Arbeitselement buchen, Zeiterfassung fortsetzen</translation>
+    </message>
+    <message>
+        <source>Work item id, e.g. #1234</source>
+        <translation>Arbeitselement-Nummer, z. B. #1234</translation>
+    </message>
+    <message>
+        <source>Work item to book the idle time to</source>
+        <translation>Arbeitselement, auf das die Leerlaufzeit gebucht wird</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Buchen</translation>
+    </message>
+    <message>
+        <source>Book the idle time to this work item</source>
+        <translation>Leerlaufzeit auf dieses Arbeitselement buchen</translation>
+    </message>
+    <message>
+        <source>Book to:</source>
+        <translation>Buchen auf:</translation>
+    </message>
+    <message>
+        <source>&amp;OK</source>
+        <translation>&amp;OK</translation>
+    </message>
+    <message>
+        <source>Nothing was booked while you were away</source>
+        <translation>Während Ihrer Abwesenheit wurde nichts gebucht</translation>
+    </message>
+    <message>
+        <source>Keep the idle time on the track</source>
+        <translation>Leerlaufzeit in der Zeiterfassung behalten</translation>
+    </message>
+    <message>
+        <source>The idle time could not be booked; try again.</source>
+        <translation>Die Leerlaufzeit konnte nicht gebucht werden; bitte erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>Type the number of the work item to book the idle time to, e.g. 1234 or #1234.</source>
+        <translation>Geben Sie die Nummer des Arbeitselements ein, auf das die Leerlaufzeit gebucht werden soll, z. B. 1234 oder #1234.</translation>
+    </message>
+    <message>
+        <source>The work item could not be looked up.</source>
+        <translation>Das Arbeitselement konnte nicht nachgeschlagen werden.</translation>
+    </message>
+    <message>
+        <source>There is no work item #{id}; check the number.</source>
+        <translation>Es gibt kein Arbeitselement #{id}; bitte die Nummer prüfen.</translation>
+    </message>
+</context>
+<context>
     <name>LocaleFormat</name>
     <message>
         <source>{seconds} s</source>
@@ -170,6 +356,179 @@
 Click to {action}.</source>
         <translation>{message}
 Klicken: {action}.</translation>
+    </message>
+</context>
+<context>
+    <name>Popup</name>
+    <message>
+        <source>Pacetray: start tracking</source>
+        <translation>Pacetray: Zeiterfassung starten</translation>
+    </message>
+    <message>
+        <source>Search a work item, then start, switch or stop tracking</source>
+        <translation>Arbeitselement suchen, dann Zeiterfassung starten, wechseln oder stoppen</translation>
+    </message>
+    <message>
+        <source>Tracking status</source>
+        <translation>Status der Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <source>Stop tracking</source>
+        <translation>Zeiterfassung stoppen</translation>
+    </message>
+    <message>
+        <source>Search work items: #1234, 1234 or words</source>
+        <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
+    </message>
+    <message>
+        <source>Search work items</source>
+        <translation>Arbeitselemente suchen</translation>
+    </message>
+    <message>
+        <source>A work item number or words; Down and Up choose a result, Enter starts it</source>
+        <translation>Nummer eines Arbeitselements oder Stichwörter; Pfeil nach unten und oben wählen ein Ergebnis, die Eingabetaste startet es</translation>
+    </message>
+    <message>
+        <source>Work items</source>
+        <translation>Arbeitselemente</translation>
+    </message>
+    <message>
+        <source>Search results or recent work items</source>
+        <translation>Suchergebnisse oder zuletzt verwendete Arbeitselemente</translation>
+    </message>
+    <message>
+        <source>No results</source>
+        <translation>Keine Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Remark (optional)</source>
+        <translation>Bemerkung (optional)</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Bemerkung</translation>
+    </message>
+    <message>
+        <source>What you are doing, optional</source>
+        <translation>Woran Sie arbeiten, optional</translation>
+    </message>
+    <message>
+        <source>Activity type</source>
+        <translation>Aktivitätstyp</translation>
+    </message>
+    <message>
+        <source>The kind of work the time is booked as</source>
+        <translation>Art der Tätigkeit, unter der die Zeit gebucht wird</translation>
+    </message>
+    <message>
+        <source>&amp;Billable</source>
+        <translation>A&amp;brechenbar</translation>
+    </message>
+    <message>
+        <source>Billable</source>
+        <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Book the time as billable to the customer</source>
+        <translation>Die Zeit als für den Kunden abrechenbar buchen</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Se&amp;lect without starting</source>
+        <translation>&amp;Auswählen, ohne zu starten</translation>
+    </message>
+    <message>
+        <source>Select without starting</source>
+        <translation>Auswählen, ohne zu starten</translation>
+    </message>
+    <message>
+        <source>Set the work item, remark and activity type the next start uses</source>
+        <translation>Arbeitselement, Bemerkung und Aktivitätstyp für den nächsten Start festlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>No work items match “{text}”.</source>
+        <translation>Keine Arbeitselemente passen zu „{text}“.</translation>
+    </message>
+    <message>
+        <source>Nothing tracked yet: search for a work item.</source>
+        <translation>Noch keine Zeit erfasst: Suchen Sie ein Arbeitselement.</translation>
+    </message>
+    <message>
+        <source>(no work item)</source>
+        <translation>(kein Arbeitselement)</translation>
+    </message>
+    <message>
+        <source>Tracking {work} — {remark}</source>
+        <translation>Zeiterfassung für {work} – {remark}</translation>
+    </message>
+    <message>
+        <source>Tracking {work}</source>
+        <translation>Zeiterfassung für {work}</translation>
+    </message>
+    <message>
+        <source>&amp;Switch</source>
+        <translation>&amp;Wechseln</translation>
+    </message>
+    <message>
+        <source>Switch to this work item</source>
+        <translation>Zu diesem Arbeitselement wechseln</translation>
+    </message>
+    <message>
+        <source>Stop the running track and start this one</source>
+        <translation>Laufende Zeiterfassung stoppen und dieses Arbeitselement starten</translation>
+    </message>
+    <message>
+        <source>Not tracking</source>
+        <translation>Keine Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>Start tracking this work item</source>
+        <translation>Zeiterfassung für dieses Arbeitselement starten</translation>
+    </message>
+    <message>
+        <source>Start tracking the chosen work item (Enter)</source>
+        <translation>Zeiterfassung für das gewählte Arbeitselement starten (Eingabetaste)</translation>
+    </message>
+    <message>
+        <source>Stop tracking ({shortcut})</source>
+        <translation>Zeiterfassung stoppen ({shortcut})</translation>
+    </message>
+</context>
+<context>
+    <name>Prompts</name>
+    <message>
+        <source>the running track</source>
+        <translation>die laufende Zeiterfassung</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>Recent</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>Other work items</source>
+        <translation>Weitere Arbeitselemente</translation>
+    </message>
+    <message>
+        <source>Group {name}</source>
+        <translation>Gruppe {name}</translation>
     </message>
 </context>
 <context>

@@ -1,12 +1,16 @@
 """Each window rendered in German (offscreen) with no catalogue text left in English, no
 clipped label or button (at the default font and at 1.5x), every interactive control named
 in Qt's accessibility tree, and Tab visiting the controls in order. Screenshots go to
-test-artifacts/i18n-*.png. A window is one entry in WINDOWS: the popup and the prompts join
-the same way."""
+test-artifacts/i18n-*.png. A window is one entry in WINDOWS; the popup and the prompts (in
+SERVED) are built over the real local server and a bridge, the popup with a track running
+so its head shows it and the Stop button."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,15 +18,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from app.activity.detector import IdlePeriod
 from app.api.models import ActivityType, Track, WorkItem
 from app.settings.model import Settings
 from app.settings.settings_service import SettingsServices
+from app.tracking.events import ActivityCheckPrompt, IdlePrompt
+from app.tracking.target import TrackTarget
 from app.ui.about_dialog import AboutDialog
 from app.ui.adjust_dialog import AdjustDialog
+from app.ui.bridge import TrackerBridge
 from app.ui.fallback_window import FallbackWindow
 from app.ui.notifications import Notification
+from app.ui.popup import Popup
+from app.ui.prompts import ActivityCheckDialog, IdlePromptDialog
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.tray import TrayMenu
+from tests.support.wait import wait_until
+from tests.ui.conftest import WORK_ITEM
 from tests.ui.ui_checks import (
     clipped,
     english_left,
@@ -35,31 +47,84 @@ from tests.ui.ui_checks import (
 )
 
 
-def settings_dialog(tmp: Path) -> QWidget:
+@dataclass
+class Env:
+    """What a window is built from: a scratch folder, and for SERVED windows a bridge over
+    the real local server."""
+
+    tmp: Path
+    bridge: TrackerBridge | None = None
+
+    def live(self) -> TrackerBridge:
+        assert self.bridge is not None, "add the window to SERVED"
+        return self.bridge
+
+
+def settings_dialog(env: Env) -> QWidget:
+    tmp = env.tmp
     services = SettingsServices(Settings(), path=tmp / "settings.toml", platform="linux",
                                 autostart_path=tmp / "autostart.desktop")  # fmt: skip
     return SettingsDialog(services)
 
 
-def adjust_dialog(tmp: Path) -> QWidget:
+def adjust_dialog(env: Env) -> QWidget:
     track = Track(remark="review", activity_type_id="a1",
                   work_item=WorkItem(id=7, title="Write the release notes"))  # fmt: skip
     kinds = [ActivityType(id="a1", name="Development"), ActivityType(id="a2", name="Testing")]
     return AdjustDialog(track, kinds)
 
 
-def fallback_window(tmp: Path) -> QWidget:
+def fallback_window(env: Env) -> QWidget:
     window = FallbackWindow(TrayMenu())
     window.show_notification(Notification("Pacetray", "Server stopped", action_label="Restart"))
     return window
 
 
-WINDOWS: dict[str, Callable[[Path], QWidget]] = {
+async def popup(env: Env) -> QWidget:
+    """The popup while a track runs: its head, Stop, Switch and the recent list."""
+    bridge = env.live()
+    assert await bridge.start(TrackTarget(WORK_ITEM, "Review"))
+    window = Popup(bridge)
+    window.show_at(None)
+    await wait_until(
+        lambda: window.activity.count() > 0 and window.model.rowCount() > 0 and not window.is_busy,
+        what="the popup loaded",
+    )
+    assert window.stop_button.isVisible()
+    return window
+
+
+THE_ITEM = WorkItem(id=WORK_ITEM, title="Add card vault API client", type="Task")
+
+
+def activity_check(env: Env) -> QWidget:
+    dialog = ActivityCheckDialog(env.live())
+    dialog.show_prompt(ActivityCheckPrompt(seconds_left=75, work_item=THE_ITEM, remark="Review"))
+    return dialog
+
+
+def idle_prompt(env: Env) -> QWidget:
+    """Away for 35 minutes of a running track, with the "book to another work item" row open."""
+    dialog = IdlePromptDialog(env.live())
+    end = datetime.now().astimezone()
+    period = IdlePeriod((end - timedelta(minutes=35)).timestamp(), end.timestamp(), "input")
+    dialog.show_prompt(IdlePrompt(period, THE_ITEM, "Review", None))
+    QTest.keyClick(dialog.book_button, Qt.Key.Key_Space)
+    assert dialog.book_row.isVisible()
+    return dialog
+
+
+Factory = Callable[[Env], QWidget | Awaitable[QWidget]]
+WINDOWS: dict[str, Factory] = {
     "settings": settings_dialog,
     "adjust": adjust_dialog,
     "fallback": fallback_window,
-    "about": lambda _tmp: AboutDialog(),
+    "about": lambda _env: AboutDialog(),
+    "popup": popup,
+    "activity-check": activity_check,
+    "idle": idle_prompt,
 }
+SERVED = {"popup", "activity-check", "idle"}  # built over the real local server and a bridge
 
 
 @pytest.fixture(params=sorted(WINDOWS))
@@ -73,12 +138,23 @@ def shown(window: QWidget) -> QWidget:
     return window
 
 
+Make = Callable[[str], Awaitable[QWidget]]
+
+
 @pytest.fixture
-def window_factory(tmp_path: Path) -> Iterator[Callable[[str], QWidget]]:
+def window_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Make]:
+    """`await make(name)`: the window shown. The server and bridge are set up (before the
+    test's loop runs) only for a SERVED window: the `name` parameter, or a test asking for
+    `bridge` itself."""
+    callspec = getattr(request.node, "callspec", None)
+    wanted = callspec.params.get("name") if callspec is not None else None
+    served = wanted in SERVED or "bridge" in request.fixturenames
+    env = Env(tmp_path, request.getfixturevalue("bridge") if served else None)
     made: list[QWidget] = []
 
-    def make(name: str) -> QWidget:
-        window = shown(WINDOWS[name](tmp_path))
+    async def make(name: str) -> QWidget:
+        built = WINDOWS[name](env)
+        window = shown(await built if inspect.isawaitable(built) else built)
         made.append(window)
         return window
 
@@ -90,9 +166,9 @@ def window_factory(tmp_path: Path) -> Iterator[Callable[[str], QWidget]]:
         window.deleteLater()
 
 
-def test_rendered_in_german(name: str, window_factory: Callable[[str], QWidget]) -> None:
+async def test_rendered_in_german(name: str, window_factory: Make) -> None:
     with speaking("de"):
-        window = window_factory(name)
+        window = await window_factory(name)
         save_screenshot(window, f"i18n-de-{name}.png")
         texts = shown_texts(window)
         assert not english_left(window), english_left(window)
@@ -100,27 +176,23 @@ def test_rendered_in_german(name: str, window_factory: Callable[[str], QWidget])
     assert texts, "nothing shown"
 
 
-def test_english_is_the_source(window_factory: Callable[[str], QWidget]) -> None:
+async def test_english_is_the_source(window_factory: Make) -> None:
     with speaking("en"):
-        window = window_factory("settings")
+        window = await window_factory("settings")
         assert window.windowTitle() == "Pacetray settings"
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_no_clipping_at_a_large_font(
-    name: str, language: str, window_factory: Callable[[str], QWidget]
-) -> None:
+async def test_no_clipping_at_a_large_font(name: str, language: str, window_factory: Make) -> None:
     with speaking(language), font_scaled(1.5):
-        window = window_factory(name)
+        window = await window_factory(name)
         save_screenshot(window, f"i18n-{language}-{name}-large-font.png")
         assert not clipped(window), clipped(window)
 
 
-def test_every_control_has_an_accessible_name(
-    name: str, window_factory: Callable[[str], QWidget]
-) -> None:
+async def test_every_control_has_an_accessible_name(name: str, window_factory: Make) -> None:
     with speaking("de"):
-        window = window_factory(name)
+        window = await window_factory(name)
         if isinstance(window, SettingsDialog):  # every tab's controls, not just the first
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
@@ -129,8 +201,8 @@ def test_every_control_has_an_accessible_name(
         assert not unnamed_controls(window), unnamed_controls(window)
 
 
-def test_tab_order_of_the_settings_dialog(window_factory: Callable[[str], QWidget]) -> None:
-    window = window_factory("settings")
+async def test_tab_order_of_the_settings_dialog(window_factory: Make) -> None:
+    window = await window_factory("settings")
     assert isinstance(window, SettingsDialog)
     window.server_edit.setFocus()
     chain = tab_chain(window)
@@ -141,8 +213,8 @@ def test_tab_order_of_the_settings_dialog(window_factory: Callable[[str], QWidge
     assert window.save_button in chain
 
 
-def test_tab_order_of_the_about_dialog(window_factory: Callable[[str], QWidget]) -> None:
-    window = window_factory("about")
+async def test_tab_order_of_the_about_dialog(window_factory: Make) -> None:
+    window = await window_factory("about")
     assert isinstance(window, AboutDialog)
     chain = tab_chain(window)
     close = window.buttons.buttons()[0]
@@ -150,10 +222,35 @@ def test_tab_order_of_the_about_dialog(window_factory: Callable[[str], QWidget])
     assert set(chain) == {close, window.links}  # Tab walks the links inside their label
 
 
-def test_escape_closes_the_about_dialog(window_factory: Callable[[str], QWidget]) -> None:
-    window = window_factory("about")
+async def test_escape_closes_the_about_dialog(window_factory: Make) -> None:
+    window = await window_factory("about")
     QTest.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
+
+
+async def test_tab_order_of_the_popup(window_factory: Make, bridge: TrackerBridge) -> None:
+    window = await window_factory("popup")
+    assert isinstance(window, Popup)
+    chain = tab_chain(window)  # from the search field, focused on opening
+    assert chain == [window.search, window.results, window.remark, window.activity,
+                     window.billable, window.start_button, window.select_button,
+                     window.stop_button]  # fmt: skip
+
+
+async def test_tab_order_of_the_activity_check(window_factory: Make, bridge: TrackerBridge) -> None:
+    window = await window_factory("activity-check")
+    assert isinstance(window, ActivityCheckDialog)
+    chain = tab_chain(window)  # Continue is focused on opening: Enter answers it
+    assert chain == [window.continue_button, window.stop_button, window.snooze_button]
+
+
+async def test_tab_order_of_the_idle_prompt(window_factory: Make, bridge: TrackerBridge) -> None:
+    window = await window_factory("idle")
+    assert isinstance(window, IdlePromptDialog)
+    window.keep_button.setFocus()
+    chain = tab_chain(window)
+    assert chain == [window.keep_button, window.discard_button, window.discard_continue_button,
+                     window.book_button, window.other_item, window.book_confirm]  # fmt: skip
 
 
 def test_the_checks_see_what_they_look_for() -> None:

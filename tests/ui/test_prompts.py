@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtTest import QTest
 
 from app.activity.detector import BecameActive, BecameIdle, IdlePeriod
@@ -454,3 +455,73 @@ async def test_idle_prompt_says_nothing_was_booked_when_the_track_ended_before(
     assert tracker.idle_prompt is None
     assert await state_kind(server) is TrackingStateKind.IDLE
     assert await rest_work_logs(server) == logs_before
+
+
+# --- announced to screen readers ----------------------------------------------------------
+
+
+@pytest.fixture
+def announced(monkeypatch: pytest.MonkeyPatch) -> list[tuple[QAccessible.Event, QObject]]:
+    """Every accessibility event sent through Qt's QAccessible.updateAccessibility (PySide6
+    offers no update handler to install): recorded, then passed on to Qt unchanged."""
+    seen: list[tuple[QAccessible.Event, QObject]] = []
+    real = QAccessible.updateAccessibility
+
+    def record(event: QAccessibleEvent) -> None:
+        seen.append((event.type(), event.object()))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", record)
+    return seen
+
+
+def alerts(seen: list[tuple[QAccessible.Event, QObject]], dialog: QObject) -> int:
+    return sum(1 for kind, obj in seen if kind is QAccessible.Event.Alert and obj is dialog)
+
+
+def assert_announces(dialog: QObject, title: str, question: str) -> None:
+    """Qt's accessibility interface of the dialog: a Dialog named by its title, the question
+    as its description."""
+    interface = QAccessible.queryAccessibleInterface(dialog)
+    assert interface is not None and interface.isValid()
+    assert interface.role() is QAccessible.Role.Dialog
+    assert interface.text(QAccessible.Text.Name) == title
+    assert interface.text(QAccessible.Text.Description) == question
+
+
+@CHECKS
+async def test_the_activity_check_announces_itself_when_it_appears(
+    prompts: Prompts,
+    bridge: TrackerBridge,
+    activity: ScriptedActivity,
+    announced: list[tuple[QAccessible.Event, QObject]],
+) -> None:
+    activity.away()
+    assert await bridge.start(TrackTarget(WORK_ITEM))
+    dialog = await check_prompt_open(prompts)
+    assert alerts(announced, dialog) == 1
+    question = dialog.question.text()
+    assert question.startswith("Are you still working on")
+    assert_announces(dialog, "Still working? — Pacetray", question)
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # dismissed, not answered
+    assert prompts.reopen()
+    assert alerts(announced, dialog) == 2  # brought back: announced again
+
+
+@IDLE
+async def test_the_idle_prompt_announces_itself_when_it_appears(
+    prompts: Prompts,
+    bridge: TrackerBridge,
+    tracker: Tracker,
+    server: LiveServer,
+    announced: list[tuple[QAccessible.Event, QObject]],
+) -> None:
+    await away_while_tracking(bridge, tracker, server, "announce")
+    dialog = await idle_prompt_open(prompts)
+    assert alerts(announced, dialog) == 1
+    question = f"{dialog.headline.text()} {dialog.detail.text()}"
+    assert question.startswith("You were away from") and "What should happen" in question
+    assert_announces(dialog, "Idle time — Pacetray", question)
+    assert alerts(announced, prompts.check) == 0  # only the prompt that appeared
+    dialog.keep_button.click()
+    await wait_until(lambda: not dialog.isVisible(), timeout=10, what="the idle prompt closing")
