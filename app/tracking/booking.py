@@ -37,7 +37,7 @@ WORK_LOG_RUNNING = "WorkLogIsRunning"  # the server's errorCode for a running lo
 
 START_AFTER_END = QT_TRANSLATE_NOOP("messages", "The start must be before the end.")
 IN_FUTURE = QT_TRANSLATE_NOOP(
-    "messages", "The time lies in the future; only time that has passed can be booked."
+    "messages", "The end lies in the future; a work log can only hold time that has passed."
 )
 OUTSIDE_PERIOD = QT_TRANSLATE_NOOP(
     "messages", "The time must stay inside the slipped period it was chosen from."

@@ -308,6 +308,7 @@ class EditLogDialog(QDialog):
         finally:
             self.confirm_box = None
             box.deleteLater()
+            self.activateWindow()  # back to the dialog: its keys work again at once
 
     async def delete(self) -> bool:
         """Deletes the log after the confirmation; closes when done."""
