@@ -261,6 +261,11 @@ class TrackerBridge(QObject):
                 self.busyChanged.emit(False)
         return failed
 
+    async def guard(self, what: str, call: Awaitable[T], failed: T) -> T:
+        """A dialog's own call inside the error boundary: a failure becomes `error` (and the
+        log), never a traceback; `failed` is returned then. `what` completes "Could not …"."""
+        return await self._guard(what, call, failed)
+
     # --- commands -----------------------------------------------------------------------------
 
     async def start(self, target: TrackTarget) -> bool:

@@ -108,6 +108,13 @@
     </message>
 </context>
 <context>
+    <name>ActivityCombo</name>
+    <message>
+        <source>Activity type</source>
+        <translation>Aktivitätstyp</translation>
+    </message>
+</context>
+<context>
     <name>AdjustDialog</name>
     <message>
         <source>Edit the running track</source>
@@ -128,6 +135,148 @@
     <message>
         <source>(unchanged)</source>
         <translation>(unverändert)</translation>
+    </message>
+</context>
+<context>
+    <name>BookDialog</name>
+    <message>
+        <source>Book slipped time</source>
+        <translation>Unerfasste Zeit buchen</translation>
+    </message>
+    <message>
+        <source>At the machine, nothing tracked: {span}</source>
+        <translation>Am Rechner, nichts erfasst: {span}</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>&amp;Time</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <source>&amp;Work item</source>
+        <translation>Arbeits&amp;element</translation>
+    </message>
+    <message>
+        <source>Remark (optional with a work item)</source>
+        <translation>Bemerkung (mit Arbeitselement optional)</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Remark</source>
+        <translation>&amp;Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>B&amp;illable</source>
+        <translation>Abrec&amp;henbar</translation>
+    </message>
+    <message>
+        <source>Billable</source>
+        <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>&amp;Book</source>
+        <translation>B&amp;uchen</translation>
+    </message>
+    <message>
+        <source>Book the time</source>
+        <translation>Die Zeit buchen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>EditLogDialog</name>
+    <message>
+        <source>Edit work log</source>
+        <translation>Zeiteintrag bearbeiten</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>&amp;Time</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Remark</source>
+        <translation>&amp;Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>B&amp;illable</source>
+        <translation>Abrec&amp;henbar</translation>
+    </message>
+    <message>
+        <source>Billable</source>
+        <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save the work log</source>
+        <translation>Den Zeiteintrag speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the work log</source>
+        <translation>Den Zeiteintrag löschen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Delete work log</source>
+        <translation>Zeiteintrag löschen</translation>
+    </message>
+    <message>
+        <source>Delete this work log ({span})? This cannot be undone.</source>
+        <translation>Diesen Zeiteintrag ({span}) löschen? Das lässt sich nicht rückgängig machen.</translation>
     </message>
 </context>
 <context>
@@ -843,6 +992,29 @@ Klicken: {action}.</translation>
     </message>
 </context>
 <context>
+    <name>WorkItemSearch</name>
+    <message>
+        <source>Search work items: #1234, 1234 or words</source>
+        <translation>Arbeitselemente suchen: #1234, 1234 oder Wörter</translation>
+    </message>
+    <message>
+        <source>Search work items</source>
+        <translation>Arbeitselemente suchen</translation>
+    </message>
+    <message>
+        <source>Work items</source>
+        <translation>Arbeitselemente</translation>
+    </message>
+    <message>
+        <source>No work items match “{text}”.</source>
+        <translation>Keine Arbeitselemente passen zu „{text}“.</translation>
+    </message>
+    <message>
+        <source>Nothing tracked yet: search for a work item.</source>
+        <translation>Noch nichts erfasst: Suchen Sie ein Arbeitselement.</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
         <source>bad value for &apos;{key}&apos;: {detail}</source>
@@ -867,6 +1039,42 @@ Klicken: {action}.</translation>
     <message>
         <source>the settings file {path} has a bad value for &apos;{key}&apos;: {detail}; fix or delete it</source>
         <translation>die Einstellungsdatei {path} enthält einen ungültigen Wert für &apos;{key}&apos;: {detail}; bitte korrigieren oder löschen</translation>
+    </message>
+    <message>
+        <source>The start must be before the end.</source>
+        <translation>Der Beginn muss vor dem Ende liegen.</translation>
+    </message>
+    <message>
+        <source>The end lies in the future; a work log can only hold time that has passed.</source>
+        <translation>Das Ende liegt in der Zukunft; ein Zeiteintrag kann nur vergangene Zeit enthalten.</translation>
+    </message>
+    <message>
+        <source>The time must stay inside the slipped period it was chosen from.</source>
+        <translation>Die Zeit muss innerhalb des unerfassten Zeitraums bleiben, aus dem sie gewählt wurde.</translation>
+    </message>
+    <message>
+        <source>Choose a work item or type a remark: 7pace needs one of them.</source>
+        <translation>Wählen Sie ein Arbeitselement oder geben Sie eine Bemerkung ein: 7pace braucht eines davon.</translation>
+    </message>
+    <message>
+        <source>The time overlaps the track that is running now; end it before the track began, or stop tracking first.</source>
+        <translation>Die Zeit überschneidet sich mit der laufenden Erfassung; lassen Sie sie vor deren Beginn enden oder beenden Sie zuerst die Erfassung.</translation>
+    </message>
+    <message>
+        <source>This work log is still being tracked; stop tracking before changing it.</source>
+        <translation>Dieser Zeiteintrag wird noch erfasst; beenden Sie die Erfassung, bevor Sie ihn ändern.</translation>
+    </message>
+    <message>
+        <source>This work log is still being tracked; stop tracking before deleting it.</source>
+        <translation>Dieser Zeiteintrag wird noch erfasst; beenden Sie die Erfassung, bevor Sie ihn löschen.</translation>
+    </message>
+    <message>
+        <source>This work log is only in the offline journal so far; it can be changed once it has reached the server.</source>
+        <translation>Dieser Zeiteintrag steht bisher nur im Offline-Journal; er lässt sich ändern, sobald er den Server erreicht hat.</translation>
+    </message>
+    <message>
+        <source>This work log crosses midnight; its start and end can only be changed in 7pace itself.</source>
+        <translation>Dieser Zeiteintrag reicht über Mitternacht; Beginn und Ende lassen sich nur in 7pace selbst ändern.</translation>
     </message>
 </context>
 </TS>

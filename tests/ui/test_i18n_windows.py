@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,14 +19,20 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from app.activity.detector import IdlePeriod
+from app.api.client import TrackingClient
 from app.api.models import ActivityType, Track, WorkItem
 from app.settings.model import Settings
 from app.settings.settings_service import SettingsServices
+from app.tracking.day import DayLog, Slipped
 from app.tracking.events import ActivityCheckPrompt, IdlePrompt
+from app.tracking.journal import Journal
 from app.tracking.target import TrackTarget
+from app.tracking.tracker import Tracker
 from app.ui.about_dialog import AboutDialog
 from app.ui.adjust_dialog import AdjustDialog
+from app.ui.book_dialog import BookDialog
 from app.ui.bridge import TrackerBridge
+from app.ui.edit_log_dialog import EditLogDialog
 from app.ui.fallback_window import FallbackWindow
 from app.ui.notifications import Notification
 from app.ui.popup import Popup
@@ -114,10 +120,39 @@ def idle_prompt(env: Env) -> QWidget:
     return dialog
 
 
+KINDS = [ActivityType(id="a1", name="Development"), ActivityType(id="a2", name="Testing")]
+AT = datetime(2026, 3, 10, 9, 5, tzinfo=UTC)
+
+
+def idle_bridge(tmp: Path) -> TrackerBridge:
+    """A bridge over a tracker that never runs (no loop here): the dialogs only render."""
+    client = TrackingClient("http://127.0.0.1:9", token="i18n-test-token-0123456789")
+    journal = Journal(tmp / "i18n-journal.sqlite3")
+    return TrackerBridge(Tracker(client, activity=None, detector=None, journal=journal), client)
+
+
+def book_dialog(env: Env) -> QWidget:
+    end = AT + timedelta(minutes=50)
+    dialog = BookDialog(idle_bridge(env.tmp), Slipped(start=AT, end=end, start_s=0, end_s=3000))
+    dialog.activity.set_types(KINDS, "a1")
+    return dialog
+
+
+def edit_log_dialog(env: Env) -> QWidget:
+    log = DayLog(start=AT, end=AT + timedelta(minutes=50), start_s=0, end_s=3000, id="w1",
+                 work_item_id=7, comment="review", activity_type_id="a2",
+                 activity_type_name="Testing", billable=True)  # fmt: skip
+    dialog = EditLogDialog(idle_bridge(env.tmp), log)
+    dialog.activity.set_types(KINDS, "a2")
+    return dialog
+
+
 Factory = Callable[[Env], QWidget | Awaitable[QWidget]]
 WINDOWS: dict[str, Factory] = {
     "settings": settings_dialog,
     "adjust": adjust_dialog,
+    "book": book_dialog,
+    "edit-log": edit_log_dialog,
     "fallback": fallback_window,
     "about": lambda _env: AboutDialog(),
     "popup": popup,
