@@ -22,6 +22,7 @@ from app.ui.adjust_dialog import AdjustDialog
 from app.ui.fallback_window import FallbackWindow
 from app.ui.notifications import Notification
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.today_window import TodayWindow
 from app.ui.tray import TrayMenu
 from tests.ui.ui_checks import (
     clipped,
@@ -54,11 +55,23 @@ def fallback_window(tmp: Path) -> QWidget:
     return window
 
 
+def today_window(tmp: Path) -> QWidget:
+    from tests.ui.test_today_window import sample_data
+
+    async def no_loader(_day: object) -> object:
+        raise AssertionError("shown from sample data")
+
+    window = TodayWindow(no_loader)  # type: ignore[arg-type]
+    window.show_data(sample_data())
+    return window
+
+
 WINDOWS: dict[str, Callable[[Path], QWidget]] = {
     "settings": settings_dialog,
     "adjust": adjust_dialog,
     "fallback": fallback_window,
     "about": lambda _tmp: AboutDialog(),
+    "today": today_window,
 }
 
 
