@@ -82,6 +82,8 @@ class Timeline(QWidget):
         self._now_s: float | None = None  # where running logs end now (grows live)
         self._range = (0.0, 1.0)  # visible part of the day as fractions of its length
         self._selected: int | None = None  # index into self._selectables()
+        self._lanes: Lanes | None = None
+        self._lanes_width = -1
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -96,6 +98,7 @@ class Timeline(QWidget):
         self._now_s = None
         self._selected = None
         self._range = self._zoom()
+        self._lanes = None
         self.setAccessibleDescription(self.summary())
         self.updateGeometry()
         self.update()
@@ -173,6 +176,12 @@ class Timeline(QWidget):
         return float(max(fm.horizontalAdvance(n) for n in names) + 12)
 
     def lanes(self) -> Lanes:
+        """The rows, computed once per size, font and day (every position asks for them)."""
+        if self._lanes is None or self._lanes_width != self.width():
+            self._lanes, self._lanes_width = self._compute_lanes(), self.width()
+        return self._lanes
+
+    def _compute_lanes(self) -> Lanes:
         fm = self.fontMetrics()
         row = fm.height() * 1.8
         left = self._gutter()
@@ -425,6 +434,12 @@ class Timeline(QWidget):
                 self.activate(part)
                 return
         super().keyPressEvent(event)  # Left/Right and Escape go on to the window
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._lanes = None
+            self.updateGeometry()
+        super().changeEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
