@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "app.commands.client",
     "app.commands.credentials",  # pair, login, logout
     "app.commands.activity",
+    "app.commands.today",
     TRAY_MODULE,
 )
 
@@ -105,6 +106,10 @@ def command_module(name: str) -> ModuleType:
         from app.commands import activity
 
         return activity
+    if name == "app.commands.today":
+        from app.commands import today
+
+        return today
     raise ValueError(f"not a command module: {name}")
 
 

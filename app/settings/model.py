@@ -158,11 +158,17 @@ class Settings:
     # The UI language: "" follows the system locale; one of LANGUAGES overrides it (from the
     # next start). The CLI speaks English whatever this says.
     language: str = ""
+    # The presence log (Today at a glance) keeps this many days, on this machine only.
+    presence_days: int = 14
+    # At the machine with nothing tracked for at least this long shows as slipped time.
+    slip_threshold_seconds: int = 300
 
     def __post_init__(self) -> None:
         _check_range(self, "idle_threshold_seconds", 60, 4 * 3600)
         _check_range(self, "activity_window_seconds", 10, 3600)
         _check_range(self, "request_deadline_seconds", 1, 600)
+        _check_range(self, "slip_threshold_seconds", 60, 4 * 3600)
+        _check_range(self, "presence_days", 1, 366, unit="days")
         if self.language not in ("", *LANGUAGES):
             codes = ", ".join(f'"{code}"' for code in LANGUAGES)
             raise SettingValueError(
@@ -172,7 +178,7 @@ class Settings:
             raise SettingValueError("server_url", self.server_url, "a Timetracker address")
 
 
-def _check_range(settings: Settings, name: str, low: int, high: int) -> None:
+def _check_range(settings: Settings, name: str, low: int, high: int, unit: str = "seconds") -> None:
     value = getattr(settings, name)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SettingValueError(name, value, f"a whole number of seconds from {low} to {high}")
+        raise SettingValueError(name, value, f"a whole number of {unit} from {low} to {high}")

@@ -6,6 +6,7 @@ Qt-free, so the dialog holds only widgets.
 - Save, in this order: the new sign-in into the keyring, then settings.toml, then start at
   login and the hotkeys. A failure of the first two stops the save (nothing after it is
   written); a failure of the last two is reported but the settings stay saved.
+- Clearing the presence history (the tray's presence log, handed in as `presence`).
 - The activity source, probed on first use when none was handed in (and closed again by
   `release_activity` only then).
 """
@@ -39,6 +40,13 @@ class HotkeyApplier(Protocol):
     def errors(self) -> Mapping[str, str]: ...
 
 
+class PresenceHistory(Protocol):
+    """The presence log behind "Clear presence history" (the tray's PresenceRecorder; it
+    lives in app.tracking, above this layer, so it is handed in)."""
+
+    def clear(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class SaveOutcome:
     saved: bool
@@ -63,8 +71,10 @@ class SettingsServices:
         autostart_path: Path | None = None,
         platform: str | None = None,
         pairing_timeout: float = account.PAIRING_TIMEOUT,
+        presence: PresenceHistory | None = None,
     ) -> None:
         self.path = path
+        self.presence = presence
         self.hotkeys = hotkeys
         self.pairing_timeout = pairing_timeout
         self._activity = activity
@@ -156,6 +166,22 @@ class SettingsServices:
         if self.hotkeys is None or self.hotkeys.apply(settings.hotkeys):
             return []
         return [f"hotkey {action}: {why}" for action, why in self.hotkeys.errors.items()]
+
+    # --- presence history ---------------------------------------------------------------
+
+    @property
+    def can_clear_presence(self) -> bool:
+        return self.presence is not None
+
+    def clear_presence(self) -> str | None:
+        """Forgets the presence history; None when done, else why not (one line)."""
+        if self.presence is None:
+            return "no presence history is kept in this session"
+        try:
+            self.presence.clear()
+        except Exception as exc:  # the log's own error names the file and what to do
+            return str(getattr(exc, "message", exc))
+        return None
 
     # --- activity source ----------------------------------------------------------------
 

@@ -29,6 +29,7 @@ in the zone given (`tz`); aware ones are converted.
 
 from __future__ import annotations
 
+import time as _time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -126,6 +127,7 @@ class Day:
     total: float  # seconds
     synced: bool
     hours: tuple[HourMark, ...]
+    slip_threshold: timedelta = DEFAULT_SLIP_THRESHOLD
 
     @property
     def length_s(self) -> float:
@@ -159,6 +161,37 @@ class Week:
     @property
     def monday(self) -> date:
         return self.days[0].date
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+class LocalZone(tzinfo):
+    """The system's local zone with its daylight-saving rules (the C library's, honouring
+    TZ), for callers without a zone name: `datetime.now().astimezone()` gives only today's
+    fixed offset, wrong for a day across a change."""
+
+    def fromutc(self, dt: datetime) -> datetime:
+        stamp = (dt.replace(tzinfo=None) - _EPOCH).total_seconds()
+        return dt + timedelta(seconds=_time.localtime(stamp).tm_gmtoff)
+
+    def _local(self, dt: datetime | None) -> _time.struct_time:
+        if dt is None:
+            return _time.localtime()
+        # mktime reads a wall-clock time (isdst -1: let the C library decide).
+        return _time.localtime(_time.mktime((*dt.timetuple()[:8], -1)))
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(seconds=self._local(dt).tm_gmtoff)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> str:
+        return self._local(dt).tm_zone
+
+    def __repr__(self) -> str:
+        return "LocalZone()"
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -499,6 +532,7 @@ def build_day(
         total=sum(log.seconds for log in logs),
         synced=work_logs is not None and all(log.synced for log in logs) and not pending,
         hours=tuple(_hours(start, end, tz)),
+        slip_threshold=slip_threshold,
     )
 
 

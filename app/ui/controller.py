@@ -88,6 +88,7 @@ class Controller(QObject):
         self.prompts: Prompts | None = None
         self.hotkeys: HotkeyService | None = None
         self.settings_dialog: Any = None
+        self.presence_history: Any = None  # the presence log (tray_session), for Settings
         self.adjust_dialog: AdjustDialog | None = None
         self.quit_box: QMessageBox | None = None
         self.switch_box: QInputDialog | None = None
@@ -464,7 +465,9 @@ class Controller(QObject):
             self.settings_dialog.raise_()
             return
         try:
-            services = SettingsServices(self.settings, hotkeys=self.hotkeys)
+            services = SettingsServices(
+                self.settings, hotkeys=self.hotkeys, presence=self.presence_history
+            )
             dialog = SettingsDialog(services, hotkeys=self.hotkeys)
         except Exception:
             log.exception("the settings dialog could not be created")

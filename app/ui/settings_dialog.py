@@ -283,8 +283,29 @@ class SettingsDialog(QDialog):
         sensing_row.addStretch(1)
         form.addRow("", sensing_row)
         form.addRow("", self.sensing_value)
+        self.clear_presence_button = QPushButton(self.tr("Clear presence history"))
+        self.clear_presence_button.setToolTip(
+            self.tr("Forget when you were at the computer (kept on this computer only)")
+        )
+        self.clear_presence_button.setEnabled(self._services.can_clear_presence)
+        self.clear_presence_button.clicked.connect(self.clear_presence)
+        self.presence_status = QLabel()
+        self.presence_status.setWordWrap(True)
+        presence_row = QHBoxLayout()
+        presence_row.addWidget(self.clear_presence_button)
+        presence_row.addStretch(1)
+        form.addRow(self.tr("Presence:"), presence_row)
+        form.addRow("", self.presence_status)
         self._show_source()
         return tab
+
+    @Slot()
+    def clear_presence(self) -> None:
+        problem = self._services.clear_presence()
+        if problem is None:
+            self.presence_status.setText(self.tr("Presence history cleared."))
+        else:
+            self.presence_status.setText(self.tr("Not cleared: {problem}").format(problem=problem))
 
     def _hotkeys_tab(self) -> QWidget:
         tab = QWidget()

@@ -49,6 +49,7 @@ class TraySession:
         self.server_url: str | None = None
         self._server: EmbeddedServer | None = None
         self._closers: list[Callable[[], Any]] = []
+        self._presence: Any = None  # the presence log's recorder (Today at a glance)
 
     async def _start_local_server(self) -> tuple[str, str]:
         from app.local_server import EmbeddedServer
@@ -112,6 +113,9 @@ class TraySession:
             tracker = Tracker(
                 client, activity=source, detector=detector, journal=journal, settings=settings
             )
+            self._presence = self._open_presence(detector is not None)
+            if self._presence is not None:
+                tracker.subscribe(self._presence.on_tracker_event)
             bridge = TrackerBridge(tracker, client)
             controller = Controller(
                 bridge,
@@ -122,6 +126,7 @@ class TraySession:
                 tray_icon=self.launch.hand_over() if self.launch is not None else None,
             )
             self.controller = controller
+            controller.presence_history = self._presence  # Settings: Clear presence history
             self._notify_crashes(controller._on_error)
             controller.quitRequested.connect(self.quit.set)
             self.instance.popupRequested.connect(controller.open_popup)
@@ -148,6 +153,24 @@ class TraySession:
         finally:
             await self._shutdown(tasks, bridge, client, journal, source)
 
+    def _open_presence(self, presence: bool) -> Any:
+        from app.tracking.presence_log import (
+            PresenceLog,
+            PresenceLogError,
+            PresenceRecorder,
+            presence_path,
+        )
+
+        try:
+            store = PresenceLog(presence_path(), days=self.options.settings.presence_days)
+        except PresenceLogError as exc:  # Pacetray works without it: no day view history
+            log.warning("presence log: %s", exc.message)
+            return None
+        recorder = PresenceRecorder(store, presence=presence)
+        recorder.start()
+        self._closers += [recorder.close, store.close]  # the ongoing period, then the file
+        return recorder
+
     def _start_live(self, bridge: Any, tracker: Any, client: Any) -> None:
         """The SignalR hub over the same client (base URL, sign-in) beside the tracker."""
         try:
@@ -161,7 +184,10 @@ class TraySession:
     def _start_monitor(self, source: Any, detector: Any, tracker: Any) -> asyncio.Task[Any]:
         from app.activity.monitor import ActivityMonitor
 
-        monitor = ActivityMonitor(source, detector, tracker.on_activity_event)
+        forward = tracker.on_activity_event
+        if self._presence is not None:
+            forward = self._presence.tee(forward)
+        monitor = ActivityMonitor(source, detector, forward)
         self._start_logind(monitor, tracker)
         return asyncio.ensure_future(monitor.run())
 
@@ -173,6 +199,8 @@ class TraySession:
         def on_event(event: Any) -> None:  # logind's thread
             monitor.session_event(event)
             loop.call_soon_threadsafe(tracker.on_session_event, event)
+            if self._presence is not None:
+                loop.call_soon_threadsafe(self._presence.on_session_event, event)
 
         watcher = LogindWatcher(on_event)
         if watcher.start():

@@ -386,6 +386,26 @@ Klicken: {action}.</translation>
         <translation>Aktivitätsquelle:</translation>
     </message>
     <message>
+        <source>Clear presence history</source>
+        <translation>Anwesenheitsverlauf löschen</translation>
+    </message>
+    <message>
+        <source>Forget when you were at the computer (kept on this computer only)</source>
+        <translation>Vergessen, wann Sie am Computer waren (nur auf diesem Computer gespeichert)</translation>
+    </message>
+    <message>
+        <source>Presence:</source>
+        <translation>Anwesenheit:</translation>
+    </message>
+    <message>
+        <source>Presence history cleared.</source>
+        <translation>Anwesenheitsverlauf gelöscht.</translation>
+    </message>
+    <message>
+        <source>Not cleared: {problem}</source>
+        <translation>Nicht gelöscht: {problem}</translation>
+    </message>
+    <message>
         <source>{action}:</source>
         <translation>{action}:</translation>
     </message>

@@ -36,6 +36,8 @@ EVERYTHING_CHANGED = Settings(
     live_updates=False,
     request_deadline_seconds=12,
     language="de",
+    presence_days=30,
+    slip_threshold_seconds=600,
 )
 
 
@@ -52,6 +54,7 @@ def test_the_defaults_the_issue_names() -> None:
     assert settings.secrets_file_fallback is False
     assert settings.live_updates is True
     assert settings.hotkeys == Hotkeys("<ctrl>+<alt>+t", "<ctrl>+<alt>+p", "<ctrl>+<alt>+r")
+    assert (settings.presence_days, settings.slip_threshold_seconds) == (14, 5 * 60)
 
 
 def test_idle_policy_values_are_the_trackers() -> None:
@@ -133,6 +136,8 @@ def test_unknown_keys_of_a_newer_version_survive_a_save(tmp_path: Path) -> None:
         ("idle_threshold_seconds = 5", "idle_threshold_seconds", "from 60 to 14400"),
         ("activity_window_seconds = true", "activity_window_seconds", "a whole number"),
         ("activity_window_seconds = 99999", "activity_window_seconds", "from 10 to 3600"),
+        ("presence_days = 0", "presence_days", "whole number of days from 1 to 366"),
+        ("slip_threshold_seconds = 10", "slip_threshold_seconds", "from 60 to 14400"),
         ("idle_policy = 'sometimes'", "idle_policy", "'ask', 'always_keep', 'always_discard'"),
         ("stop_on_lock = 'yes'", "stop_on_lock", "expected true or false"),
         ("start_at_login = 1", "start_at_login", "expected true or false"),

@@ -4,8 +4,11 @@ journal's parts, the week strip."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from app.api.models import (
     RestActivityTypeRef,
@@ -16,7 +19,7 @@ from app.api.models import (
     TrackingStateKind,
     WorkLogFlags,
 )
-from app.tracking.day import build_day, build_week, day_bounds
+from app.tracking.day import LocalZone, build_day, build_week, day_bounds
 from app.tracking.presence import AwayCause, CheckEvent, CheckOutcome, Presence, PresencePeriod
 from app.tracking.target import TrackTarget
 from app.tracking.user_commands import AddWorkLogArgs, Command, StartArgs, StopArgs
@@ -286,3 +289,16 @@ def test_week_strip_monday_to_sunday() -> None:
     assert [d.total for d in week.days] == [3600, 1800, 0, 0, 0, 0, 3600]
     assert week.total == 9000 and all(d.synced for d in week.days)
     assert day_bounds(monday, BERLIN)[0] == at(0, day=monday)
+
+
+def test_the_local_zone_follows_daylight_saving(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        zone = LocalZone()
+        assert day_bounds(date(2026, 3, 29), zone) == day_bounds(date(2026, 3, 29), BERLIN)
+        assert day_bounds(date(2026, 10, 25), zone) == day_bounds(date(2026, 10, 25), BERLIN)
+        assert at(12).astimezone(zone).hour == 12
+    finally:
+        monkeypatch.undo()
+        time.tzset()

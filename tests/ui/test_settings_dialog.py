@@ -434,3 +434,25 @@ def test_the_import_check_sees_each_form_of_import() -> None:
         "    from app.api.auth import pair_with_pin\n"
     )
     assert {"httpx", "app.settings.credentials", "app.api.auth"} <= imported_modules(source)
+
+
+def test_clear_presence_history_button(home: Home, qtbot: Any) -> None:
+    from datetime import UTC, datetime
+
+    from app.tracking.presence import CheckEvent, CheckOutcome
+    from app.tracking.presence_log import PresenceLog, PresenceRecorder
+
+    store = PresenceLog(home.root / "presence.sqlite")
+    store.add_check(CheckEvent(datetime.now(UTC), CheckOutcome.USER))
+    made = open_dialog(presence=PresenceRecorder(store))
+    qtbot.addWidget(made)
+    assert made.clear_presence_button.isEnabled()
+    made.clear_presence_button.click()
+    assert store.checks(datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC)) == []
+    assert made.presence_status.text() == "Presence history cleared."
+    store.close()
+    made.clear_presence_button.click()  # the file is gone from under it: a line, no traceback
+    assert made.presence_status.text().startswith("Not cleared: ")
+    without = open_dialog()
+    qtbot.addWidget(without)
+    assert not without.clear_presence_button.isEnabled()
