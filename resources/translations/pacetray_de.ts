@@ -205,6 +205,57 @@
     </message>
 </context>
 <context>
+    <name>DayTable</name>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>not sent yet</source>
+        <translation>noch nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Work log</source>
+        <translation>Arbeitszeiteintrag</translation>
+    </message>
+    <message>
+        <source>Slipped time</source>
+        <translation>Entgangene Zeit</translation>
+    </message>
+    <message>
+        <source>at the machine, nothing tracked: press Enter to book it</source>
+        <translation>am Computer, nichts erfasst: Eingabetaste zum Buchen</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Anwesenheit</translation>
+    </message>
+    <message>
+        <source>Activity check</source>
+        <translation>Aktivitätsabfrage</translation>
+    </message>
+</context>
+<context>
     <name>EditLogDialog</name>
     <message>
         <source>Edit work log</source>
@@ -989,6 +1040,195 @@ Klicken: {action}.</translation>
     <message>
         <source>Not saved: {reason}</source>
         <translation>Nicht gespeichert: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Work</source>
+        <translation>Arbeit</translation>
+    </message>
+    <message>
+        <source>Presence</source>
+        <translation>Anwesenheit</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Abfragen</translation>
+    </message>
+    <message>
+        <source>{start}–{end} ({duration})</source>
+        <translation>{start}–{end} ({duration})</translation>
+    </message>
+    <message>
+        <source>(no work item)</source>
+        <translation>(kein Arbeitselement)</translation>
+    </message>
+    <message>
+        <source>Activity: {name}</source>
+        <translation>Tätigkeit: {name}</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Not sent to the server yet</source>
+        <translation>Noch nicht an den Server gesendet</translation>
+    </message>
+    <message>
+        <source>Click to edit or delete</source>
+        <translation>Klicken zum Bearbeiten oder Löschen</translation>
+    </message>
+    <message>
+        <source>Slipped time: at the machine, nothing tracked</source>
+        <translation>Entgangene Zeit: am Computer, nichts erfasst</translation>
+    </message>
+    <message>
+        <source>Click to book it</source>
+        <translation>Klicken zum Buchen</translation>
+    </message>
+    <message>
+        <source>At the machine</source>
+        <translation>Am Computer</translation>
+    </message>
+    <message>
+        <source>Away (idle)</source>
+        <translation>Abwesend (untätig)</translation>
+    </message>
+    <message>
+        <source>Away (locked)</source>
+        <translation>Abwesend (gesperrt)</translation>
+    </message>
+    <message>
+        <source>Away (asleep)</source>
+        <translation>Abwesend (Ruhezustand)</translation>
+    </message>
+    <message>
+        <source>Away (Pacetray not running)</source>
+        <translation>Abwesend (Pacetray lief nicht)</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>answered automatically</source>
+        <translation>automatisch beantwortet</translation>
+    </message>
+    <message>
+        <source>answered by you</source>
+        <translation>von Ihnen beantwortet</translation>
+    </message>
+    <message>
+        <source>snoozed</source>
+        <translation>zurückgestellt</translation>
+    </message>
+    <message>
+        <source>not answered: the server stopped the track</source>
+        <translation>nicht beantwortet: der Server hat die Erfassung beendet</translation>
+    </message>
+    <message>
+        <source>Activity check at {time}: {outcome}</source>
+        <translation>Aktivitätsabfrage um {time}: {outcome}</translation>
+    </message>
+    <message>
+        <source>{logs} work logs, {slipped} slipped periods, tracked {total}</source>
+        <translation>{logs} Arbeitszeiteinträge, {slipped} entgangene Zeiträume, erfasst {total}</translation>
+    </message>
+</context>
+<context>
+    <name>TodayWindow</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Vorheriger Tag</translation>
+    </message>
+    <message>
+        <source>Previous day (Left arrow)</source>
+        <translation>Vorheriger Tag (Pfeil nach links)</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Nächster Tag</translation>
+    </message>
+    <message>
+        <source>Next day (Right arrow)</source>
+        <translation>Nächster Tag (Pfeil nach rechts)</translation>
+    </message>
+    <message>
+        <source>Go to today</source>
+        <translation>Zu heute wechseln</translation>
+    </message>
+    <message>
+        <source>Show as table</source>
+        <translation>Als Tabelle zeigen</translation>
+    </message>
+    <message>
+        <source>The day as a table</source>
+        <translation>Der Tag als Tabelle</translation>
+    </message>
+    <message>
+        <source>Work items</source>
+        <translation>Arbeitselemente</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>Tätigkeiten</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>Diese Woche</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen …</translation>
+    </message>
+    <message>
+        <source>Could not load this day.</source>
+        <translation>Dieser Tag konnte nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>Not everything is synced</source>
+        <translation>Nicht alles ist abgeglichen</translation>
+    </message>
+    <message>
+        <source>Week: {total}</source>
+        <translation>Woche: {total}</translation>
+    </message>
+    <message>
+        <source>(no activity)</source>
+        <translation>(keine Tätigkeit)</translation>
+    </message>
+    <message>
+        <source>Day total: {total}</source>
+        <translation>Tagessumme: {total}</translation>
+    </message>
+    <message>
+        <source>Nothing tracked</source>
+        <translation>Nichts erfasst</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… und {n} weitere</translation>
+    </message>
+</context>
+<context>
+    <name>WeekStrip</name>
+    <message>
+        <source>Week</source>
+        <translation>Woche</translation>
+    </message>
+    <message>
+        <source>{date}: {total}</source>
+        <translation>{date}: {total}</translation>
     </message>
 </context>
 <context>

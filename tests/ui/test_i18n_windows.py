@@ -38,6 +38,7 @@ from app.ui.notifications import Notification
 from app.ui.popup import Popup
 from app.ui.prompts import ActivityCheckDialog, IdlePromptDialog
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.today_window import TodayWindow
 from app.ui.tray import TrayMenu
 from tests.support.wait import wait_until
 from tests.ui.conftest import WORK_ITEM
@@ -147,6 +148,17 @@ def edit_log_dialog(env: Env) -> QWidget:
     return dialog
 
 
+def today_window(env: Env) -> QWidget:
+    from tests.ui.test_today_window import sample_data
+
+    async def no_loader(_day: object) -> object:
+        raise AssertionError("shown from sample data")
+
+    window = TodayWindow(no_loader)  # type: ignore[arg-type]
+    window.show_data(sample_data())
+    return window
+
+
 Factory = Callable[[Env], QWidget | Awaitable[QWidget]]
 WINDOWS: dict[str, Factory] = {
     "settings": settings_dialog,
@@ -158,6 +170,7 @@ WINDOWS: dict[str, Factory] = {
     "popup": popup,
     "activity-check": activity_check,
     "idle": idle_prompt,
+    "today": today_window,
 }
 SERVED = {"popup", "activity-check", "idle"}  # built over the real local server and a bridge
 
