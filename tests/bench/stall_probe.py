@@ -350,7 +350,7 @@ async def _first_opens(parts: dict[str, Any]) -> dict[str, float]:
     await first_open("fallback window", "FallbackWindow", controller.watcher.unavailable.emit)
     controller.fallback.hide()
     # the menu's "Edit remark / activity…" while tracking (it reads the activity types first)
-    if not await bridge.start(tfs_id=WORK_ITEM):
+    if not await bridge.start(TrackTarget(WORK_ITEM)):
         raise RuntimeError(f"start failed: {bridge.last_error}")
     await wait_until(lambda: controller.menu.adjust.isEnabled(), 10, "Edit… enabled")
     await first_open(

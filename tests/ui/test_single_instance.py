@@ -12,6 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QDir
 
 from app.ui.single_instance import (
+    LINE_MAX,
+    SHOW_POPUP,
     SingleInstance,
     ask_running_instance,
     instance_name,
@@ -100,3 +102,33 @@ def test_the_name_is_per_user_and_data_dir(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PACETRAY_DATA_DIR", str(tmp_path / "b"))
     b = instance_name()
     assert a != b and a.startswith("pacetray-") and len(a) < 100
+
+
+async def test_only_this_user_may_ask_and_a_babbling_peer_is_cut_off() -> None:
+    """The socket is 0600; a peer sending a long line without a newline is dropped without a
+    popup, and a proper request after it is still answered."""
+    name = unique()
+    instance = SingleInstance(name)
+    try:
+        assert instance.acquire() and instance.listen()
+        path = Path(QDir.tempPath()) / name
+        assert path.stat().st_mode & 0o777 == 0o600
+        opened: list[bool] = []
+        instance.popupRequested.connect(lambda: opened.append(True))
+        babbler = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        babbler.connect(str(path))
+        babbler.sendall(b"x" * (LINE_MAX * 4))
+
+        babbler.setblocking(False)
+        try:  # the listener closes its end: the read sees the end of the stream
+            end = await asyncio.wait_for(asyncio.get_running_loop().sock_recv(babbler, 1), 5)
+        except ConnectionResetError:
+            end = b""
+        assert end == b""
+        babbler.close()
+        assert opened == []
+        await wait_signal(
+            instance.popupRequested, trigger=lambda: ask_running_instance(name, SHOW_POPUP)
+        )
+    finally:
+        instance.close()

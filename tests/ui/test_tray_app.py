@@ -213,6 +213,7 @@ def test_a_remote_mode_tray_imports_no_server_code_and_no_dialog(tmp_path: Path)
     assert server_side(modules) == []
     assert DIALOG_MODULES.isdisjoint(modules)
     assert "app.ui.controller" in modules  # it did get that far
+    assert "PySide6.QtNetwork" not in modules  # one line a day needs no 2.5 MiB of QtNetwork
 
 
 def test_local_mode_embeds_the_server(tmp_path: Path) -> None:
