@@ -302,6 +302,7 @@ async def _first_opens(parts: dict[str, Any]) -> dict[str, float]:
 
     from app.tracking.events import ActivityCheckPrompt
     from app.tracking.state import is_running
+    from app.tracking.target import TrackTarget
 
     bridge = parts["bridge"]
     controller = parts["controller"]
