@@ -473,7 +473,8 @@ class Popup(QWidget):
         latest = await self.bridge.latest(RECENT_COUNT)
         if latest is None or generation != self._generation or self.search.text().strip():
             return
-        self._remember_titles(latest)
+        if self._remember_titles(latest):
+            self._show_day_tracks()  # today's tracks read first: now with their titles
         self.model.show_recent(latest)
         self._show_empty(
             "" if self.model.rowCount() else self.tr("Nothing tracked yet: search for a work item.")
@@ -660,10 +661,15 @@ class Popup(QWidget):
         self.tick()
         self.dayLoaded.emit()
 
-    def _remember_titles(self, latest: LatestResult) -> None:
+    def _remember_titles(self, latest: LatestResult) -> bool:
+        """Keeps the titles `latest` brought; True when one was new."""
+        new = False
         for log in latest.work_logs:
-            if log.work_item is not None and log.work_item.title:
-                self._titles.setdefault(log.work_item.id, log.work_item.title)
+            item = log.work_item
+            if item is not None and item.title and item.id not in self._titles:
+                self._titles[item.id] = item.title
+                new = True
+        return new
 
     def _sync_tick(self) -> None:
         if self.isVisible() and self.tracking:
@@ -719,7 +725,8 @@ class Popup(QWidget):
             item.setToolTip(item.text())
             self.day_list.addItem(item)
         if logs:
-            self.day_list.setCurrentRow(0)
+            # current for Enter, not selected: the highlight belongs to the chosen work item
+            self.day_list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
             rows = self.day_list.sizeHintForRow(0) * len(logs)
             self.day_list.setFixedHeight(rows + 2 * self.day_list.frameWidth() + 2)
         visible = bool(logs) and not self.search.text().strip()
