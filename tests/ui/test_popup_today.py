@@ -134,7 +134,7 @@ async def test_the_head_shows_the_running_track_its_elapsed_time_and_todays_tota
         f"Elapsed {format_elapsed(600)} · today {format_duration(total)}"
     )  # 0:10:00 · today 2 h 05 min
 
-    # time passes: the popup's timer shows it, with no further read of the work logs
+    # time passes: the popup's own timer shows it
     assert popup.tick_timer.isActive()
     moment.at = started + timedelta(hours=1, minutes=2, seconds=3)
     grown = SEEDED_SECONDS + 3723
