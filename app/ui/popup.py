@@ -3,9 +3,16 @@
 Keyboard-first: the search field has the focus on open; `#1234` or digits search by id, other
 text by query, debounced (one request per burst of typing; an answer to an older query is
 dropped). Up/Down move through the results from the search field, Enter starts (or switches,
-when something is running), Esc closes. While a track runs, the head shows it with a Stop
-button (its mnemonic, Alt+T in English, is named in its tooltip). Every call is a task on the
-qasync loop through the bridge's error boundary; failures show inline, never as a traceback.
+when something is running), Esc closes. While a track runs, the head shows it with its live elapsed
+time and today's total, and Stop sits beside Switch (its mnemonic, Alt+T in English, is named in its
+tooltip). With no search text, today's last few finished tracks are listed below the recent work
+items; Enter or a double click starts one again. "Today…" asks for the Today window
+(`todayRequested`). Every call is a task on the qasync loop through the bridge's error boundary;
+failures show inline, never as a traceback.
+
+Today's work logs are read once per opening (and again when tracking starts, stops or
+switches while the popup is open); the elapsed time and total then grow by a once-a-second
+timer that runs only while the popup is visible and a track runs.
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
@@ -45,24 +53,40 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.api.models import ActivityType, TrackingState, WorkItem
-from app.tracking.display import work_item_row
+from app.api.models import ActivityType, LatestResult, RestWorkLog, TrackingState, WorkItem
+from app.tracking.day import DayLog, LocalZone
+from app.tracking.display import quoted, work_item_label, work_item_row
 from app.tracking.target import TrackTarget
+from app.tracking.today_summary import RECENT_TRACKS, TodaySummary, summarize_today, today_window
 from app.ui.bridge import TrackerBridge
+from app.ui.locale_format import format_duration, format_time
 from app.ui.search_model import ResultsModel
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
 RECENT_COUNT = 10
+TICK_MS = 1000  # the head's elapsed time and total, while visible and tracking
+WORK_LOG_PAGE = 500  # one read of today's work logs; a day holds far fewer
+DAY_LOG_ROLE = Qt.ItemDataRole.UserRole + 1
 MARGIN = 8  # px between the popup and the tray icon / screen edge
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def format_elapsed(seconds: float) -> str:
+    """A running clock: 0:04:07, 1:05:12 (hours:minutes:seconds, never negative)."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 def place_popup(size: tuple[int, int], tray: QRect | None, available: QRect) -> tuple[int, int]:
@@ -90,6 +114,8 @@ class Popup(QWidget):
     closed = Signal()
     searched = Signal(str)  # a search result (or the recent list, "") is now shown
     activityTypesLoaded = Signal()
+    todayRequested = Signal()  # "Today…": open the Today window
+    dayLoaded = Signal()  # today's work logs were read: total and today's tracks shown
 
     def __init__(
         self,
@@ -98,9 +124,17 @@ class Popup(QWidget):
         *,
         debounce_ms: int = DEBOUNCE_MS,
         window_flags: Qt.WindowType = Qt.WindowType.Popup | Qt.WindowType.FramelessWindowHint,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tz: tzinfo | None = None,
     ) -> None:
         super().__init__(parent, window_flags)
         self.bridge = bridge
+        self._now = now
+        self._tz: tzinfo = tz if tz is not None else LocalZone()
+        self.summary: TodaySummary | None = None  # today as last read
+        self._day_task: asyncio.Task[None] | None = None
+        self._tracking_key: tuple[bool, str] | None = None
+        self._titles: dict[int, str] = {}  # work item id -> title, from what was read anyway
         self.setObjectName("pacetrayPopup")
         self.setWindowTitle("Pacetray")
         self.setAccessibleName(self.tr("Pacetray: start tracking"))
@@ -120,6 +154,10 @@ class Popup(QWidget):
         self.search_timer.setInterval(debounce_ms)
         self.search_timer.timeout.connect(self._search_now)
 
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.tick)
+
         self._build()
         bridge.stateChanged.connect(self._state_changed)
         bridge.error.connect(self._bridge_error)
@@ -138,18 +176,30 @@ class Popup(QWidget):
         layout.setSpacing(6)
 
         head = QHBoxLayout()
+        lines = QVBoxLayout()
+        lines.setSpacing(2)
         self.status = QLabel(frame)
         self.status.setObjectName("status")
         self.status.setAccessibleName(self.tr("Tracking status"))
         self.status.setWordWrap(True)
-        head.addWidget(self.status, 1)
-        self.stop_button = QPushButton(self.tr("S&top"), frame)
-        self.stop_button.setObjectName("stop")
-        self.stop_button.setAccessibleName(self.tr("Stop tracking"))
-        self.stop_button.setAutoDefault(False)
-        self.stop_button.clicked.connect(self._stop_clicked)
-        self.stop_button.hide()
-        head.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        lines.addWidget(self.status)
+        self.times = QLabel(frame)
+        self.times.setObjectName("times")
+        self.times.setAccessibleName(self.tr("Elapsed time and today's total"))
+        self.times.setWordWrap(True)
+        self.times.hide()
+        lines.addWidget(self.times)
+        head.addLayout(lines, 1)
+        self.today_button = QPushButton(self.tr("To&day…"), frame)
+        self.today_button.setObjectName("today")
+        self.today_button.setAccessibleName(self.tr("Open the Today window"))
+        self.today_button.setToolTip(
+            self.tr("Today's work logs on a timeline, with the day's and the week's totals")
+        )
+        self.today_button.setAccessibleDescription(self.today_button.toolTip())
+        self.today_button.setAutoDefault(False)
+        self.today_button.clicked.connect(self._today_clicked)
+        head.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
 
         self.search = QLineEdit(frame)
@@ -185,6 +235,27 @@ class Popup(QWidget):
         self.empty.setAccessibleName(self.tr("No results"))
         self.empty.hide()
         layout.addWidget(self.empty)
+
+        self.day_heading = QLabel(self.tr("Earlier today"), frame)
+        self.day_heading.setObjectName("dayHeading")
+        font = self.day_heading.font()
+        font.setBold(True)
+        self.day_heading.setFont(font)
+        self.day_list = QListWidget(frame)
+        self.day_list.setObjectName("dayTracks")
+        self.day_list.setAccessibleName(self.tr("Today's tracks"))
+        self.day_list.setAccessibleDescription(
+            self.tr("The last tracks of today with their lengths; Enter starts one again")
+        )
+        self.day_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.day_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.day_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.day_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.day_list.itemDoubleClicked.connect(self._day_item_double_clicked)
+        self.day_heading.setBuddy(self.day_list)
+        layout.addWidget(self.day_heading)
+        layout.addWidget(self.day_list)
+        self._show_day_tracks()
 
         self.remark = QLineEdit(frame)
         self.remark.setObjectName("remark")
@@ -238,16 +309,25 @@ class Popup(QWidget):
         self.start_button.setObjectName("start")
         self.start_button.clicked.connect(self._start_clicked)
         buttons.addWidget(self.start_button)
+        self.stop_button = QPushButton(self.tr("S&top"), frame)
+        self.stop_button.setObjectName("stop")
+        self.stop_button.setAccessibleName(self.tr("Stop tracking"))
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(self._stop_clicked)
+        self.stop_button.hide()
+        buttons.addWidget(self.stop_button)  # beside Switch: both act on the running track
         layout.addLayout(buttons)
 
         order: list[QWidget] = [
             self.search,
             self.results,
+            self.day_list,
             self.remark,
             self.activity,
             self.billable,
             self.start_button,
             self.select_button,
+            self.today_button,
             self.stop_button,  # last: Shift+Tab from the search field reaches it at once
         ]
         for first, second in itertools.pairwise(order):
@@ -280,14 +360,17 @@ class Popup(QWidget):
             self._run(self._load_activity_types())
         if not self.search.text().strip():
             self._run(self._load_recent())
+        self.reload_day()
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.search_timer.stop()
+        self.tick_timer.stop()  # nobody sees the head: no timer while hidden
         self.closed.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.search_timer.stop()
+        self.tick_timer.stop()
         super().closeEvent(event)
 
     # --- keyboard -----------------------------------------------------------------------------
@@ -312,6 +395,8 @@ class Popup(QWidget):
             focused = self.focusWidget()
             if isinstance(focused, QPushButton):
                 focused.click()
+            elif focused is self.day_list:
+                self._restart_current_day_log()
             else:
                 self.start_button.click()
             return
@@ -343,6 +428,7 @@ class Popup(QWidget):
     def _text_changed(self, text: str) -> None:
         self._generation += 1  # any answer still on its way is now stale
         self._cancel_search()
+        self._show_day_tracks()
         if text.strip():
             self.search_timer.start()  # restarts: one search per burst of keystrokes
         else:
@@ -387,6 +473,8 @@ class Popup(QWidget):
         latest = await self.bridge.latest(RECENT_COUNT)
         if latest is None or generation != self._generation or self.search.text().strip():
             return
+        if self._remember_titles(latest):
+            self._show_day_tracks()  # today's tracks read first: now with their titles
         self.model.show_recent(latest)
         self._show_empty(
             "" if self.model.rowCount() else self.tr("Nothing tracked yet: search for a work item.")
@@ -458,6 +546,11 @@ class Popup(QWidget):
     @Slot()
     def _stop_clicked(self) -> None:
         self._run(self.stop())
+
+    @Slot()
+    def _today_clicked(self) -> None:
+        self.hide()  # the Today window takes over; a Qt.Popup would keep the keyboard
+        self.todayRequested.emit()
 
     def target(self) -> TrackTarget:
         """What the popup's fields say to track: the chosen work item, the remark, the
@@ -533,6 +626,145 @@ class Popup(QWidget):
         self.stop_button.setToolTip(tip or self.tr("Stop tracking"))
         self.stop_button.setAccessibleDescription(self.stop_button.toolTip())
         self.stop_button.setVisible(tracking)
+        self.times.setVisible(tracking)
+        log_id = (track.work_log_id or "").lower() if track is not None and tracking else ""
+        changed = self._tracking_key is not None and (tracking, log_id) != self._tracking_key
+        self._tracking_key = (tracking, log_id)
+        if track is not None and tracking and track.work_item is not None:
+            self._titles[track.work_item.id] = track.work_item.title or ""
+        if changed and self.isVisible():
+            self.reload_day()  # started, stopped or switched elsewhere: the day read is stale
+        self._sync_tick()
+        self.tick()
+
+    # --- today --------------------------------------------------------------------------------
+
+    def reload_day(self) -> None:
+        """Reads today's work logs (one request) and shows the total and today's tracks."""
+        if self._day_task is not None and not self._day_task.done():
+            self._day_task.cancel()
+        self._day_task = self._run(self._load_day())
+
+    async def _load_day(self) -> None:
+        now = self._now()
+        _, since, until = today_window(now, self._tz)
+        call = self.bridge.client.work_logs(
+            count=WORK_LOG_PAGE, from_timestamp=since, to_timestamp=until
+        )
+        logs: list[RestWorkLog] | None = await self.bridge.guard(
+            "read today's work logs", call, None
+        )
+        # the state may have moved on while the logs were read: take the newest
+        self.summary = summarize_today(logs, self.bridge.state, self._now(), self._tz)
+        self._show_day_tracks()
+        self._sync_tick()
+        self.tick()
+        self.dayLoaded.emit()
+
+    def _remember_titles(self, latest: LatestResult) -> bool:
+        """Keeps the titles `latest` brought; True when one was new."""
+        new = False
+        for log in latest.work_logs:
+            item = log.work_item
+            if item is not None and item.title and item.id not in self._titles:
+                self._titles[item.id] = item.title
+                new = True
+        return new
+
+    def _sync_tick(self) -> None:
+        if self.isVisible() and self.tracking:
+            if not self.tick_timer.isActive():
+                self.tick_timer.start()
+        else:
+            self.tick_timer.stop()
+
+    @Slot()
+    def tick(self) -> None:
+        """Shows the running track's elapsed time and today's total as of now."""
+        summary = self.summary
+        if not self.tracking or summary is None:
+            self.times.clear()
+            return
+        now = self._now()
+        elapsed = summary.elapsed(now)
+        total = format_duration(summary.total(now))
+        if elapsed is None:  # the day read has not seen this track yet
+            self.times.setText(self.tr("Today {total}").format(total=total))
+        else:
+            self.times.setText(
+                self.tr("Elapsed {elapsed} · today {total}").format(
+                    elapsed=format_elapsed(elapsed), total=total
+                )
+            )
+
+    def day_log_text(self, log: DayLog) -> str:
+        """`#1201 Card vault API — 1 h 05 min, 09:10 to 10:15` (an en dash between the times)."""
+        if log.work_item_id is not None:
+            title = self._titles.get(log.work_item_id)
+            what = work_item_label(WorkItem(id=log.work_item_id, title=title or None))
+            if log.comment:
+                what = f"{what} {quoted(log.comment)}"
+        elif log.comment:
+            what = quoted(log.comment)
+        else:
+            what = self.tr("(no work item)")
+        return self.tr("{work} — {length}, {start}–{end}").format(  # noqa: RUF001  # a range
+            work=what,
+            length=format_duration(log.seconds),
+            start=format_time(log.start),
+            end=format_time(log.end),
+        )
+
+    def _show_day_tracks(self) -> None:
+        """Today's last finished tracks, shown while no search text is typed."""
+        logs = self.summary.recent(RECENT_TRACKS) if self.summary is not None else ()
+        self.day_list.clear()
+        for log in logs:
+            item = QListWidgetItem(self.day_log_text(log))
+            item.setData(DAY_LOG_ROLE, log)
+            item.setToolTip(item.text())
+            self.day_list.addItem(item)
+        if logs:
+            # current for Enter, not selected: the highlight belongs to the chosen work item
+            self.day_list.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+            rows = self.day_list.sizeHintForRow(0) * len(logs)
+            self.day_list.setFixedHeight(rows + 2 * self.day_list.frameWidth() + 2)
+        visible = bool(logs) and not self.search.text().strip()
+        self.day_heading.setVisible(visible)
+        self.day_list.setVisible(visible)
+
+    def day_logs(self) -> list[DayLog]:
+        """The tracks the list shows, top down."""
+        out: list[DayLog] = []
+        for row in range(self.day_list.count()):
+            value = self.day_list.item(row).data(DAY_LOG_ROLE)
+            if isinstance(value, DayLog):
+                out.append(value)
+        return out
+
+    @Slot(QListWidgetItem)
+    def _day_item_double_clicked(self, item: QListWidgetItem) -> None:
+        self.day_list.setCurrentItem(item)
+        self._restart_current_day_log()
+
+    def _restart_current_day_log(self) -> None:
+        item = self.day_list.currentItem()
+        value = item.data(DAY_LOG_ROLE) if item is not None else None
+        if isinstance(value, DayLog):
+            self._run(self.restart(value))
+
+    async def restart(self, log: DayLog) -> bool:
+        """Tracks what one of today's tracks tracked again (switching when something runs);
+        closes the popup when the server took it."""
+        self._clear_error()
+        target = TrackTarget(log.work_item_id, log.comment, log.activity_type_id, log.billable)
+        if self.tracking:
+            done = await self.bridge.switch(target)
+        else:
+            done = await self.bridge.start(target)
+        if done:
+            self.hide()
+        return done
 
     @Slot(str)
     def _bridge_error(self, message: str) -> None:

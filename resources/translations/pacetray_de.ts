@@ -585,6 +585,22 @@ Klicken: {action}.</translation>
         <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
     </message>
     <message>
+        <source>Elapsed time and today&apos;s total</source>
+        <translation>Verstrichene Zeit und Summe von heute</translation>
+    </message>
+    <message>
+        <source>To&amp;day…</source>
+        <translation>&amp;Heute …</translation>
+    </message>
+    <message>
+        <source>Open the Today window</source>
+        <translation>Das Fenster „Heute“ öffnen</translation>
+    </message>
+    <message>
+        <source>Today&apos;s work logs on a timeline, with the day&apos;s and the week&apos;s totals</source>
+        <translation>Die heutigen Arbeitszeiteinträge auf einer Zeitleiste, mit den Summen des Tages und der Woche</translation>
+    </message>
+    <message>
         <source>Search work items</source>
         <translation>Arbeitselemente suchen</translation>
     </message>
@@ -603,6 +619,18 @@ Klicken: {action}.</translation>
     <message>
         <source>No results</source>
         <translation>Keine Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Earlier today</source>
+        <translation>Heute bereits erfasst</translation>
+    </message>
+    <message>
+        <source>Today&apos;s tracks</source>
+        <translation>Heutige Zeiterfassungen</translation>
+    </message>
+    <message>
+        <source>The last tracks of today with their lengths; Enter starts one again</source>
+        <translation>Die letzten Zeiterfassungen von heute mit ihrer Dauer; die Eingabetaste startet eine davon erneut</translation>
     </message>
     <message>
         <source>Remark (optional)</source>
@@ -707,6 +735,18 @@ Klicken: {action}.</translation>
     <message>
         <source>Stop tracking ({shortcut})</source>
         <translation>Zeiterfassung stoppen ({shortcut})</translation>
+    </message>
+    <message>
+        <source>Today {total}</source>
+        <translation>Heute {total}</translation>
+    </message>
+    <message>
+        <source>Elapsed {elapsed} · today {total}</source>
+        <translation>Verstrichen {elapsed} · heute {total}</translation>
+    </message>
+    <message>
+        <source>{work} — {length}, {start}–{end}</source>
+        <translation>{work} – {length}, {start}–{end}</translation>
     </message>
 </context>
 <context>

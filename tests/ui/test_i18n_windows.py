@@ -282,7 +282,7 @@ async def test_tab_order_of_the_popup(window_factory: Make, bridge: TrackerBridg
     chain = tab_chain(window)  # from the search field, focused on opening
     assert chain == [window.search, window.results, window.remark, window.activity,
                      window.billable, window.start_button, window.select_button,
-                     window.stop_button]  # fmt: skip
+                     window.today_button, window.stop_button]  # fmt: skip
 
 
 async def test_tab_order_of_the_activity_check(window_factory: Make, bridge: TrackerBridge) -> None:
