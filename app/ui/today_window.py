@@ -162,6 +162,9 @@ class TodayWindow(QWidget):
         self._live.setInterval(LIVE_INTERVAL_MS)
         self._live.timeout.connect(self.tick)
         self.resize(900, self.sizeHint().height())
+        # The day has the focus when the window opens: Home/↓ pick a part, Enter books or
+        # edits it, ←/→ change the day, all without the mouse.
+        self.timeline.setFocus()
 
     @staticmethod
     def _heading(text: str) -> QLabel:
