@@ -1,7 +1,8 @@
 """`pacetray today [--date YYYY-MM-DD] [--json]`: the day at a glance — its work logs, totals,
-the week strip and the slipped periods (at the computer, nothing tracked) — built by
-`app.tracking.day` from the server's work logs, the running track, the offline journal and
-the presence log.
+the week strip and the slipped periods (at the computer, nothing tracked) — gathered by
+`app.tracking.today_source` (the tray's Today window uses the same) from the server's work
+logs, the running track, the offline journal and the presence log. This module only reads
+the arguments and prints.
 
 With the server unreachable it shows what this machine knows (the journal's pending starts and
 stops, the presence log) marked "not yet synced", then the one error line, as `status` does.
@@ -13,28 +14,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from app.api.client import TrackingClient
-from app.api.models import RestWorkLog, TrackingState
 from app.commands import output
 from app.commands.connection import add_connection_args, call, resolve_connection
 from app.commands.durations import format_hms
 from app.commands.journal_view import read_journal
+from app.settings.credentials import Credentials
 from app.settings.errors import SettingsError
 from app.settings.model import Settings
 from app.settings.store import load_settings
-from app.tracking.day import Day, DayLog, LocalZone, Week, build_day, build_week, week_bounds
-from app.tracking.presence import CheckEvent, PresencePeriod
-from app.tracking.presence_log import PresenceLog, PresenceLogError, presence_path
+from app.tracking.day import Day, DayLog, LocalZone, Week
+from app.tracking.today_source import (
+    ClientRunner,
+    ServerDays,
+    ServerWork,
+    TodaySource,
+    presence_file,
+)
 from app.tracking.user_commands import Command
 
-PAGE = 500  # the most work logs one REST read returns
 BAR_WIDTH = 24  # the week strip's longest bar, in █
-# A log that began this long before the week still reaches into it (a night across Monday).
-LOOKBACK = timedelta(days=1)
 NOT_SYNCED = "not yet synced"
 
 
@@ -45,55 +46,11 @@ def date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
-@dataclass(frozen=True)
-class Known:
-    """What the server said (None: not reached) and what this machine knows."""
-
-    work_logs: list[RestWorkLog] | None
-    running: TrackingState | None
-    pending: list[Command]
-    presence: list[PresencePeriod]
-    checks: list[CheckEvent]
-    settings: Settings
-
-
-async def read_work_logs(
-    client: TrackingClient, since: datetime, until: datetime
-) -> list[RestWorkLog]:
-    """Every work log that started in [since, until], page by page."""
-    logs: list[RestWorkLog] = []
-    while True:
-        page = await client.work_logs(
-            count=PAGE, skip=len(logs), from_timestamp=since, to_timestamp=until
-        )
-        logs.extend(page)
-        if len(page) < PAGE:
-            return logs
-
-
 def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError:  # the defaults are right for a view; `status` names the problem
         return Settings()
-
-
-def _local_records(
-    since: datetime, until: datetime, days: int
-) -> tuple[list[PresencePeriod], list[CheckEvent]]:
-    path = presence_path()
-    if not path.exists():
-        return [], []
-    try:
-        store = PresenceLog(path, days=days)
-    except PresenceLogError:
-        return [], []
-    try:
-        return store.periods(since, until), store.checks(since, until)
-    except PresenceLogError:
-        return [], []
-    finally:
-        store.close()
 
 
 def _pending() -> list[Command]:
@@ -219,36 +176,39 @@ def as_data(day: Day, week: Week) -> dict[str, Any]:
     }
 
 
+def _runner(connection: Credentials) -> ClientRunner:
+    async def run(work: ServerWork) -> ServerDays:
+        return await call(connection, work)
+
+    return run
+
+
 def today_command(args: argparse.Namespace) -> int:
     tz: tzinfo = LocalZone()
     now = datetime.now(UTC)
     wanted: date = args.date or now.astimezone(tz).date()
-    week_start, week_end = week_bounds(wanted, tz)
     settings = _settings()
-    presence, checks = _local_records(week_start, week_end, settings.presence_days)
-    pending = _pending()
     failure: BaseException | None = None
-    work_logs: list[RestWorkLog] | None = None
-    running: TrackingState | None = None
+    run: ClientRunner | None = None
     try:
-        connection = resolve_connection(args)
-
-        async def read(client: TrackingClient) -> tuple[list[RestWorkLog], TrackingState]:
-            logs = await read_work_logs(client, week_start - LOOKBACK, week_end)
-            return logs, await client.current()
-
-        work_logs, running = asyncio.run(call(connection, read))
+        run = _runner(resolve_connection(args))
     except Exception as exc:  # shown after what this machine knows, as one line
         failure = exc
-    threshold = timedelta(seconds=settings.slip_threshold_seconds)
-    day = build_day(
-        wanted, tz, work_logs, running, presence, checks, pending, now, slip_threshold=threshold
+    source = TodaySource(
+        run,
+        presence=presence_file(settings.presence_days),
+        pending=_pending,
+        tz=tz,
+        now=lambda: now,
+        slip_threshold=timedelta(seconds=settings.slip_threshold_seconds),
+        titles=False,  # the text shows work item ids
     )
-    week = build_week(wanted, tz, work_logs, running, pending, now)
+    data, unreached = asyncio.run(source.gather(wanted))
+    failure = failure or unreached
     if args.json:
-        print(output.dumps(as_data(day, week)), flush=True)
+        print(output.dumps(as_data(data.day, data.week)), flush=True)
     else:
-        print("\n".join(render(day, week)), flush=True)
+        print("\n".join(render(data.day, data.week)), flush=True)
     if failure is not None:
         raise failure
     return 0

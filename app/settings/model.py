@@ -105,6 +105,7 @@ class Hotkeys:
     toggle_tracking: str = "<ctrl>+<alt>+t"  # start the selected item, or stop
     open_popup: str = "<ctrl>+<alt>+p"
     restart_last: str = "<ctrl>+<alt>+r"  # restart the most recent work log
+    open_today: str = "<ctrl>+<alt>+d"  # the Today window (the day at a glance)
 
     def __post_init__(self) -> None:
         seen: dict[tuple[frozenset[str], str], str] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
@@ -37,11 +38,15 @@ from app.ui.tray import TrayIcon, TrayMenu
 from app.ui.tray_watcher import TRAY_WAIT, TrayWatcher
 
 if TYPE_CHECKING:
+    from app.tracking.day import DayLog, Slipped
+    from app.tracking.today_source import TodaySource
+    from app.ui.about_dialog import AboutDialog
     from app.ui.adjust_dialog import AdjustDialog
     from app.ui.fallback_window import FallbackWindow
     from app.ui.hotkey_service import HotkeyService
     from app.ui.popup import Popup
     from app.ui.prompts import Prompts
+    from app.ui.today_window import TodayWindow
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +101,11 @@ class Controller(QObject):
         self.hotkeys: HotkeyService | None = None
         self.settings_dialog: Any = None
         self.presence_history: Any = None  # the presence log (tray_session), for Settings
+        self.journal: Any = None  # the offline journal (tray_session): Today's pending parts
+        self.today_window: TodayWindow | None = None
+        self.today_dialog: QDialog | None = None  # the Book or Edit dialog of the Today window
+        self.about_dialog: AboutDialog | None = None
+        self._today_tz: tzinfo | None = None
         self.adjust_dialog: AdjustDialog | None = None
         self.quit_box: QMessageBox | None = None
         self.switch_box: QInputDialog | None = None
@@ -133,6 +143,8 @@ class Controller(QObject):
             action.triggered.connect(lambda _=False, o=option: self.snooze(o))
         m.answer_check.triggered.connect(self.reopen_prompt)
         m.settings.triggered.connect(self.open_settings)
+        m.today.triggered.connect(self.open_today)
+        m.about.triggered.connect(self.open_about)
         m.quit.triggered.connect(self.quit)
         m.recent.aboutToShow.connect(self.refresh_recent_later)
         self.tray.popupRequested.connect(self.open_popup)
@@ -174,7 +186,17 @@ class Controller(QObject):
                     closable.close()
                 except Exception:
                     log.exception("closing %s failed", type(closable).__name__)
-        for window in (self.fallback, self.popup, self.settings_dialog, self.adjust_dialog):
+        if self.today_window is not None:
+            self.today_window.close()  # cancels a load under way: it would paint a dead window
+        for window in (
+            self.fallback,
+            self.popup,
+            self.settings_dialog,
+            self.adjust_dialog,
+            self.today_dialog,
+            self.today_window,
+            self.about_dialog,
+        ):
             if isinstance(window, QWidget):
                 window.hide()
                 window.deleteLater()
@@ -404,6 +426,7 @@ class Controller(QObject):
             except Exception:
                 log.exception("the popup could not be created")
                 return None
+            self.popup.todayRequested.connect(self.open_today)
         return self.popup
 
     @Slot()
@@ -507,6 +530,114 @@ class Controller(QObject):
         dialog.show()
         dialog.raise_()
 
+    # --- Today and About ---------------------------------------------------------------------
+
+    def today_source(self) -> TodaySource:
+        """The Today window's loader: the bridge's client, the tray's presence recorder (it
+        knows the ongoing period) and the offline journal's pending commands."""
+        from app.tracking.today_source import (
+            ServerDays,
+            ServerWork,
+            TodaySource,
+            recorder_presence,
+        )
+
+        client = self.bridge.client
+
+        async def run(work: ServerWork) -> ServerDays:
+            return await work(client)
+
+        kwargs: dict[str, Any] = {}
+        if self.presence_history is not None:
+            kwargs["presence"] = recorder_presence(self.presence_history)
+        if self.journal is not None:
+            kwargs["pending"] = self.journal.pending
+        threshold = timedelta(seconds=self.settings.slip_threshold_seconds)
+        return TodaySource(run, slip_threshold=threshold, **kwargs)
+
+    @Slot()
+    def open_today(self) -> None:
+        """Shows the Today window (built on first use), on today; raised when already open."""
+        if self._closed:
+            return
+        window = self.today_window
+        if window is None:
+            try:
+                from app.ui.today_window import TodayWindow
+
+                source = self.today_source()
+                window = TodayWindow(source)
+            except Exception:
+                log.exception("the Today window could not be created")
+                self._on_error(
+                    self.tr("The Today window could not be opened (details in the log file).")
+                )
+                return
+            window.attach(self.bridge.stateChanged)
+            window.book_requested.connect(self._book_slipped)
+            window.edit_requested.connect(self._edit_log)
+            self.today_window = window
+            self._today_tz = source.tz
+        if not window.isVisible():
+            window.open_day(datetime.now(UTC).astimezone(self._today_tz).date())
+            window.show()
+        window.raise_()
+        window.activateWindow()
+
+    @Slot(object)
+    def _book_slipped(self, period: Slipped) -> None:
+        from app.ui.book_dialog import open_book_dialog
+
+        if self._raise_today_dialog():
+            return
+        dialog = open_book_dialog(self.bridge, period, self.today_window)
+        dialog.booked.connect(self._reload_today)
+        self._keep_today_dialog(dialog)
+
+    @Slot(object)
+    def _edit_log(self, work_log: DayLog) -> None:
+        from app.ui.edit_log_dialog import open_edit_log_dialog
+
+        if self._raise_today_dialog():
+            return
+        dialog = open_edit_log_dialog(self.bridge, work_log, self.today_window)
+        dialog.saved.connect(self._reload_today)
+        dialog.deleted.connect(self._reload_today)
+        self._keep_today_dialog(dialog)
+
+    def _raise_today_dialog(self) -> bool:
+        """One Book/Edit dialog at a time: a second request raises the open one."""
+        if self.today_dialog is None:
+            return False
+        self.today_dialog.raise_()
+        self.today_dialog.activateWindow()
+        return True
+
+    def _keep_today_dialog(self, dialog: QDialog) -> None:
+        self.today_dialog = dialog
+        dialog.finished.connect(self._today_dialog_closed)
+
+    @Slot(int)
+    def _today_dialog_closed(self, _result: int) -> None:
+        if self.today_dialog is not None:
+            self.today_dialog.deleteLater()
+            self.today_dialog = None
+
+    @Slot(object)
+    def _reload_today(self, _what: object = None) -> None:
+        if self.today_window is not None and not self._closed:
+            self.today_window.reload()
+
+    @Slot()
+    def open_about(self) -> None:
+        if self.about_dialog is None:
+            from app.ui.about_dialog import AboutDialog
+
+            self.about_dialog = AboutDialog()
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
+
     @Slot(int)
     def _settings_closed(self, _result: int) -> None:
         if self.settings_dialog is not None:
@@ -535,6 +666,8 @@ class Controller(QObject):
             self.open_popup()
         elif action == "restart_last":
             self.bridge.run(self.restart_last())
+        elif action == "open_today":
+            self.open_today()
 
     async def restart_last(self) -> bool:
         recent = await self.refresh_recent()

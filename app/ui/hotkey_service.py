@@ -20,6 +20,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from app.activity.hotkeys import GlobalHotkeys, HotkeysUnavailable
+from app.settings.errors import QT_TRANSLATE_NOOP
 from app.settings.model import Hotkeys
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,13 @@ log = logging.getLogger(__name__)
 TOGGLE_TRACKING = "toggle_tracking"
 OPEN_POPUP = "open_popup"
 RESTART_LAST = "restart_last"
+OPEN_TODAY = "open_today"
 ACTIONS = tuple(item.name for item in dataclasses.fields(Hotkeys))
 ACTION_LABELS = {
     TOGGLE_TRACKING: "Start / stop tracking",
     OPEN_POPUP: "Open the popup",
     RESTART_LAST: "Restart the last work item",
+    OPEN_TODAY: QT_TRANSLATE_NOOP("HotkeyService", "Open the Today window"),
 }
 
 

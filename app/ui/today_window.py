@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, QTimer, Signal, SignalInstance
@@ -36,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import TrackingState
-from app.tracking.day import Day, DayLog, Slipped, Week
+from app.tracking.day import DayLog, Slipped
 from app.tracking.state import is_running
+from app.tracking.today_source import TodayData
 from app.ui.locale_format import format_duration
 from app.ui.timeline import Timeline
 from app.ui.today_table import DayTable
@@ -49,12 +49,9 @@ LIVE_INTERVAL_MS = 30_000  # the running bar grows every 30 s (a pixel or so at 
 MAX_TOTAL_LINES = 6  # totals shown per kind; the rest folded into "… more"
 
 
-@dataclass(frozen=True)
-class TodayData:
-    day: Day
-    week: Week
-    titles: Mapping[int, str] = field(default_factory=dict)  # work item id -> title
-
+# TodayData lives below the front ends (app.tracking.today_source), so `pacetray today`
+# builds the same; it is re-exported here for the window's users.
+__all__ = ["TodayData", "TodayLoader", "TodayWindow"]
 
 TodayLoader = Callable[[date], Awaitable[TodayData]]
 
@@ -165,6 +162,9 @@ class TodayWindow(QWidget):
         self._live.setInterval(LIVE_INTERVAL_MS)
         self._live.timeout.connect(self.tick)
         self.resize(900, self.sizeHint().height())
+        # The day has the focus when the window opens: Home/↓ pick a part, Enter books or
+        # edits it, ←/→ change the day, all without the mouse.
+        self.timeline.setFocus()
 
     @staticmethod
     def _heading(text: str) -> QLabel:

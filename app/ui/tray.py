@@ -108,7 +108,9 @@ class TrayMenu(QMenu):
             self.snooze_actions[option] = action
         self.answer_check = QAction("Answer the activity check…", self)
         self.answer_check.setVisible(False)
+        self.today = QAction(self.tr("Today…"), self)
         self.settings = QAction("Settings…", self)
+        self.about = QAction(self.tr("About Pacetray…"), self)
         self.quit = QAction("Quit", self)
         for item in (self.local_mode_action, self.status_action):
             self.addAction(item)
@@ -122,7 +124,9 @@ class TrayMenu(QMenu):
         self.addAction(self.open_in_browser)
         self.addMenu(self.snooze)
         self.addSeparator()
+        self.addAction(self.today)
         self.addAction(self.settings)
+        self.addAction(self.about)
         self.addAction(self.quit)
         self.recent_actions: list[QAction] = []
 

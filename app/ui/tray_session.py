@@ -127,6 +127,7 @@ class TraySession:
             )
             self.controller = controller
             controller.presence_history = self._presence  # Settings: Clear presence history
+            controller.journal = journal  # Today: what is not yet sent
             self._notify_crashes(controller._on_error)
             controller.quitRequested.connect(self.quit.set)
             self.instance.popupRequested.connect(controller.open_popup)

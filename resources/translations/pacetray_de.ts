@@ -205,6 +205,13 @@
     </message>
 </context>
 <context>
+    <name>Controller</name>
+    <message>
+        <source>The Today window could not be opened (details in the log file).</source>
+        <translation>Das Fenster „Heute“ konnte nicht geöffnet werden (Details in der Protokolldatei).</translation>
+    </message>
+</context>
+<context>
     <name>DayTable</name>
     <message>
         <source>Kind</source>
@@ -417,6 +424,10 @@
     <message>
         <source>Restart the last work item</source>
         <translation>Letztes Work Item neu starten</translation>
+    </message>
+    <message>
+        <source>Open the Today window</source>
+        <translation>Fenster „Heute“ öffnen</translation>
     </message>
 </context>
 <context>
@@ -1258,6 +1269,17 @@ Klicken: {action}.</translation>
     <message>
         <source>… and {n} more</source>
         <translation>… und {n} weitere</translation>
+    </message>
+</context>
+<context>
+    <name>TrayMenu</name>
+    <message>
+        <source>Today…</source>
+        <translation>Heute…</translation>
+    </message>
+    <message>
+        <source>About Pacetray…</source>
+        <translation>Über Pacetray…</translation>
     </message>
 </context>
 <context>

@@ -72,7 +72,8 @@ def test_every_setting_round_trips(dirs: Dirs) -> None:
     data = tomllib.loads(path.read_text())
     assert data["idle_policy"] == "stop_when_idle"
     assert data["hotkeys"] == {"toggle_tracking": "<ctrl>+<shift>+<f9>", "open_popup": "",
-                               "restart_last": "<alt>+r"}  # fmt: skip
+                               "restart_last": "<alt>+r",
+                               "open_today": "<ctrl>+<alt>+d"}  # fmt: skip
 
 
 def test_every_setting_is_written_so_the_file_shows_them_all(tmp_path: Path) -> None:
@@ -87,6 +88,7 @@ def test_every_setting_is_written_so_the_file_shows_them_all(tmp_path: Path) -> 
         "toggle_tracking": "<ctrl>+<alt>+t",
         "open_popup": "<ctrl>+<alt>+p",
         "restart_last": "<ctrl>+<alt>+r",
+        "open_today": "<ctrl>+<alt>+d",
     }
     assert path.read_text().startswith("# Pacetray settings.")
 
@@ -123,6 +125,7 @@ def test_unknown_keys_of_a_newer_version_survive_a_save(tmp_path: Path) -> None:
         "toggle_tracking": "<ctrl>+<alt>+t",
         "open_popup": "<ctrl>+<alt>+p",  # our value wins over the file's
         "restart_last": "<ctrl>+<alt>+r",
+        "open_today": "<ctrl>+<alt>+d",
         "snooze": "<ctrl>+<alt>+s",
     }
     assert data["stop_on_lock"] is False

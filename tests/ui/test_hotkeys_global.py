@@ -63,6 +63,7 @@ def test_hotkeys_fire_on_the_gui_thread_and_follow_new_settings() -> None:
         "toggle_tracking": "<ctrl>+<alt>+t",
         "open_popup": "<ctrl>+<alt>+o",
         "restart_last": "<ctrl>+<alt>+r",
+        "open_today": "<ctrl>+<alt>+d",
     }
 
 
@@ -98,7 +99,7 @@ def test_no_display_and_wayland_say_why(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
     assert not service.apply(Hotkeys(toggle_tracking="<ctrl>+<alt>+y"))
     assert "Wayland does not let applications grab global keys" in service.reason
-    assert service.apply(Hotkeys(toggle_tracking="", open_popup="", restart_last=""))
+    assert service.apply(Hotkeys(toggle_tracking="", open_popup="", restart_last="", open_today=""))
     assert service.available  # nothing to register: nothing unavailable
     service.deleteLater()
 
