@@ -52,9 +52,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import ActivityType, TrackingState, WorkItem
-from app.tracking.display import work_item_row
+from app.tracking.display import NO_TITLE, work_item_row
 from app.tracking.target import TrackTarget
 from app.ui.bridge import TrackerBridge
+from app.ui.i18n import translate
 from app.ui.search_model import ResultsModel
 
 log = logging.getLogger(__name__)
@@ -509,7 +510,8 @@ class Popup(QWidget):
         track = state.track if state is not None else None
         tracking = track is not None and track.is_tracking
         if track is not None and tracking:
-            what = work_item_row(track.work_item) if track.work_item else self.tr("(no work item)")
+            item = track.work_item
+            what = work_item_row(item, translate(NO_TITLE)) if item else self.tr("(no work item)")
             if track.work_item is None and track.tfs_id is not None:
                 what = f"#{track.tfs_id}"
             if track.remark:
