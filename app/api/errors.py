@@ -3,11 +3,18 @@
 Every class carries a user-facing `.message` (what went wrong and what to do). Messages are built
 from status codes, 7pace error codes and server messages only, never from request headers, so a
 token cannot end up in one.
+
+The messages a tray user meets are built with `app.texts.marked(template, **params)`: the error
+then also carries the marked `template` and its `params`, so the UI can show it translated
+(`.message` stays the English text for the CLI and the log). Others carry `template = None`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+from app.texts import Marked
 
 if TYPE_CHECKING:
     from app.api.models import TrackingState
@@ -16,9 +23,12 @@ if TYPE_CHECKING:
 class ApiError(Exception):
     """Base of every error the client raises."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Marked) -> None:
+        text = message.message if isinstance(message, Marked) else message
+        super().__init__(text)
+        self.message = text
+        self.template: str | None = message.template if isinstance(message, Marked) else None
+        self.params: Mapping[str, object] = message.params if isinstance(message, Marked) else {}
 
 
 class ConnectionFailed(ApiError):
@@ -28,7 +38,7 @@ class ConnectionFailed(ApiError):
     which is the one case where even a write may be sent again.
     """
 
-    def __init__(self, message: str, *, sent: bool = True) -> None:
+    def __init__(self, message: str | Marked, *, sent: bool = True) -> None:
         super().__init__(message)
         self.sent = sent
 
@@ -36,7 +46,7 @@ class ConnectionFailed(ApiError):
 class RequestTimeout(ApiError):
     """The server did not answer in time."""
 
-    def __init__(self, message: str, *, sent: bool = True) -> None:
+    def __init__(self, message: str | Marked, *, sent: bool = True) -> None:
         super().__init__(message)
         self.sent = sent
 
@@ -73,7 +83,7 @@ class HttpStatusError(ApiError):
         self,
         status: int,
         error_code: str | None,
-        message: str,
+        message: str | Marked,
         *,
         server_message: str | None = None,
     ) -> None:
@@ -102,7 +112,7 @@ class RateLimitedError(HttpStatusError):
         self,
         status: int,
         error_code: str | None,
-        message: str,
+        message: str | Marked,
         *,
         server_message: str | None = None,
         retry_after: float | None = None,
@@ -122,7 +132,7 @@ class ClientRequestError(HttpStatusError):
 class SoftError(ApiError):
     """A 200 whose `trackSettings.responseState` is Error or AuthError: nothing was done."""
 
-    def __init__(self, message: str, state: TrackingState) -> None:
+    def __init__(self, message: str | Marked, state: TrackingState) -> None:
         super().__init__(message)
         self.state = state
 
@@ -130,7 +140,7 @@ class SoftError(ApiError):
 class HubNotConnected(ConnectionFailed):
     """A hub call while the hub is not connected; nothing was sent: use REST instead."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Marked) -> None:
         super().__init__(message, sent=False)
 
 

@@ -27,6 +27,7 @@ from app.api.errors import (
 from app.api.models import ErrorBody, unwrap
 from app.api.retry import parse_retry_after
 from app.api.wire import WireError, WireModel, read, read_value
+from app.texts import QT_TRANSLATE_NOOP, marked
 
 M = TypeVar("M", bound=WireModel)
 T = TypeVar("T")
@@ -74,13 +75,39 @@ def read_list(item: type[M], response: httpx.Response) -> list[M]:
     return validate(f"a list of {item.__name__}", read_json(response), read_items)
 
 
-_ADVICE = {
-    401: "Check the API token (7pace: Settings > Reporting & API) or pair again.",
-    403: "Your 7pace account may lack the permission or license for this; ask your admin.",
-    404: "Check the server address (and its path prefix) and the id you asked for.",
-    429: "The organisation's request quota is used up; wait and try again.",
-    500: "The server failed; try again later.",
+# One whole template per advice (a sentence is translated whole, never glued from parts).
+_TEMPLATES = {
+    401: QT_TRANSLATE_NOOP(
+        "messages",
+        "{request} failed: {status} {reason}{detail}. Check the API token "
+        "(7pace: Settings > Reporting & API) or pair again.",
+    ),
+    403: QT_TRANSLATE_NOOP(
+        "messages",
+        "{request} failed: {status} {reason}{detail}. Your 7pace account may lack the "
+        "permission or license for this; ask your admin.",
+    ),
+    404: QT_TRANSLATE_NOOP(
+        "messages",
+        "{request} failed: {status} {reason}{detail}. Check the server address (and its path "
+        "prefix) and the id you asked for.",
+    ),
+    429: QT_TRANSLATE_NOOP(
+        "messages",
+        "{request} failed: {status} {reason}{detail}. The organisation's request quota is "
+        "used up; wait and try again.",
+    ),
+    500: QT_TRANSLATE_NOOP(
+        "messages",
+        "{request} failed: {status} {reason}{detail}. The server failed; try again later.",
+    ),
 }
+_NO_ADVICE = QT_TRANSLATE_NOOP("messages", "{request} failed: {status} {reason}{detail}.")
+_WAIT = QT_TRANSLATE_NOOP(
+    "messages",
+    "{request} failed: {status} {reason}{detail}. The organisation's request quota is used up; "
+    "wait and try again. The server asks to wait {seconds} s.",
+)
 
 
 def error_for(response: httpx.Response, now: Callable[[], datetime] | None = None) -> ApiError:
@@ -95,11 +122,21 @@ def error_for(response: httpx.Response, now: Callable[[], datetime] | None = Non
     except Exception:  # no usable error body: the status alone tells
         pass
     reason = response.reason_phrase or "HTTP error"
-    head = f"{describe(response.request)} failed: {status} {code or reason}"
-    if server_message:
-        head += f" ({server_message.strip()[:300]})"
-    advice = _ADVICE[500] if status >= 500 else _ADVICE.get(status)
-    message = f"{head}. {advice}" if advice else f"{head}."
+    params: dict[str, object] = {
+        "request": describe(response.request),
+        "status": status,
+        "reason": code or reason,
+        "detail": f" ({server_message.strip()[:300]})" if server_message else "",
+    }
+    template = _TEMPLATES[500] if status >= 500 else _TEMPLATES.get(status, _NO_ADVICE)
+    retry_after: float | None = None
+    if status == 429:
+        header = response.headers.get("Retry-After")
+        retry_after = parse_retry_after(header, now() if now and header else None)
+        if retry_after is not None:
+            template = _WAIT
+            params["seconds"] = f"{retry_after:.0f}"
+    message = marked(template, **params)
     kwargs: dict[str, Any] = {"server_message": server_message}
     if status == 401:
         return UnauthorizedError(status, code, message, **kwargs)
@@ -108,10 +145,6 @@ def error_for(response: httpx.Response, now: Callable[[], datetime] | None = Non
     if status == 404:
         return NotFoundError(status, code, message, **kwargs)
     if status == 429:
-        header = response.headers.get("Retry-After")
-        retry_after = parse_retry_after(header, now() if now and header else None)
-        if retry_after is not None:
-            message += f" The server asks to wait {retry_after:.0f} s."
         return RateLimitedError(status, code, message, retry_after=retry_after, **kwargs)
     if status >= 500:
         return ServerError(status, code, message, **kwargs)

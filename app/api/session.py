@@ -34,6 +34,7 @@ from app.api.errors import (
 from app.api.responses import describe, raise_for_status
 from app.api.retry import RetryPolicy
 from app.api.urls import normalize_base_url
+from app.texts import QT_TRANSLATE_NOOP, marked
 
 log = logging.getLogger("app.api")
 
@@ -184,8 +185,17 @@ class ApiSession:
         except TimeoutError:
             spent = time.monotonic() - started
             raise DeadlineExceeded(
-                f"{what}: {self.base_url} did not finish answering within {budget:g} s "
-                f"(gave up after {spent:.1f} s); check the network or try again later."
+                marked(
+                    QT_TRANSLATE_NOOP(
+                        "messages",
+                        "{request}: {server} did not finish answering within {budget} s "
+                        "(gave up after {spent} s); check the network or try again later.",
+                    ),
+                    request=what,
+                    server=self.base_url,
+                    budget=f"{budget:g}",
+                    spent=f"{spent:.1f}",
+                )
             ) from None
         except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
             raise wrap_http_error(exc, what, self.base_url) from None
@@ -233,21 +243,51 @@ def wrap_http_error(exc: Exception, what: str, base_url: str) -> ApiError:
     """The ApiError an httpx exception stands for (also used for the hub's WebSocket)."""
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestTimeout(
-            f"{what}: could not connect to {base_url} in time. "
-            "Check your network and the server address.",
+            marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "{request}: could not connect to {server} in time. "
+                    "Check your network and the server address.",
+                ),
+                request=what,
+                server=base_url,
+            ),
             sent=False,
         )
     if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeout(f"{what}: {base_url} did not answer in time; try again later.")
+        return RequestTimeout(
+            marked(
+                QT_TRANSLATE_NOOP(
+                    "messages", "{request}: {server} did not answer in time; try again later."
+                ),
+                request=what,
+                server=base_url,
+            )
+        )
     if isinstance(exc, httpx.ConnectError):
         return ConnectionFailed(
-            f"{what}: cannot connect to {base_url} ({_reason(exc)}). "
-            "Check the server address and that the server is running.",
+            marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "{request}: cannot connect to {server} ({reason}). "
+                    "Check the server address and that the server is running.",
+                ),
+                request=what,
+                server=base_url,
+                reason=_reason(exc),
+            ),
             sent=False,
         )
     if isinstance(exc, httpx.TransportError):  # read/write errors, dropped connections, proxies
         return ConnectionFailed(
-            f"{what}: the connection to {base_url} broke ({_reason(exc)}); try again."
+            marked(
+                QT_TRANSLATE_NOOP(
+                    "messages", "{request}: the connection to {server} broke ({reason}); try again."
+                ),
+                request=what,
+                server=base_url,
+                reason=_reason(exc),
+            )
         )
     return ProtocolError(f"{what}: the answer from {base_url} could not be read ({_reason(exc)}).")
 

@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
+from app.texts import QT_TRANSLATE_NOOP
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate reads
-    """Marks `text` for translation in `context`; returns it unchanged (Qt-free). lupdate
-    reads only literal arguments: always write the context "messages" out."""
-    return text
+__all__ = [
+    "QT_TRANSLATE_NOOP",  # re-exported: the settings' modules and the UI import it from here
+    "AutostartError",
+    "CredentialsDamaged",
+    "CredentialsMissing",
+    "KeyringFailed",
+    "KeyringUnavailable",
+    "SecretsFileError",
+    "SettingValueError",
+    "SettingsError",
+    "SettingsFileError",
+]
 
 
 class SettingsError(Exception):

@@ -8,8 +8,11 @@ item; the `#1349 Title` core is `work_item_label` everywhere.
 from __future__ import annotations
 
 from app.api.models import Track, WorkItem
+from app.texts import QT_TRANSLATE_NOOP
 
-NO_WORK_ITEM = "(no work item)"
+# The UI passes these translated (app/ui/i18n.py `translate`); the CLI uses them as they are.
+NO_WORK_ITEM = QT_TRANSLATE_NOOP("messages", "(no work item)")
+NO_TITLE = QT_TRANSLATE_NOOP("messages", "(no title)")
 
 
 def work_item_label(item: WorkItem) -> str:
@@ -17,11 +20,11 @@ def work_item_label(item: WorkItem) -> str:
     return f"#{item.id} {item.title}" if item.title else f"#{item.id}"
 
 
-def work_item_row(item: WorkItem) -> str:
+def work_item_row(item: WorkItem, no_title: str = NO_TITLE) -> str:
     """A search result or the popup's status: `Task #1201  Add card vault API client  ·  Webshop`
     (type and project where known, so equal titles in two projects can be told apart)."""
     kind = f"{item.type} " if item.type else ""
-    title = item.title or "(no title)"
+    title = item.title or no_title
     project = f"  ·  {item.team_project}" if item.team_project else ""
     return f"{kind}#{item.id}  {title}{project}"
 
@@ -30,11 +33,13 @@ def quoted(remark: str) -> str:
     return f"“{remark}”"
 
 
-def work_item_text(item: WorkItem | None, remark: str | None = None) -> str:
+def work_item_text(
+    item: WorkItem | None, remark: str | None = None, no_work_item: str = NO_WORK_ITEM
+) -> str:
     """Tray menu, tooltip and adjust dialog: the label, else the bare remark, else
     `(no work item)`."""
     if item is None:
-        return remark or NO_WORK_ITEM
+        return remark or no_work_item
     return work_item_label(item)
 
 

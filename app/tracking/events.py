@@ -6,7 +6,8 @@ Plain frozen dataclasses, no Qt: `ui/bridge.py` re-emits them as Qt signals. Sub
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -91,17 +92,24 @@ class RateLimited:
 
 @dataclass(frozen=True)
 class ApiWarning:
-    """A soft warning from the server (`responseState: Warning`) to show to the user."""
+    """A soft warning from the server (`responseState: Warning`) or a failed poll the user
+    must act on, to show to the user. `template`/`params`: the translatable form of `message`
+    when it has one (app/texts.py); the server's own words have none."""
 
     message: str
+    template: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class CommandFailed:
-    """A user command could not be done and was not journaled (e.g. refused by the server)."""
+    """A user command could not be done and was not journaled (e.g. refused by the server).
+    `message` is English (the CLI, the log); `template`/`params` its translatable form."""
 
     command_kind: str
     message: str
+    template: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 TrackerEvent = (

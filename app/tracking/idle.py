@@ -38,6 +38,7 @@ from app.api.models import (
     TrackingState,
     TrackingStateKind,
 )
+from app.texts import QT_TRANSLATE_NOOP, marked
 from app.tracking import user_commands as cmd
 from app.tracking.journal import ConflictCallback, Journal, ReplayReport
 from app.tracking.state import SERVER_STOP_TYPES, is_running
@@ -144,8 +145,13 @@ def _track_facts(track: Track) -> tuple[str, datetime]:
     started = track.current_track_started_date_time
     if not work_log_id or started is None:
         raise CommandError(
-            "The idle time cannot be handled: the track's work log is unknown. Refresh the "
-            "tracking state and try again."
+            marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "The idle time cannot be handled: the track's work log is unknown. "
+                    "Refresh the tracking state and try again.",
+                )
+            )
         )
     return work_log_id, started if started.tzinfo is not None else started.astimezone()
 
@@ -168,7 +174,9 @@ def plan_idle(
     if choice is IdleChoice.KEEP:
         return []
     if choice is IdleChoice.BOOK_TO_OTHER and (other is None or other.is_empty):
-        raise CommandError("Choose the work item to book the idle time to.")
+        raise CommandError(
+            marked(QT_TRANSLATE_NOOP("messages", "Choose the work item to book the idle time to."))
+        )
     work_log_id, started = _track_facts(track_before)
     idle_start, idle_end = period.start_at, min(period.end_at, at)
     end = at if ended_at is None else max(started, min(ended_at, at))

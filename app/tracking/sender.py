@@ -187,7 +187,7 @@ class CommandSender:
         except ServerError:
             return await self._settle_unknown(command, before)
         except (ApiError, CommandError) as exc:
-            self._emit(CommandFailed(str(command.kind), exc.message))
+            self._emit(CommandFailed(str(command.kind), exc.message, exc.template, exc.params))
             return False
         self.set_online(True)
         if state is None:

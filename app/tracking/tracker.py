@@ -48,6 +48,7 @@ from app.api.models import (
     Track,
     TrackingState,
 )
+from app.texts import QT_TRANSLATE_NOOP
 from app.tracking import user_commands as cmd
 from app.tracking.checks import CheckAnswer, CheckAnswering
 from app.tracking.events import (
@@ -330,7 +331,9 @@ class Tracker:
             return
         log.warning("polling the server failed: %s", exc.message)
         if self._poll_failures == 1 and not isinstance(exc, ServerError):
-            self._emit(ApiWarning(exc.message))  # e.g. a revoked token: the user must act
+            self._emit(
+                ApiWarning(exc.message, exc.template, exc.params)
+            )  # e.g. a revoked token: the user must act
 
     def _seen_now(self) -> None:
         """A failed activity-check answer: the next poll is paced from now."""
@@ -433,7 +436,8 @@ class Tracker:
 
     async def start(self, target: TrackTarget) -> bool:
         if target.is_empty:
-            self._emit(CommandFailed("start", "Choose a work item or type a remark to start."))
+            text = QT_TRANSLATE_NOOP("messages", "Choose a work item or type a remark to start.")
+            self._emit(CommandFailed("start", text, template=text))
             return False
         command = cmd.start(self._now(), target, expect_work_log_id=self._expect())
         return await self._sender.execute(command)
@@ -553,7 +557,7 @@ class Tracker:
                 ended_at=idle_track_end(track, self.state),
             )
         except CommandError as exc:
-            self._emit(CommandFailed(f"idle:{choice.value}", exc.message))
+            self._emit(CommandFailed(f"idle:{choice.value}", exc.message, exc.template, exc.params))
             return False
         return await self._sender.run_plan(plan)
 
@@ -561,7 +565,7 @@ class Tracker:
         try:
             plan = plan_stop_when_idle(track, datetime.fromtimestamp(since, UTC), at=self._now())
         except CommandError as exc:
-            self._emit(CommandFailed("idle:stop_when_idle", exc.message))
+            self._emit(CommandFailed("idle:stop_when_idle", exc.message, exc.template, exc.params))
             return False
         return await self._sender.run_plan(plan)
 

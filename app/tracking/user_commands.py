@@ -55,6 +55,7 @@ from app.api.models import (
     StopReason,
     TrackingState,
 )
+from app.texts import Marked
 
 # Re-exported: the journal imports it from here (its one home is app.tracking.state).
 from app.tracking.state import is_running
@@ -84,9 +85,13 @@ class CommandKind(StrEnum):
 class CommandError(Exception):
     """A command that cannot be carried out as given; `message` says why and what to do."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Marked) -> None:
+        text = message.message if isinstance(message, Marked) else message
+        super().__init__(text)
+        self.message = text
+        # the translatable form (app/texts.py) when the message was built with `marked`
+        self.template: str | None = message.template if isinstance(message, Marked) else None
+        self.params: Mapping[str, object] = message.params if isinstance(message, Marked) else {}
 
 
 class CommandConflict(CommandError):

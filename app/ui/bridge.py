@@ -28,6 +28,7 @@ from app.api.models import (
     SnoozeOption,
     TrackingState,
 )
+from app.texts import QT_TRANSLATE_NOOP
 from app.tracking.events import (
     ActivityCheckAnswered,
     ActivityCheckPrompt,
@@ -48,6 +49,7 @@ from app.tracking.state import check_running
 from app.tracking.target import TrackTarget
 from app.tracking.tracker import CheckAnswer, Tracker
 from app.tracking.user_commands import Command
+from app.ui.i18n import message_text, translate
 
 if TYPE_CHECKING:  # the hub client is imported only when live updates run
     from app.tracking.live import LiveStatus, LiveUpdates
@@ -152,7 +154,9 @@ class TrackerBridge(QObject):
     def _run_done(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("the tracker stopped", exc_info=task.exception())
-            self.error.emit("Tracking stopped after an unexpected error; see the log file.")
+            self.error.emit(
+                self.tr("Tracking stopped after an unexpected error; see the log file.")
+            )
 
     async def close(self) -> None:
         """Cancels the poll loop and every task started through `run`, and waits for them."""
@@ -216,9 +220,9 @@ class TrackerBridge(QObject):
         elif isinstance(event, RateLimited):
             self.rateLimited.emit(event)
         elif isinstance(event, ApiWarning):
-            self.warning.emit(event.message)
+            self.warning.emit(message_text(event))
         elif isinstance(event, CommandFailed):
-            self._error(event.message)
+            self._error(message_text(event))
 
     def _state_changed(self, state: TrackingState) -> None:
         if state.settings is not None and state.settings.activity_type is not None:
@@ -248,13 +252,20 @@ class TrackerBridge(QObject):
             raise
         except ApiError as exc:
             log.info("%s failed: %s", what, exc.message)
-            self._error(exc.message, unreachable=isinstance(exc, ConnectionFailed | RequestTimeout))
+            unreachable = isinstance(exc, ConnectionFailed | RequestTimeout)
+            self._error(message_text(exc), unreachable=unreachable)
         except JournalError as exc:
             log.error("%s failed: %s", what, exc.message)
             self._error(exc.message)
         except Exception:
             log.exception("%s failed unexpectedly", what)
-            self._error(f"Could not {what}: an unexpected error (details in the log file).")
+            # `what` is marked in the "TrackerBridge" context where it is written
+            doing = translate(what, "TrackerBridge")
+            self._error(
+                self.tr("Could not {what}: an unexpected error (details in the log file).").format(
+                    what=doing
+                )
+            )
         finally:
             self._busy -= 1
             if self._busy == 0:
@@ -269,32 +280,56 @@ class TrackerBridge(QObject):
     # --- commands -----------------------------------------------------------------------------
 
     async def start(self, target: TrackTarget) -> bool:
-        return await self._guard("start tracking", self.tracker.start(target), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "start tracking"), self.tracker.start(target), False
+        )
 
     async def stop(self) -> bool:
-        return await self._guard("stop tracking", self.tracker.stop(), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "stop tracking"), self.tracker.stop(), False
+        )
 
     async def select(self, target: TrackTarget) -> bool:
-        return await self._guard("select the work item", self.tracker.select(target), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "select the work item"),
+            self.tracker.select(target),
+            False,
+        )
 
     async def adjust(self, remark: str | None = None, activity_type_id: str | None = None) -> bool:
         call = self.tracker.adjust(remark, activity_type_id)
-        return await self._guard("change the running track", call, False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "change the running track"), call, False
+        )
 
     async def switch(self, target: TrackTarget) -> bool:
-        return await self._guard("switch the work item", self.tracker.switch(target), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "switch the work item"),
+            self.tracker.switch(target),
+            False,
+        )
 
     async def restart(self, work_log: LatestWorkLog | RestWorkLog) -> bool:
-        return await self._guard("restart tracking", self.tracker.restart(work_log), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "restart tracking"),
+            self.tracker.restart(work_log),
+            False,
+        )
 
     async def execute(self, command: Command) -> bool:
         """Carries out a command offered by an event now (e.g. `ServerStopped.restart`)."""
-        return await self._guard("restart tracking", self.tracker.execute(command), False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "restart tracking"),
+            self.tracker.execute(command),
+            False,
+        )
 
     async def answer_check(self, answer: CheckAnswer) -> bool:
         """Continue / stop / a `SnoozeOption` for the running activity check."""
         call = self.tracker.answer_check(answer)
-        return await self._guard("answer the activity check", call, False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "answer the activity check"), call, False
+        )
 
     async def snooze(self, option: SnoozeOption) -> bool:
         """Snooze activity checks: answers a running check with `idleCheck/{option}` now; with
@@ -326,10 +361,16 @@ class TrackerBridge(QObject):
     async def answer_idle(self, choice: IdleChoice, other: TrackTarget | None = None) -> bool:
         """`other`: what BOOK_TO_OTHER books the idle time to."""
         call = self.tracker.answer_idle(choice, other)
-        return await self._guard("book the idle time", call, False)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "book the idle time"), call, False
+        )
 
     async def refresh(self) -> TrackingState | None:
-        return await self._guard("read the tracking state", self.tracker.refresh(), None)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "read the tracking state"),
+            self.tracker.refresh(),
+            None,
+        )
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -342,15 +383,25 @@ class TrackerBridge(QObject):
             call: Awaitable[SearchResult] = self.client.search(work_item_id)
         else:
             call = self.client.search_by_query(text.strip())
-        return await self._guard("search work items", call, None)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "search work items"), call, None
+        )
 
     async def latest(self, n: int = 10) -> LatestResult | None:
-        return await self._guard("read recent work items", self.client.latest(n), None)
+        return await self._guard(
+            QT_TRANSLATE_NOOP("TrackerBridge", "read recent work items"),
+            self.client.latest(n),
+            None,
+        )
 
     async def activity_types(self) -> list[ActivityType]:
         """The activity types (cached from `current(expand=True).settings`)."""
         if self._activity_types is None:
-            state = await self._guard("read activity types", self.client.current(True), None)
+            state = await self._guard(
+                QT_TRANSLATE_NOOP("TrackerBridge", "read activity types"),
+                self.client.current(True),
+                None,
+            )
             if state is None:
                 return []
             self._remember_activity_types(state)

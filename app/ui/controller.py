@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QSystemTrayIco
 
 from app.api.models import LatestWorkLog, SnoozeOption, StoppedTrackType, TrackingState
 from app.settings import Settings
-from app.tracking.display import work_item_text
 from app.tracking.events import (
     ActivityCheckPrompt,
     IdlePrompt,
@@ -33,8 +32,9 @@ from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
 from app.tracking.target import TrackTarget
 from app.ui.bridge import TrackerBridge, parse_work_item_id
+from app.ui.locale_format import format_time
 from app.ui.notifications import Kind, Notifier
-from app.ui.tray import TrayIcon, TrayMenu
+from app.ui.tray import TrayIcon, TrayMenu, item_text
 from app.ui.tray_watcher import TRAY_WAIT, TrayWatcher
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ class Controller(QObject):
             self.bridge.start_live(LiveUpdates(self.bridge.tracker, HubClient(client), client))
         except Exception:  # the tray keeps polling
             log.exception("live updates could not be started")
-            self._on_error("Live updates could not be started (details in the log file).")
+            self._on_error(self.tr("Live updates could not be started (details in the log file)."))
 
     @Slot(object)
     def _on_live(self, _status: object) -> None:
@@ -288,35 +288,39 @@ class Controller(QObject):
         self._sync_fallback()
         if was_online and not online:
             self.notifier.notify(
-                "Offline",
-                "The server cannot be reached. Changes are kept and sent when it is back.",
+                self.tr("Offline"),
+                self.tr("The server cannot be reached. Changes are kept and sent when it is back."),
                 Kind.WARNING,
             )
         elif online and not was_online:
-            rest = f" {pending} change(s) still to send." if pending else ""
-            self.notifier.notify("Back online", f"The server is reachable again.{rest}")
+            if pending:
+                text = self.tr("The server is reachable again. {count} change(s) still to send.")
+            else:
+                text = self.tr("The server is reachable again.")
+            self.notifier.notify(self.tr("Back online"), text.format(count=pending))
 
     @Slot(object)
     def _on_server_stopped(self, event: ServerStopped) -> None:
         self.last_server_stop = event
         track = event.state.track
-        what = work_item_text(track.work_item, track.remark)
-        self.menu.restart_stopped.setText(f"Restart {what}".replace("&", "&&"))
+        what = item_text(track.work_item, track.remark)
+        restart = self.tr("Restart {what}").format(what=what)
+        self.menu.restart_stopped.setText(restart.replace("&", "&&"))
         self.menu.restart_stopped.setVisible(True)
         if event.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK:
-            why = "nobody answered the activity check"
+            text = self.tr("{what}: nobody answered the activity check.")
         elif (
             event.stopped_track_type is StoppedTrackType.STOPPED_BY_MAX_SINGLE_TRACK_LENGTH_EXCEEDED
         ):
-            why = "the track reached the longest allowed length"
+            text = self.tr("{what}: the track reached the longest allowed length.")
         else:
-            why = "the server ended it"
+            text = self.tr("{what}: the server ended it.")
         self.notifier.notify(
-            "Tracking stopped",
-            f"{what}: {why}.",
+            self.tr("Tracking stopped"),
+            text.format(what=what),
             Kind.WARNING,
             action=self.restart_after_server_stop,
-            action_label="Restart",
+            action_label=self.tr("Restart"),
         )
 
     @Slot()
@@ -329,20 +333,26 @@ class Controller(QObject):
 
     @Slot(object)
     def _on_conflict(self, event: JournalConflict) -> None:
+        # the reason comes from the journal's replay, in English (the CLI shows it too)
         self.notifier.notify(
-            "An offline change was set aside",
-            f"{event.command.kind}: {event.reason}. See `pacetray status`.",
+            self.tr("An offline change was set aside"),
+            self.tr("{command}: {reason}. See `pacetray status`.").format(
+                command=event.command.kind, reason=event.reason
+            ),
             Kind.WARNING,
         )
 
     @Slot(object)
     def _on_rate_limited(self, event: RateLimited) -> None:
-        until = event.until.astimezone().strftime("%H:%M:%S")
-        self.notifier.notify("Slowing down", f"The server asks to wait until {until}.")
+        until = format_time(event.until.astimezone(), seconds=True)
+        self.notifier.notify(
+            self.tr("Slowing down"),
+            self.tr("The server asks to wait until {time}.").format(time=until),
+        )
 
     @Slot(str)
     def _on_warning(self, message: str) -> None:
-        self.notifier.notify("Pacetray", message, Kind.WARNING)
+        self.notifier.notify(self.tr("Pacetray"), message, Kind.WARNING)
 
     @Slot(str)
     def _on_error(self, message: str) -> None:
@@ -354,7 +364,7 @@ class Controller(QObject):
         self.tray.set_error(message)
         self._error_timer.start()
         self._sync_fallback()
-        self.notifier.notify("Pacetray", message, Kind.ERROR)
+        self.notifier.notify(self.tr("Pacetray"), message, Kind.ERROR)
 
     # --- menu actions ------------------------------------------------------------------------
 
@@ -439,8 +449,8 @@ class Controller(QObject):
     async def ask_and_switch(self) -> bool:
         """Without the popup: ask for `#id` or a remark, then switch to it."""
         box = QInputDialog()
-        box.setWindowTitle("Switch work item")
-        box.setLabelText("Work item (#1234) or a remark:")
+        box.setWindowTitle(self.tr("Switch work item"))
+        box.setLabelText(self.tr("Work item (#1234) or a remark:"))
         box.setModal(False)
         self.switch_box = box
         box.show()
@@ -493,7 +503,9 @@ class Controller(QObject):
             return False
         url = QUrl(link)
         if not url.isValid() or url.scheme() not in ("http", "https"):
-            self._on_error(f"The work item's link is not a web address: {link}")
+            self._on_error(
+                self.tr("The work item's link is not a web address: {link}").format(link=link)
+            )
             return False
         return QDesktopServices.openUrl(url)
 
@@ -521,7 +533,9 @@ class Controller(QObject):
             dialog = SettingsDialog(services, hotkeys=self.hotkeys)
         except Exception:
             log.exception("the settings dialog could not be created")
-            self._on_error("The settings dialog could not be opened (details in the log file).")
+            self._on_error(
+                self.tr("The settings dialog could not be opened (details in the log file).")
+            )
             return
         dialog.saved.connect(self.apply_settings)
         dialog.finished.connect(self._settings_closed)
@@ -655,7 +669,8 @@ class Controller(QObject):
             self.set_live_updates(settings.live_updates)
         if (old.server_url, old.auth_method) != (settings.server_url, settings.auth_method):
             self.notifier.notify(
-                "Settings saved", "Quit and start Pacetray again to use the new server."
+                self.tr("Settings saved"),
+                self.tr("Quit and start Pacetray again to use the new server."),
             )
 
     @Slot(str)
@@ -687,15 +702,17 @@ class Controller(QObject):
             if self.quit_box is not None:
                 self.quit_box.raise_()
                 return False
+            what = item_text(state.track.work_item, state.track.remark)
             box = QMessageBox(
                 QMessageBox.Icon.Question,
-                "Quit Pacetray",
-                f"You are tracking {work_item_text(state.track.work_item, state.track.remark)}."
-                "\nStop tracking before quitting?",
+                self.tr("Quit Pacetray"),
+                self.tr("You are tracking {what}.\nStop tracking before quitting?").format(
+                    what=what
+                ),
             )
-            stop_button = box.addButton("Stop and quit", QMessageBox.ButtonRole.AcceptRole)
+            stop_button = box.addButton(self.tr("Stop and quit"), QMessageBox.ButtonRole.AcceptRole)
             keep_button = box.addButton(
-                "Quit, keep tracking", QMessageBox.ButtonRole.DestructiveRole
+                self.tr("Quit, keep tracking"), QMessageBox.ButtonRole.DestructiveRole
             )
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.setModal(False)

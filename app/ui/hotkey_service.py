@@ -17,11 +17,11 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from app.activity.hotkeys import GlobalHotkeys, HotkeysUnavailable
-from app.settings.errors import QT_TRANSLATE_NOOP
 from app.settings.model import Hotkeys
+from app.texts import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,26 @@ OPEN_POPUP = "open_popup"
 RESTART_LAST = "restart_last"
 OPEN_TODAY = "open_today"
 ACTIONS = tuple(item.name for item in dataclasses.fields(Hotkeys))
-ACTION_LABELS = {
-    TOGGLE_TRACKING: "Start / stop tracking",
-    OPEN_POPUP: "Open the popup",
-    RESTART_LAST: "Restart the last work item",
+ACTION_LABELS = {  # translated where shown, in this context: `action_label`
+    TOGGLE_TRACKING: QT_TRANSLATE_NOOP("HotkeyService", "Start / stop tracking"),
+    OPEN_POPUP: QT_TRANSLATE_NOOP("HotkeyService", "Open the popup"),
+    RESTART_LAST: QT_TRANSLATE_NOOP("HotkeyService", "Restart the last work item"),
     OPEN_TODAY: QT_TRANSLATE_NOOP("HotkeyService", "Open the Today window"),
 }
+
+
+def action_label(action: str) -> str:
+    """The action's label in the UI language (the action's name when it has none)."""
+    return QCoreApplication.translate("HotkeyService", ACTION_LABELS.get(action, action))
+
+
+_UNAVAILABLE = "unavailable in this session: "  # how app.activity.hotkeys words its reasons
+
+
+def _unavailable(problem: str) -> str:
+    """The reason in the UI language; `problem` comes from the activity layer, in English."""
+    text = QCoreApplication.translate("HotkeyService", "unavailable in this session: {problem}")
+    return text.format(problem=problem)
 
 
 class _Relay(QObject):
@@ -72,7 +86,7 @@ class HotkeyService(QObject):
     def session_problem() -> str | None:
         """Why global hotkeys cannot work here, checked without starting a listener."""
         problem = GlobalHotkeys.session_problem()
-        return f"unavailable in this session: {problem}" if problem else None
+        return _unavailable(problem) if problem else None
 
     @property
     def bindings(self) -> dict[str, str]:
@@ -111,7 +125,7 @@ class HotkeyService(QObject):
         except HotkeysUnavailable as exc:
             self._close_backend()
             self._applied = {}
-            self._set_available(False, str(exc))
+            self._set_available(False, _unavailable(str(exc).removeprefix(_UNAVAILABLE)))
             log.info("global hotkeys: %s", exc)
             return False
         self._set_available(True, "")

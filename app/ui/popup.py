@@ -63,10 +63,11 @@ from PySide6.QtWidgets import (
 
 from app.api.models import ActivityType, LatestResult, RestWorkLog, TrackingState, WorkItem
 from app.tracking.day import DayLog, LocalZone
-from app.tracking.display import quoted, work_item_label, work_item_row
+from app.tracking.display import NO_TITLE, quoted, work_item_label, work_item_row
 from app.tracking.target import TrackTarget
 from app.tracking.today_summary import RECENT_TRACKS, TodaySummary, summarize_today, today_window
 from app.ui.bridge import TrackerBridge
+from app.ui.i18n import translate
 from app.ui.locale_format import format_duration, format_time
 from app.ui.search_model import ResultsModel
 
@@ -602,7 +603,8 @@ class Popup(QWidget):
         track = state.track if state is not None else None
         tracking = track is not None and track.is_tracking
         if track is not None and tracking:
-            what = work_item_row(track.work_item) if track.work_item else self.tr("(no work item)")
+            item = track.work_item
+            what = work_item_row(item, translate(NO_TITLE)) if item else self.tr("(no work item)")
             if track.work_item is None and track.tfs_id is not None:
                 what = f"#{track.tfs_id}"
             if track.remark:

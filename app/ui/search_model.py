@@ -17,7 +17,8 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QStandardItem, QStandar
 
 from app.api.models import LatestResult, SearchResult, WorkItem
 from app.settings.errors import QT_TRANSLATE_NOOP  # Qt's own is typed `object`
-from app.tracking.display import work_item_row
+from app.tracking.display import NO_TITLE, work_item_row
+from app.ui.i18n import translate
 
 WORK_ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's WorkItem; None on a header
 RECENT_GROUP = QT_TRANSLATE_NOOP("ResultsModel", "Recent")
@@ -71,11 +72,13 @@ class ResultsModel(QStandardItemModel):
             spoken = QCoreApplication.translate("ResultsModel", "Group {name}").format(name=name)
             header.setData(spoken, Qt.ItemDataRole.AccessibleTextRole)
             self.appendRow(header)
+            no_title = translate(NO_TITLE)
             for item in items:
-                row = QStandardItem(_swatch(item.color), work_item_row(item))
+                text = work_item_row(item, no_title)
+                row = QStandardItem(_swatch(item.color), text)
                 row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 row.setData(item, WORK_ITEM_ROLE)
-                row.setToolTip(item.work_item_link or work_item_row(item))
+                row.setToolTip(item.work_item_link or text)
                 self.appendRow(row)
 
     def work_item_at(self, index: _Index) -> WorkItem | None:

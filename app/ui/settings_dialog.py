@@ -24,7 +24,7 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,7 +50,7 @@ from app.settings.errors import QT_TRANSLATE_NOOP, SettingValueError
 from app.settings.model import AuthMethod, Hotkeys, IdlePolicy, Settings
 from app.settings.settings_service import SIGN_IN, SettingsServices
 from app.ui.hotkey_recorder import HotkeyRecorder
-from app.ui.hotkey_service import ACTION_LABELS, ACTIONS, HotkeyService
+from app.ui.hotkey_service import ACTIONS, HotkeyService, action_label
 from app.ui.i18n import LANGUAGES, message_text
 
 ERROR_STYLE = "color: #c62828;"
@@ -61,13 +61,6 @@ POLICY_LABELS: dict[IdlePolicy, str] = {  # translated where shown (SettingsDial
     IdlePolicy.ALWAYS_DISCARD: QT_TRANSLATE_NOOP("SettingsDialog", "Always discard it"),
     IdlePolicy.STOP_WHEN_IDLE: QT_TRANSLATE_NOOP("SettingsDialog", "Stop tracking when I go idle"),
 }
-# The hotkey actions' labels (app/ui/hotkey_service.py ACTION_LABELS), marked here until that
-# module marks them itself: translated in its context.
-_ACTION_LABELS = (
-    QT_TRANSLATE_NOOP("HotkeyService", "Start / stop tracking"),
-    QT_TRANSLATE_NOOP("HotkeyService", "Open the popup"),
-    QT_TRANSLATE_NOOP("HotkeyService", "Restart the last work item"),
-)
 SENSING_SECONDS = 6.0  # how long "Test activity sensing" shows the live value
 
 
@@ -316,7 +309,7 @@ class SettingsDialog(QDialog):
         for action in ACTIONS:
             recorder = HotkeyRecorder()
             self.recorders[action] = recorder
-            label = QCoreApplication.translate("HotkeyService", ACTION_LABELS.get(action, action))
+            label = action_label(action)
             recorder.set_action_name(label)
             form.addRow(self.tr("{action}:").format(action=label), recorder)
         self.hotkeys_error = _label()

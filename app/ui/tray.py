@@ -1,26 +1,53 @@
 """The tray icon: its state icon, tooltip and context menu (`TrayMenu`, shared with the
-fallback window). What the actions do is wired by `controller.py`."""
+fallback window). What the actions do is wired by `controller.py`.
+
+The tooltip is also the icon's text for screen readers: every state says what it is in words
+(not tracking, tracking what, offline, error, activity check). Texts are translated when they
+are built (the menu's in `TrayMenu`'s context, the tooltip's in "TrayIcon")."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from app.api.models import LatestWorkLog, SnoozeOption, TrackingState
-from app.tracking.display import work_item_text
+from app.api.models import LatestWorkLog, SnoozeOption, TrackingState, WorkItem
+from app.texts import QT_TRANSLATE_NOOP
+from app.tracking.display import NO_WORK_ITEM, work_item_text
 from app.tracking.state import check_running, is_running
+from app.ui.i18n import translate
 from app.ui.icons import TrayState, icon_for
 
-LOCAL_MODE_TEXT = "Local mode — connect to 7pace in Settings"
-SNOOZE_LABELS = {
-    SnoozeOption.ONE_HOUR: "For 1 hour",
-    SnoozeOption.TOMORROW: "Until tomorrow",
-    SnoozeOption.NEXT_MONDAY: "Until next Monday",
+LOCAL_MODE_TEXT = QT_TRANSLATE_NOOP("TrayIcon", "Local mode — connect to 7pace in Settings")
+SNOOZE_LABELS = {  # translated where shown (TrayMenu)
+    SnoozeOption.ONE_HOUR: QT_TRANSLATE_NOOP("TrayMenu", "For 1 hour"),
+    SnoozeOption.TOMORROW: QT_TRANSLATE_NOOP("TrayMenu", "Until tomorrow"),
+    SnoozeOption.NEXT_MONDAY: QT_TRANSLATE_NOOP("TrayMenu", "Until next Monday"),
 }
+# Whole sentences per option (a translation cannot be glued from a lower-cased label).
+SNOOZED_TEXTS = {
+    SnoozeOption.ONE_HOUR: QT_TRANSLATE_NOOP(
+        "TrayIcon", "Activity checks snoozed for 1 hour from the next one"
+    ),
+    SnoozeOption.TOMORROW: QT_TRANSLATE_NOOP(
+        "TrayIcon", "Activity checks snoozed until tomorrow from the next one"
+    ),
+    SnoozeOption.NEXT_MONDAY: QT_TRANSLATE_NOOP(
+        "TrayIcon", "Activity checks snoozed until next Monday from the next one"
+    ),
+}
+
+
+def _tip(text: str) -> str:
+    return QCoreApplication.translate("TrayIcon", text)
+
+
+def item_text(item: WorkItem | None, remark: str | None = None) -> str:
+    """`work_item_text` with "(no work item)" in the UI language."""
+    return work_item_text(item, remark, translate(NO_WORK_ITEM))
 
 
 def format_seconds(seconds: float) -> str:
@@ -58,27 +85,53 @@ def tooltip_text(
     track = state.track if state is not None else None
     running = is_running(state)
     if tray is TrayState.ERROR and error:
-        lines.append(f"Error: {error}")
+        lines.append(QCoreApplication.translate("TrayIcon", "Error: {error}").format(error=error))
     if tray is TrayState.OFFLINE:
-        waiting = f" — {pending} change{'s' * (pending != 1)} waiting" if pending else ""
-        lines.append(f"Offline{waiting}")
+        if not pending:
+            lines.append(QCoreApplication.translate("TrayIcon", "Offline"))
+        elif pending == 1:
+            lines.append(
+                QCoreApplication.translate("TrayIcon", "Offline — {count} change waiting").format(
+                    count=pending
+                )
+            )
+        else:
+            lines.append(
+                QCoreApplication.translate("TrayIcon", "Offline — {count} changes waiting").format(
+                    count=pending
+                )
+            )
     if track is not None and running:
         if check_running(state):
-            lines.append("Activity check: are you still working?")
-        lines.append(work_item_text(track.work_item, track.remark))
+            lines.append(
+                QCoreApplication.translate("TrayIcon", "Activity check: are you still working?")
+            )
+        lines.append(item_text(track.work_item, track.remark))
         if track.remark:
-            lines.append(f"Remark: {track.remark}")
+            lines.append(
+                QCoreApplication.translate("TrayIcon", "Remark: {remark}").format(
+                    remark=track.remark
+                )
+            )
         elapsed = (track.current_track_length or 0) + since_state
         today = (track.total_me_today_length or 0) + since_state
-        lines.append(f"Elapsed {format_seconds(elapsed)} · today {format_seconds(today)}")
+        lines.append(
+            QCoreApplication.translate("TrayIcon", "Elapsed {elapsed} · today {today}").format(
+                elapsed=format_seconds(elapsed), today=format_seconds(today)
+            )
+        )
     else:
-        lines.append("Not tracking")
+        lines.append(QCoreApplication.translate("TrayIcon", "Not tracking"))
         if track is not None and track.total_me_today_length is not None:
-            lines.append(f"Today {format_seconds(track.total_me_today_length)}")
+            lines.append(
+                QCoreApplication.translate("TrayIcon", "Today {today}").format(
+                    today=format_seconds(track.total_me_today_length)
+                )
+            )
     if snooze is not None:
-        lines.append(f"Activity checks snoozed {SNOOZE_LABELS[snooze].lower()} from the next one")
+        lines.append(_tip(SNOOZED_TEXTS[snooze]))
     if local_mode:
-        lines.append(LOCAL_MODE_TEXT)
+        lines.append(_tip(LOCAL_MODE_TEXT))
     return "\n".join(lines)
 
 
@@ -87,31 +140,31 @@ class TrayMenu(QMenu):
 
     def __init__(self) -> None:
         super().__init__()
-        self.local_mode_action = QAction(LOCAL_MODE_TEXT, self)
+        self.local_mode_action = QAction(_tip(LOCAL_MODE_TEXT), self)
         self.local_mode_action.setVisible(False)
-        self.status_action = QAction("Not tracking", self)
+        self.status_action = QAction(self.tr("Not tracking"), self)
         self.status_action.setEnabled(False)
-        self.start_stop = QAction("Start tracking", self)
-        self.restart_stopped = QAction("Restart what the server stopped", self)
+        self.start_stop = QAction(self.tr("Start tracking"), self)
+        self.restart_stopped = QAction(self.tr("Restart what the server stopped"), self)
         self.restart_stopped.setVisible(False)
-        self.recent = QMenu("Recent", self)
-        self.recent_empty = self.recent.addAction("(nothing tracked yet)")
+        self.recent = QMenu(self.tr("Recent"), self)
+        self.recent_empty = self.recent.addAction(self.tr("(nothing tracked yet)"))
         self.recent_empty.setEnabled(False)
-        self.switch = QAction("Switch work item…", self)
-        self.adjust = QAction("Edit remark / activity…", self)
-        self.open_in_browser = QAction("Open work item in browser", self)
-        self.snooze = QMenu("Snooze activity checks", self)
+        self.switch = QAction(self.tr("Switch work item…"), self)
+        self.adjust = QAction(self.tr("Edit remark / activity…"), self)
+        self.open_in_browser = QAction(self.tr("Open work item in browser"), self)
+        self.snooze = QMenu(self.tr("Snooze activity checks"), self)
         self.snooze_actions: dict[SnoozeOption, QAction] = {}
         for option, label in SNOOZE_LABELS.items():
-            action = self.snooze.addAction(label)
+            action = self.snooze.addAction(self.tr(label))
             action.setData(int(option))
             self.snooze_actions[option] = action
-        self.answer_check = QAction("Answer the activity check…", self)
+        self.answer_check = QAction(self.tr("Answer the activity check…"), self)
         self.answer_check.setVisible(False)
         self.today = QAction(self.tr("Today…"), self)
-        self.settings = QAction("Settings…", self)
+        self.settings = QAction(self.tr("Settings…"), self)
         self.about = QAction(self.tr("About Pacetray…"), self)
-        self.quit = QAction("Quit", self)
+        self.quit = QAction(self.tr("Quit"), self)
         for item in (self.local_mode_action, self.status_action):
             self.addAction(item)
         self.addSeparator()
@@ -143,7 +196,7 @@ class TrayMenu(QMenu):
             if key in seen:
                 continue
             seen.add(key)
-            label = work_item_text(work_log.work_item, work_log.remark)
+            label = item_text(work_log.work_item, work_log.remark)
             if work_log.remark and work_log.work_item is not None:
                 label = f"{label} — {work_log.remark}"
             action = QAction(label.replace("&", "&&"), self.recent)
@@ -155,11 +208,12 @@ class TrayMenu(QMenu):
     def update_for(self, state: TrackingState | None, tray: TrayState) -> None:
         running = is_running(state)
         track = state.track if state is not None else None
-        self.start_stop.setText("Stop tracking" if running else "Start tracking")
+        self.start_stop.setText(self.tr("Stop tracking") if running else self.tr("Start tracking"))
         if running and track is not None:
-            self.status_action.setText(f"Tracking {work_item_text(track.work_item, track.remark)}")
+            what = item_text(track.work_item, track.remark)
+            self.status_action.setText(self.tr("Tracking {what}").format(what=what))
         else:
-            self.status_action.setText("Not tracking")
+            self.status_action.setText(self.tr("Not tracking"))
         self.adjust.setEnabled(running)
         link = track.work_item.work_item_link if track and track.work_item else None
         self.open_in_browser.setEnabled(bool(link))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("QT_API", "pyside6")
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
 from app.settings.paths import APP_NAME
@@ -94,9 +94,10 @@ def _loop_exception_handler(loop: AbstractEventLoop, context: dict[str, Any]) ->
 def _tell_user(what: str) -> None:
     if _notify_crash is not None:
         with contextlib.suppress(Exception):
-            _notify_crash(
-                f"Something went wrong ({what[:120]}). Details are in the log file {log_path()}."
+            text = QCoreApplication.translate(
+                "TrayApp", "Something went wrong ({what}). Details are in the log file {path}."
             )
+            _notify_crash(text.format(what=what[:120], path=log_path()))
 
 
 def install_crash_logging(notify: Callable[[str], None] | None = None) -> None:
@@ -193,6 +194,10 @@ def run(make_options: Callable[[], AppOptions]) -> int:
         instance.close()
         collector.stop()
         raise
+    # Before any window of the session is built: texts are translated when built.
+    from app.ui.i18n import install_translations
+
+    install_translations(app, options.settings.language)
     # What is alive now lives as long as the app: collected and frozen here, while only the
     # "starting…" icon shows, so no later pass walks it (and no stall once the app is up).
     # linecache: what PySide6's import hook left there (see launch.lighter_import_hook).

@@ -207,6 +207,116 @@
 <context>
     <name>Controller</name>
     <message>
+        <source>Live updates could not be started (details in the log file).</source>
+        <translation>Live-Aktualisierungen konnten nicht gestartet werden (Details in der Protokolldatei).</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Changes are kept and sent when it is back.</source>
+        <translation>Der Server ist nicht erreichbar. Änderungen werden aufbewahrt und gesendet, sobald er wieder da ist.</translation>
+    </message>
+    <message>
+        <source>The server is reachable again. {count} change(s) still to send.</source>
+        <translation>Der Server ist wieder erreichbar. Noch zu senden: {count} Änderung(en).</translation>
+    </message>
+    <message>
+        <source>The server is reachable again.</source>
+        <translation>Der Server ist wieder erreichbar.</translation>
+    </message>
+    <message>
+        <source>Back online</source>
+        <translation>Wieder online</translation>
+    </message>
+    <message>
+        <source>Restart {what}</source>
+        <translation>{what} neu starten</translation>
+    </message>
+    <message>
+        <source>{what}: nobody answered the activity check.</source>
+        <translation>{what}: Niemand hat die Aktivitätsabfrage beantwortet.</translation>
+    </message>
+    <message>
+        <source>{what}: the track reached the longest allowed length.</source>
+        <translation>{what}: Die Zeiterfassung hat die längste erlaubte Dauer erreicht.</translation>
+    </message>
+    <message>
+        <source>{what}: the server ended it.</source>
+        <translation>{what}: Der Server hat sie beendet.</translation>
+    </message>
+    <message>
+        <source>Tracking stopped</source>
+        <translation>Zeiterfassung gestoppt</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>Neu starten</translation>
+    </message>
+    <message>
+        <source>An offline change was set aside</source>
+        <translation>Eine Offline-Änderung wurde zurückgestellt</translation>
+    </message>
+    <message>
+        <source>{command}: {reason}. See `pacetray status`.</source>
+        <translation>{command}: {reason}. Siehe `pacetray status`.</translation>
+    </message>
+    <message>
+        <source>Slowing down</source>
+        <translation>Kurze Pause</translation>
+    </message>
+    <message>
+        <source>The server asks to wait until {time}.</source>
+        <translation>Der Server bittet, bis {time} zu warten.</translation>
+    </message>
+    <message>
+        <source>Pacetray</source>
+        <translation>Pacetray</translation>
+    </message>
+    <message>
+        <source>Switch work item</source>
+        <translation>Arbeitselement wechseln</translation>
+    </message>
+    <message>
+        <source>Work item (#1234) or a remark:</source>
+        <translation>Arbeitselement (#1234) oder eine Bemerkung:</translation>
+    </message>
+    <message>
+        <source>The work item&apos;s link is not a web address: {link}</source>
+        <translation>Der Link des Arbeitselements ist keine Webadresse: {link}</translation>
+    </message>
+    <message>
+        <source>The settings dialog could not be opened (details in the log file).</source>
+        <translation>Die Einstellungen konnten nicht geöffnet werden (Details in der Protokolldatei).</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>Einstellungen gespeichert</translation>
+    </message>
+    <message>
+        <source>Quit and start Pacetray again to use the new server.</source>
+        <translation>Beenden Sie Pacetray und starten Sie es erneut, um den neuen Server zu nutzen.</translation>
+    </message>
+    <message>
+        <source>Quit Pacetray</source>
+        <translation>Pacetray beenden</translation>
+    </message>
+    <message>
+        <source>You are tracking {what}.
+Stop tracking before quitting?</source>
+        <translation>Die Zeiterfassung für {what} läuft.
+Zeiterfassung vor dem Beenden stoppen?</translation>
+    </message>
+    <message>
+        <source>Stop and quit</source>
+        <translation>Stoppen und beenden</translation>
+    </message>
+    <message>
+        <source>Quit, keep tracking</source>
+        <translation>Beenden, Zeiterfassung weiterlaufen lassen</translation>
+    </message>
+    <message>
         <source>The Today window could not be opened (details in the log file).</source>
         <translation>Das Fenster „Heute“ konnte nicht geöffnet werden (Details in der Protokolldatei).</translation>
     </message>
@@ -423,7 +533,11 @@
     </message>
     <message>
         <source>Restart the last work item</source>
-        <translation>Letztes Work Item neu starten</translation>
+        <translation>Letztes Arbeitselement neu starten</translation>
+    </message>
+    <message>
+        <source>unavailable in this session: {problem}</source>
+        <translation>in dieser Sitzung nicht verfügbar: {problem}</translation>
     </message>
     <message>
         <source>Open the Today window</source>
@@ -596,22 +710,6 @@ Klicken: {action}.</translation>
         <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
     </message>
     <message>
-        <source>Elapsed time and today&apos;s total</source>
-        <translation>Verstrichene Zeit und Summe von heute</translation>
-    </message>
-    <message>
-        <source>To&amp;day…</source>
-        <translation>&amp;Heute …</translation>
-    </message>
-    <message>
-        <source>Open the Today window</source>
-        <translation>Das Fenster „Heute“ öffnen</translation>
-    </message>
-    <message>
-        <source>Today&apos;s work logs on a timeline, with the day&apos;s and the week&apos;s totals</source>
-        <translation>Die heutigen Arbeitszeiteinträge auf einer Zeitleiste, mit den Summen des Tages und der Woche</translation>
-    </message>
-    <message>
         <source>Search work items</source>
         <translation>Arbeitselemente suchen</translation>
     </message>
@@ -630,18 +728,6 @@ Klicken: {action}.</translation>
     <message>
         <source>No results</source>
         <translation>Keine Ergebnisse</translation>
-    </message>
-    <message>
-        <source>Earlier today</source>
-        <translation>Heute bereits erfasst</translation>
-    </message>
-    <message>
-        <source>Today&apos;s tracks</source>
-        <translation>Heutige Zeiterfassungen</translation>
-    </message>
-    <message>
-        <source>The last tracks of today with their lengths; Enter starts one again</source>
-        <translation>Die letzten Zeiterfassungen von heute mit ihrer Dauer; die Eingabetaste startet eine davon erneut</translation>
     </message>
     <message>
         <source>Remark (optional)</source>
@@ -746,6 +832,34 @@ Klicken: {action}.</translation>
     <message>
         <source>Stop tracking ({shortcut})</source>
         <translation>Zeiterfassung stoppen ({shortcut})</translation>
+    </message>
+    <message>
+        <source>Elapsed time and today&apos;s total</source>
+        <translation>Verstrichene Zeit und Summe von heute</translation>
+    </message>
+    <message>
+        <source>To&amp;day…</source>
+        <translation>&amp;Heute …</translation>
+    </message>
+    <message>
+        <source>Open the Today window</source>
+        <translation>Das Fenster „Heute“ öffnen</translation>
+    </message>
+    <message>
+        <source>Today&apos;s work logs on a timeline, with the day&apos;s and the week&apos;s totals</source>
+        <translation>Die heutigen Arbeitszeiteinträge auf einer Zeitleiste, mit den Summen des Tages und der Woche</translation>
+    </message>
+    <message>
+        <source>Earlier today</source>
+        <translation>Heute bereits erfasst</translation>
+    </message>
+    <message>
+        <source>Today&apos;s tracks</source>
+        <translation>Heutige Zeiterfassungen</translation>
+    </message>
+    <message>
+        <source>The last tracks of today with their lengths; Enter starts one again</source>
+        <translation>Die letzten Zeiterfassungen von heute mit ihrer Dauer; die Eingabetaste startet eine davon erneut</translation>
     </message>
     <message>
         <source>Today {total}</source>
@@ -1272,7 +1386,196 @@ Klicken: {action}.</translation>
     </message>
 </context>
 <context>
+    <name>TrackerBridge</name>
+    <message>
+        <source>Tracking stopped after an unexpected error; see the log file.</source>
+        <translation>Die Zeiterfassung wurde nach einem unerwarteten Fehler beendet; siehe Protokolldatei.</translation>
+    </message>
+    <message>
+        <source>Could not {what}: an unexpected error (details in the log file).</source>
+        <translation>„{what}“ ist fehlgeschlagen: ein unerwarteter Fehler (Details in der Protokolldatei).</translation>
+    </message>
+    <message>
+        <source>start tracking</source>
+        <translation>Zeiterfassung starten</translation>
+    </message>
+    <message>
+        <source>stop tracking</source>
+        <translation>Zeiterfassung stoppen</translation>
+    </message>
+    <message>
+        <source>select the work item</source>
+        <translation>Arbeitselement auswählen</translation>
+    </message>
+    <message>
+        <source>change the running track</source>
+        <translation>Laufende Zeiterfassung ändern</translation>
+    </message>
+    <message>
+        <source>switch the work item</source>
+        <translation>Arbeitselement wechseln</translation>
+    </message>
+    <message>
+        <source>restart tracking</source>
+        <translation>Zeiterfassung neu starten</translation>
+    </message>
+    <message>
+        <source>answer the activity check</source>
+        <translation>Aktivitätsabfrage beantworten</translation>
+    </message>
+    <message>
+        <source>book the idle time</source>
+        <translation>Leerlaufzeit buchen</translation>
+    </message>
+    <message>
+        <source>read the tracking state</source>
+        <translation>Stand der Zeiterfassung lesen</translation>
+    </message>
+    <message>
+        <source>search work items</source>
+        <translation>Arbeitselemente suchen</translation>
+    </message>
+    <message>
+        <source>read recent work items</source>
+        <translation>Zuletzt verwendete Arbeitselemente lesen</translation>
+    </message>
+    <message>
+        <source>read activity types</source>
+        <translation>Aktivitätstypen lesen</translation>
+    </message>
+</context>
+<context>
+    <name>TrayApp</name>
+    <message>
+        <source>Something went wrong ({what}). Details are in the log file {path}.</source>
+        <translation>Etwas ist schiefgegangen ({what}). Details stehen in der Protokolldatei {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Local mode — connect to 7pace in Settings</source>
+        <translation>Lokaler Modus – mit 7pace verbinden Sie sich in den Einstellungen</translation>
+    </message>
+    <message>
+        <source>Activity checks snoozed for 1 hour from the next one</source>
+        <translation>Aktivitätsabfragen ab der nächsten für 1 Stunde ausgesetzt</translation>
+    </message>
+    <message>
+        <source>Activity checks snoozed until tomorrow from the next one</source>
+        <translation>Aktivitätsabfragen ab der nächsten bis morgen ausgesetzt</translation>
+    </message>
+    <message>
+        <source>Activity checks snoozed until next Monday from the next one</source>
+        <translation>Aktivitätsabfragen ab der nächsten bis nächsten Montag ausgesetzt</translation>
+    </message>
+    <message>
+        <source>Error: {error}</source>
+        <translation>Fehler: {error}</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Offline — {count} change waiting</source>
+        <translation>Offline – {count} Änderung wartet</translation>
+    </message>
+    <message>
+        <source>Offline — {count} changes waiting</source>
+        <translation>Offline – {count} Änderungen warten</translation>
+    </message>
+    <message>
+        <source>Activity check: are you still working?</source>
+        <translation>Aktivitätsabfrage: Arbeiten Sie noch?</translation>
+    </message>
+    <message>
+        <source>Remark: {remark}</source>
+        <translation>Bemerkung: {remark}</translation>
+    </message>
+    <message>
+        <source>Elapsed {elapsed} · today {today}</source>
+        <translation>Laufzeit {elapsed} · heute {today}</translation>
+    </message>
+    <message>
+        <source>Not tracking</source>
+        <translation>Keine Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>Today {today}</source>
+        <translation>Heute {today}</translation>
+    </message>
+</context>
+<context>
     <name>TrayMenu</name>
+    <message>
+        <source>For 1 hour</source>
+        <translation>Für 1 Stunde</translation>
+    </message>
+    <message>
+        <source>Until tomorrow</source>
+        <translation>Bis morgen</translation>
+    </message>
+    <message>
+        <source>Until next Monday</source>
+        <translation>Bis nächsten Montag</translation>
+    </message>
+    <message>
+        <source>Not tracking</source>
+        <translation>Keine Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>Start tracking</source>
+        <translation>Zeiterfassung starten</translation>
+    </message>
+    <message>
+        <source>Restart what the server stopped</source>
+        <translation>Neu starten, was der Server gestoppt hat</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>(nothing tracked yet)</source>
+        <translation>(noch nichts erfasst)</translation>
+    </message>
+    <message>
+        <source>Switch work item…</source>
+        <translation>Arbeitselement wechseln…</translation>
+    </message>
+    <message>
+        <source>Edit remark / activity…</source>
+        <translation>Bemerkung / Aktivitätstyp bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Open work item in browser</source>
+        <translation>Arbeitselement im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Snooze activity checks</source>
+        <translation>Aktivitätsabfragen aussetzen</translation>
+    </message>
+    <message>
+        <source>Answer the activity check…</source>
+        <translation>Aktivitätsabfrage beantworten…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Stop tracking</source>
+        <translation>Zeiterfassung stoppen</translation>
+    </message>
+    <message>
+        <source>Tracking {what}</source>
+        <translation>Zeiterfassung: {what}</translation>
+    </message>
     <message>
         <source>Today…</source>
         <translation>Heute…</translation>
@@ -1377,6 +1680,74 @@ Klicken: {action}.</translation>
     <message>
         <source>This work log crosses midnight; its start and end can only be changed in 7pace itself.</source>
         <translation>Dieser Zeiteintrag reicht über Mitternacht; Beginn und Ende lassen sich nur in 7pace selbst ändern.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. Check the API token (7pace: Settings &gt; Reporting &amp; API) or pair again.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Prüfen Sie das API-Token (7pace: Einstellungen &gt; Reporting &amp; API) oder koppeln Sie erneut.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. Your 7pace account may lack the permission or license for this; ask your admin.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Ihrem 7pace-Konto fehlt dafür vielleicht die Berechtigung oder Lizenz; fragen Sie Ihre Administration.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. Check the server address (and its path prefix) and the id you asked for.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Prüfen Sie die Serveradresse (samt Pfadpräfix) und die angefragte ID.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. The organisation&apos;s request quota is used up; wait and try again.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Das Anfragekontingent der Organisation ist aufgebraucht; warten Sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. The server failed; try again later.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Fehler auf dem Server; versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}.</translation>
+    </message>
+    <message>
+        <source>{request} failed: {status} {reason}{detail}. The organisation&apos;s request quota is used up; wait and try again. The server asks to wait {seconds} s.</source>
+        <translation>{request} fehlgeschlagen: {status} {reason}{detail}. Das Anfragekontingent der Organisation ist aufgebraucht; warten Sie und versuchen Sie es erneut. Der Server bittet, {seconds} s zu warten.</translation>
+    </message>
+    <message>
+        <source>{request}: {server} did not finish answering within {budget} s (gave up after {spent} s); check the network or try again later.</source>
+        <translation>{request}: {server} hat nicht innerhalb von {budget} s fertig geantwortet (nach {spent} s aufgegeben); prüfen Sie das Netzwerk oder versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>{request}: could not connect to {server} in time. Check your network and the server address.</source>
+        <translation>{request}: Keine rechtzeitige Verbindung zu {server}. Prüfen Sie Ihr Netzwerk und die Serveradresse.</translation>
+    </message>
+    <message>
+        <source>{request}: {server} did not answer in time; try again later.</source>
+        <translation>{request}: {server} hat nicht rechtzeitig geantwortet; versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>{request}: cannot connect to {server} ({reason}). Check the server address and that the server is running.</source>
+        <translation>{request}: Keine Verbindung zu {server} ({reason}). Prüfen Sie die Serveradresse und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>{request}: the connection to {server} broke ({reason}); try again.</source>
+        <translation>{request}: Die Verbindung zu {server} ist abgebrochen ({reason}); versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>(no work item)</source>
+        <translation>(kein Arbeitselement)</translation>
+    </message>
+    <message>
+        <source>(no title)</source>
+        <translation>(kein Titel)</translation>
+    </message>
+    <message>
+        <source>The idle time cannot be handled: the track&apos;s work log is unknown. Refresh the tracking state and try again.</source>
+        <translation>Die Leerlaufzeit kann nicht verarbeitet werden: Der Zeiteintrag der Zeiterfassung ist unbekannt. Aktualisieren Sie den Stand der Zeiterfassung und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Choose the work item to book the idle time to.</source>
+        <translation>Wählen Sie das Arbeitselement, auf das die Leerlaufzeit gebucht werden soll.</translation>
+    </message>
+    <message>
+        <source>Choose a work item or type a remark to start.</source>
+        <translation>Wählen Sie ein Arbeitselement oder geben Sie eine Bemerkung ein, um zu starten.</translation>
     </message>
 </context>
 </TS>

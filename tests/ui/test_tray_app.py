@@ -280,3 +280,57 @@ async def test_loop_exception_handler_logs_to_the_file(log_file: Path) -> None:
     text = log_file.read_text(encoding="utf-8")
     assert "KeyError: 'lost'" in text and "Traceback" in text
     assert told and "\n" not in told[0]
+
+
+# `pacetray tray`, recording the tray menu's texts as it is built.
+MENU_TEXTS = """
+import json, sys
+from app.ui import tray
+built = tray.TrayMenu.__init__
+def record(self):
+    built(self)
+    texts = [a.text() for a in self.actions()] + [a.text() for a in self.snooze.actions()]
+    with open(sys.argv[1], "w", encoding="utf-8") as out:
+        json.dump(texts, out)
+tray.TrayMenu.__init__ = record
+from app.cli import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+def menu_of_a_tray(tmp_path: Path, language: str) -> list[str]:
+    env = {**env_for(tmp_path), "PACETRAY_TRAY_WAIT": "600"}
+    (tmp_path / "config").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "config" / "settings.toml").write_text(f'language = "{language}"\n')
+    dump = tmp_path / "menu.json"
+    args = ["tray", "--server", "http://127.0.0.1:1", "--token", "t", "--no-hotkeys"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", MENU_TEXTS, str(dump), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_log(tmp_path / "log" / "pacetray.log", r"Pacetray ready")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    return list(json.loads(dump.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        ("de", {"Zeiterfassung starten", "Einstellungen…", "Beenden", "Für 1 Stunde"}, "Quit"),
+        ("en", {"Start tracking", "Settings…", "Quit", "For 1 hour"}, "Beenden"),
+    ],
+)
+def test_the_tray_menu_speaks_the_language_setting(
+    tmp_path: Path, language: str, shown: set[str], not_shown: str
+) -> None:
+    texts = menu_of_a_tray(tmp_path, language)
+    assert shown <= set(texts), texts
+    assert not_shown not in texts

@@ -62,6 +62,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 LAYERS: dict[str, int] = {
     "app": 0,  # the package itself: __version__
     "app.resources": 0,  # finds the shipped files (icons, desktop entry): Qt-free, no imports
+    "app.texts": 0,  # Qt-free translation marks for messages built below the UI
     "app.api": 0,
     "app.activity": 0,
     "app.settings": 1,  # credentials.py builds API clients from what is saved
