@@ -4,10 +4,13 @@ keeps start-up short).
 
 "light"/"dark" name the panel the icon sits on: dark ink for light panels and the reverse.
 The variant follows the application's colour scheme (or, when Qt cannot tell, its palette).
+On macOS the menu bar tints icons itself: there the monochrome "template" variant is used,
+marked as a mask, so it follows light, dark and highlighted menu bars.
 """
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -26,8 +29,9 @@ class TrayState(StrEnum):
     ERROR = "error"
 
 
-def svg_path(state: TrayState, dark: bool) -> Path:
-    return resources.tray_icon(state.value, "dark" if dark else "light")
+def svg_path(state: TrayState, dark: bool, template: bool = False) -> Path:
+    variant = "template" if template else "dark" if dark else "light"
+    return resources.tray_icon(state.value, variant)
 
 
 def palette_is_dark() -> bool:
@@ -55,13 +59,16 @@ def prefers_dark() -> bool:
 
 
 @cache
-def state_icon(state: TrayState, dark: bool) -> QIcon:
-    path = svg_path(state, dark)
+def state_icon(state: TrayState, dark: bool, template: bool = False) -> QIcon:
+    path = svg_path(state, dark, template)
     icon = QIcon(str(path))
     if icon.isNull() or icon.pixmap(QSize(22, 22)).isNull():
         raise ValueError(f"the icon {path} cannot be drawn (missing file or SVG support)")
+    icon.setIsMask(template)
     return icon
 
 
-def icon_for(state: TrayState, dark: bool | None = None) -> QIcon:
+def icon_for(state: TrayState, dark: bool | None = None, platform: str | None = None) -> QIcon:
+    if (platform or sys.platform) == "darwin":
+        return state_icon(state, False, template=True)
     return state_icon(state, prefers_dark() if dark is None else dark)

@@ -371,3 +371,15 @@ async def test_settings_open_and_saved_settings_reach_the_tracker(
     assert bridge.tracker.settings.activity_window == 30.0
     dialog.reject()
     await wait_until(lambda: controller.settings_dialog is None)
+
+
+def test_on_macos_the_menu_bar_gets_the_template_icon_as_a_mask() -> None:
+    """The menu bar tints a mask itself (light, dark, highlighted); elsewhere no mask."""
+    for state in TrayState:
+        mac = icon_for(state, platform="darwin")
+        assert mac.isMask() and not mac.pixmap(22, 22).isNull()
+        assert not icon_for(state, dark=False, platform="linux").isMask()
+    assert (
+        icon_for(TrayState.CHECK, platform="darwin").pixmap(22, 22).toImage()
+        != icon_for(TrayState.CHECK, dark=False, platform="linux").pixmap(22, 22).toImage()
+    )
