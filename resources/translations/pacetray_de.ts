@@ -581,10 +581,6 @@ Klicken: {action}.</translation>
         <translation>Zeiterfassung stoppen</translation>
     </message>
     <message>
-        <source>Search work items: #1234, 1234 or words</source>
-        <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
-    </message>
-    <message>
         <source>Elapsed time and today&apos;s total</source>
         <translation>Verstrichene Zeit und Summe von heute</translation>
     </message>
@@ -601,16 +597,8 @@ Klicken: {action}.</translation>
         <translation>Die heutigen Arbeitszeiteinträge auf einer Zeitleiste, mit den Summen des Tages und der Woche</translation>
     </message>
     <message>
-        <source>Search work items</source>
-        <translation>Arbeitselemente suchen</translation>
-    </message>
-    <message>
         <source>A work item number or words; Down and Up choose a result, Enter starts it</source>
         <translation>Nummer eines Arbeitselements oder Stichwörter; Pfeil nach unten und oben wählen ein Ergebnis, die Eingabetaste startet es</translation>
-    </message>
-    <message>
-        <source>Work items</source>
-        <translation>Arbeitselemente</translation>
     </message>
     <message>
         <source>Search results or recent work items</source>
@@ -687,14 +675,6 @@ Klicken: {action}.</translation>
     <message>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
-    </message>
-    <message>
-        <source>No work items match “{text}”.</source>
-        <translation>Keine Arbeitselemente passen zu „{text}“.</translation>
-    </message>
-    <message>
-        <source>Nothing tracked yet: search for a work item.</source>
-        <translation>Noch keine Zeit erfasst: Suchen Sie ein Arbeitselement.</translation>
     </message>
     <message>
         <source>(no work item)</source>
@@ -1275,7 +1255,7 @@ Klicken: {action}.</translation>
     <name>WorkItemSearch</name>
     <message>
         <source>Search work items: #1234, 1234 or words</source>
-        <translation>Arbeitselemente suchen: #1234, 1234 oder Wörter</translation>
+        <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
     </message>
     <message>
         <source>Search work items</source>
@@ -1291,7 +1271,7 @@ Klicken: {action}.</translation>
     </message>
     <message>
         <source>Nothing tracked yet: search for a work item.</source>
-        <translation>Noch nichts erfasst: Suchen Sie ein Arbeitselement.</translation>
+        <translation>Noch keine Zeit erfasst: Suchen Sie ein Arbeitselement.</translation>
     </message>
 </context>
 <context>
