@@ -148,18 +148,6 @@
         <translation>Am Rechner, nichts erfasst: {span}</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Beginn</translation>
-    </message>
-    <message>
-        <source>End</source>
-        <translation>Ende</translation>
-    </message>
-    <message>
-        <source>&amp;Time</source>
-        <translation>&amp;Zeit</translation>
-    </message>
-    <message>
         <source>&amp;Work item</source>
         <translation>Arbeits&amp;element</translation>
     </message>
@@ -168,40 +156,12 @@
         <translation>Bemerkung (mit Arbeitselement optional)</translation>
     </message>
     <message>
-        <source>Remark</source>
-        <translation>Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Remark</source>
-        <translation>&amp;Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>B&amp;illable</source>
-        <translation>Abrec&amp;henbar</translation>
-    </message>
-    <message>
-        <source>Billable</source>
-        <translation>Abrechenbar</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>&amp;Book</source>
         <translation>B&amp;uchen</translation>
     </message>
     <message>
         <source>Book the time</source>
         <translation>Die Zeit buchen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -262,42 +222,6 @@
         <translation>Zeiteintrag bearbeiten</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Beginn</translation>
-    </message>
-    <message>
-        <source>End</source>
-        <translation>Ende</translation>
-    </message>
-    <message>
-        <source>&amp;Time</source>
-        <translation>&amp;Zeit</translation>
-    </message>
-    <message>
-        <source>Remark</source>
-        <translation>Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Remark</source>
-        <translation>&amp;Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>B&amp;illable</source>
-        <translation>Abrec&amp;henbar</translation>
-    </message>
-    <message>
-        <source>Billable</source>
-        <translation>Abrechenbar</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
@@ -312,10 +236,6 @@
     <message>
         <source>Delete the work log</source>
         <translation>Den Zeiteintrag löschen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Close</source>
@@ -547,6 +467,49 @@
     <message>
         <source>{hours} h {minutes} min</source>
         <translation>{hours} Std. {minutes} Min.</translation>
+    </message>
+</context>
+<context>
+    <name>LogFormDialog</name>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>&amp;Time</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Remark</source>
+        <translation>&amp;Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>B&amp;illable</source>
+        <translation>Abrec&amp;henbar</translation>
+    </message>
+    <message>
+        <source>Billable</source>
+        <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
