@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from app.tracking.booking import seconds_between
 from app.ui.activity_combo import ActivityCombo
 from app.ui.bridge import TrackerBridge
+from app.ui.error_label import ErrorLabel
 from app.ui.locale_format import format_date, format_duration, format_time
 from app.ui.task_set import TaskSet
 
-ERROR_STYLE = "color: #c0392b;"
 EN_DASH = "\u2013"  # between the times of a span
 
 
@@ -105,12 +105,7 @@ class LogFormDialog(QDialog):
         form.addRow("", self.billable)
 
     def _add_error_label(self, layout: QVBoxLayout) -> None:
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName(self.tr("Error"))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = ErrorLabel(self)
         layout.addWidget(self.error_label)
 
     def _add_cancel(self, buttons: QDialogButtonBox) -> QPushButton:
@@ -131,12 +126,10 @@ class LogFormDialog(QDialog):
             self.show_error(message)
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        self.error_label.show_error(message)
 
     def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
+        self.error_label.clear_error()
 
     def _run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self._tasks.run(coro)

@@ -63,6 +63,7 @@ from app.tracking.display import quoted, work_item_label, work_item_row
 from app.tracking.target import TrackTarget
 from app.tracking.today_summary import RECENT_TRACKS, TodaySummary, summarize_today, today_window
 from app.ui.bridge import TrackerBridge
+from app.ui.error_label import ErrorLabel
 from app.ui.locale_format import format_duration, format_time
 from app.ui.task_set import TaskSet
 from app.ui.work_item_search import DEBOUNCE_MS, WorkItemSearch
@@ -209,7 +210,7 @@ class Popup(QWidget):
         self.empty = self.finder.empty
         self.empty.setAccessibleName(self.tr("No results"))
         self.empty.setWordWrap(False)  # as the popup always had it: one line
-        self.finder.searchStarted.connect(self._clear_error)
+        self.finder.searchStarted.connect(self._search_started)
         self.finder.recentRead.connect(self._recent_read)
         self.finder.chosenChanged.connect(self._chosen_changed)
         self.finder.searched.connect(self.searched)
@@ -257,12 +258,7 @@ class Popup(QWidget):
         row.addWidget(self.billable)
         layout.addLayout(row)
 
-        self.error_label = QLabel(frame)
-        self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName(self.tr("Error"))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b;")
-        self.error_label.hide()
+        self.error_label = ErrorLabel(frame)
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
@@ -383,6 +379,10 @@ class Popup(QWidget):
     @Slot(str)
     def _search_edited(self, text: str) -> None:
         self._show_day_tracks()  # today's tracks show only while no search text is typed
+
+    @Slot(str)
+    def _search_started(self, text: str) -> None:
+        self._clear_error()  # a new answer is coming: an older failure is past
 
     @Slot(object)
     def _recent_read(self, latest: LatestResult) -> None:
@@ -675,12 +675,10 @@ class Popup(QWidget):
             self.show_error(message)
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        self.error_label.show_error(message)
 
     def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
+        self.error_label.clear_error()
 
     def _run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """A task on the loop; the busy indicator shows while any of the popup's own runs."""

@@ -251,6 +251,13 @@
     </message>
 </context>
 <context>
+    <name>ErrorLabel</name>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
     <name>FallbackWindow</name>
     <message>
         <source>Tracking state</source>
@@ -504,10 +511,6 @@
         <translation>Abrechenbar</translation>
     </message>
     <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -614,10 +617,6 @@ Klicken: {action}.</translation>
     <message>
         <source>Book the time as billable to the customer</source>
         <translation>Die Zeit als für den Kunden abrechenbar buchen</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
     </message>
     <message>
         <source>Working</source>
