@@ -11,9 +11,7 @@ import plistlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.settings.atomic import write_atomic
-from app.settings.autostart_xdg import tilde
-from app.settings.errors import AutostartError
+from app.settings.autostart_file import LoginFile, tilde
 
 LABEL = "com.pacetray.Pacetray"
 
@@ -36,35 +34,15 @@ def agent_plist(command: Sequence[str], label: str = LABEL) -> bytes:
     )
 
 
-class LaunchAgent:
-    def __init__(self, path: Path | None = None, label: str = LABEL) -> None:
-        self.label = label
-        self.path = path or default_agent_path(label=label)
+class LaunchAgent(LoginFile):
+    kind = "LaunchAgent"
 
-    def is_enabled(self) -> bool:
-        return self.path.is_file()
+    def __init__(self, path: Path | None = None, label: str = LABEL) -> None:
+        super().__init__(path or default_agent_path(label=label))
+        self.label = label
 
     def enable(self, command: Sequence[str]) -> None:
-        data = agent_plist(command, self.label)
-        try:
-            # launchd ignores agents that others may write: 0644, as launchctl wants
-            write_atomic(self.path, data, mode=0o644, dir_mode=0o755)
-        except OSError as exc:
-            raise AutostartError(
-                f"cannot write the LaunchAgent {self.path}: {exc.strerror}; check that the "
-                "folder is writable"
-            ) from exc
-
-    def disable(self) -> bool:
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise AutostartError(
-                f"cannot remove the LaunchAgent {self.path}: {exc.strerror}"
-            ) from exc
-        return True
+        self._write(agent_plist(command, self.label), dir_mode=0o755)
 
     def describe(self) -> str:
         return f"macOS: LaunchAgent {tilde(self.path)}"

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app.tracking.sqlite_file import open_database
 from app.tracking.user_commands import Command, from_iso, to_iso
 
 PENDING, SENDING, EXPANDED = "pending", "sending", "expanded"
@@ -191,11 +192,7 @@ class JournalStore:
         self.path = Path(path)
         self._now = now
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(SCHEMA)
+            self._db = open_database(self.path, SCHEMA, synchronous="FULL", check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(
                 f"Cannot open the offline journal {self.path}: {exc}. Check that the folder is "

@@ -28,6 +28,7 @@ from app.api.models import StoppedTrackType
 from app.settings.paths import data_dir
 from app.tracking.events import ActivityCheckAnswered, AnsweredHow, ServerStopped, TrackerEvent
 from app.tracking.presence import AwayCause, CheckEvent, CheckOutcome, Presence, PresencePeriod
+from app.tracking.sqlite_file import open_database
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -103,13 +104,9 @@ class PresenceLog:
         self._now = now
         self._pruned: datetime | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
             # WAL + NORMAL: a write costs no fsync of the main file; a crash loses at most the
             # last period, which is harmless for a day view.
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            self._db = open_database(path, _SCHEMA, synchronous="NORMAL")
         except (OSError, sqlite3.Error) as exc:
             raise PresenceLogError(
                 f"The presence log {path} could not be opened: {exc}. Check the file's "

@@ -15,24 +15,17 @@ activity, billable, Book, Cancel; Enter books, Esc cancels.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,45 +34,18 @@ from PySide6.QtWidgets import (
 from app.tracking.booking import Booked, Booking, BookingError, book_or_journal, seconds_between
 from app.tracking.day import Placed
 from app.tracking.target import TrackTarget
-from app.ui.activity_combo import ActivityCombo
 from app.ui.bridge import TrackerBridge
 from app.ui.i18n import message_text
-from app.ui.locale_format import format_date, format_duration, format_time
+from app.ui.locale_format import format_duration
+from app.ui.log_form import LogFormDialog, from_qdatetime, span_text, to_qdatetime
 from app.ui.work_item_search import WorkItemSearch
-
-ERROR_STYLE = "color: #c0392b;"
-EN_DASH = "\u2013"  # between the times of a span
 
 
 def _now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def to_qdatetime(moment: datetime) -> QDateTime:
-    """An aware datetime as a QDateTime in local time (to the millisecond)."""
-    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
-
-
-def from_qdatetime(value: QDateTime) -> datetime:
-    return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC)
-
-
-def time_edit(name: str, accessible: str, parent: QWidget) -> QDateTimeEdit:
-    """A clock-time editor in the locale's short format (the date is shown above it)."""
-    edit = QDateTimeEdit(parent)
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setDisplayFormat(QLocale().timeFormat(QLocale.FormatType.ShortFormat))
-    return edit
-
-
-def span_text(start: datetime, end: datetime) -> str:
-    """ "14.03.25 09:10-09:55 (45 min)" (with an en dash) in the UI's locale."""
-    span = f"{format_date(start)} {format_time(start)} {EN_DASH} {format_time(end)}"
-    return f"{span} ({format_duration(seconds_between(start, end))})"
-
-
-class BookDialog(QDialog):
+class BookDialog(LogFormDialog):
     """`outcome` is None until booked; then `Booked.SENT` or `Booked.JOURNALED`."""
 
     booked = Signal(object)  # Booked
@@ -94,19 +60,16 @@ class BookDialog(QDialog):
         now: Callable[[], datetime] = _now_utc,
         debounce_ms: int = 250,
     ) -> None:
-        super().__init__(parent)
-        self.bridge = bridge
+        super().__init__(bridge, parent)
         self.period = period
         self._now = now
         self.outcome: Booked | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.setObjectName("bookDialog")
         self.setWindowTitle(self.tr("Book slipped time"))
         self.setAccessibleName(self.tr("Book slipped time"))
-        self.setModal(False)
         self.setMinimumWidth(480)
         self._build(debounce_ms)
-        bridge.error.connect(self._bridge_error)
+        self._listen_for_errors()
 
     def _build(self, debounce_ms: int) -> None:
         layout = QVBoxLayout(self)
@@ -121,55 +84,24 @@ class BookDialog(QDialog):
         layout.addWidget(self.heading)
 
         form = QFormLayout()
-        times = QHBoxLayout()
-        self.length = QLabel(self)
+        self.length = QLabel(self)  # before the editors: setting them shows the length
         self.length.setObjectName("length")
-        self.start_edit = time_edit("start", self.tr("Start"), self)
-        self.end_edit = time_edit("end", self.tr("End"), self)
+        self._add_times(form).addWidget(self.length, 1)
         for edit in (self.start_edit, self.end_edit):
             edit.setDateTimeRange(to_qdatetime(self.period.start), to_qdatetime(self.period.end))
             edit.dateTimeChanged.connect(self._times_changed)
         self.start_edit.setDateTime(to_qdatetime(self.period.start))
         self.end_edit.setDateTime(to_qdatetime(self.period.end))
-        times.addWidget(self.start_edit)
-        times.addWidget(QLabel(EN_DASH, self))
-        times.addWidget(self.end_edit)
-        times.addWidget(self.length, 1)
-        time_label = QLabel(self.tr("&Time"), self)
-        time_label.setBuddy(self.start_edit)
-        form.addRow(time_label, times)
 
         self.search = WorkItemSearch(self.bridge, self, debounce_ms=debounce_ms)
         search_label = QLabel(self.tr("&Work item"), self)
         search_label.setBuddy(self.search.field)
         form.addRow(search_label, self.search)
 
-        self.remark = QLineEdit(self)
-        self.remark.setObjectName("remark")
+        self._add_details(form)
         self.remark.setPlaceholderText(self.tr("Remark (optional with a work item)"))
-        self.remark.setAccessibleName(self.tr("Remark"))
-        remark_label = QLabel(self.tr("&Remark"), self)
-        remark_label.setBuddy(self.remark)
-        form.addRow(remark_label, self.remark)
-
-        self.activity = ActivityCombo(self)
-        activity_label = QLabel(self.tr("&Activity"), self)
-        activity_label.setBuddy(self.activity)
-        form.addRow(activity_label, self.activity)
-
-        self.billable = QCheckBox(self.tr("B&illable"), self)
-        self.billable.setObjectName("billable")
-        self.billable.setAccessibleName(self.tr("Billable"))
-        form.addRow("", self.billable)
         layout.addLayout(form)
-
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName(self.tr("Error"))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
+        self._add_error_label(layout)
 
         self.buttons = QDialogButtonBox(self)
         self.book_button = QPushButton(self.tr("&Book"), self)
@@ -177,11 +109,8 @@ class BookDialog(QDialog):
         self.book_button.setAccessibleName(self.tr("Book the time"))
         self.book_button.setDefault(True)  # Enter books, wherever the focus is
         self.buttons.addButton(self.book_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        assert self.cancel_button is not None
-        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.cancel_button = self._add_cancel(self.buttons)
         self.buttons.accepted.connect(self._book_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
         order: list[QWidget] = [
@@ -246,7 +175,7 @@ class BookDialog(QDialog):
 
     @Slot()
     def _book_clicked(self) -> None:
-        if not self._tasks:  # one booking at a time: a second Enter waits for the first
+        if not self.is_busy:  # one booking at a time: a second Enter waits for the first
             self._run(self.book())
 
     async def book(self) -> Booked | None:
@@ -281,35 +210,10 @@ class BookDialog(QDialog):
         self.accept()
         return result
 
-    # --- errors, tasks ------------------------------------------------------------------------
-
-    @Slot(str)
-    def _bridge_error(self, message: str) -> None:
-        if self.isVisible():
-            self.show_error(message)
-
-    def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
-
-    def _run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = self.bridge.run(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    @property
-    def is_busy(self) -> bool:
-        return bool(self._tasks)
+    # --- closing ------------------------------------------------------------------------------
 
     def done(self, result: int) -> None:
         self.search.stop()
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.bridge.error.disconnect(self._bridge_error)
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -15,7 +15,6 @@ Esc cancels, the Delete key (outside text fields) or Alt+D deletes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -24,13 +23,9 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -49,24 +44,16 @@ from app.tracking.booking import (
     log_is_running,
 )
 from app.tracking.day import DayLog
-from app.ui.activity_combo import ActivityCombo
-from app.ui.book_dialog import (
-    EN_DASH,
-    ERROR_STYLE,
-    from_qdatetime,
-    span_text,
-    time_edit,
-    to_qdatetime,
-)
 from app.ui.bridge import TrackerBridge
 from app.ui.i18n import message_text, translate
+from app.ui.log_form import LogFormDialog, from_qdatetime, span_text, to_qdatetime
 
 
 def _now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-class EditLogDialog(QDialog):
+class EditLogDialog(LogFormDialog):
     """`saved(RestWorkLog | None)` after a save (None: nothing had changed); `deleted(id)`."""
 
     saved = Signal(object)
@@ -81,19 +68,16 @@ class EditLogDialog(QDialog):
         *,
         now: Callable[[], datetime] = _now_utc,
     ) -> None:
-        super().__init__(parent)
-        self.bridge = bridge
+        super().__init__(bridge, parent)
         self.log = log
         self._now = now
-        self._tasks: set[asyncio.Task[Any]] = set()
         self.confirm_box: QMessageBox | None = None
         self.setObjectName("editLogDialog")
         self.setWindowTitle(self.tr("Edit work log"))
         self.setAccessibleName(self.tr("Edit work log"))
-        self.setModal(False)
         self.setMinimumWidth(420)
         self._build()
-        bridge.error.connect(self._bridge_error)
+        self._listen_for_errors()
         self._lock_if_not_editable()
 
     def _build(self) -> None:
@@ -114,47 +98,15 @@ class EditLogDialog(QDialog):
         layout.addWidget(self.notice)
 
         form = QFormLayout()
-        times = QHBoxLayout()
-        self.start_edit = time_edit("start", self.tr("Start"), self)
-        self.end_edit = time_edit("end", self.tr("End"), self)
+        self._add_times(form).addStretch(1)
         self.start_edit.setDateTime(to_qdatetime(log.start))
         self.end_edit.setDateTime(to_qdatetime(log.end))
-        times.addWidget(self.start_edit)
-        times.addWidget(QLabel(EN_DASH, self))
-        times.addWidget(self.end_edit)
-        times.addStretch(1)
-        time_label = QLabel(self.tr("&Time"), self)
-        time_label.setBuddy(self.start_edit)
-        form.addRow(time_label, times)
-
-        self.remark = QLineEdit(log.comment or "", self)
-        self.remark.setObjectName("remark")
-        self.remark.setAccessibleName(self.tr("Remark"))
-        remark_label = QLabel(self.tr("&Remark"), self)
-        remark_label.setBuddy(self.remark)
-        form.addRow(remark_label, self.remark)
-
-        self.activity = ActivityCombo(self)
+        self._add_details(form, log.comment or "")
         if log.activity_type_id is not None:  # until the list is read: the log's own
             self.activity.addItem(log.activity_type_name or "…", log.activity_type_id)
-        activity_label = QLabel(self.tr("&Activity"), self)
-        activity_label.setBuddy(self.activity)
-        form.addRow(activity_label, self.activity)
-
-        self.billable = QCheckBox(self.tr("B&illable"), self)
-        self.billable.setObjectName("billable")
-        self.billable.setAccessibleName(self.tr("Billable"))
         self.billable.setChecked(log.billable)
-        form.addRow("", self.billable)
         layout.addLayout(form)
-
-        self.error_label = QLabel(self)
-        self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName(self.tr("Error"))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
+        self._add_error_label(layout)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = QPushButton(self.tr("&Save"), self)
@@ -166,11 +118,8 @@ class EditLogDialog(QDialog):
         self.delete_button.setObjectName("delete")
         self.delete_button.setAccessibleName(self.tr("Delete the work log"))
         self.buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.DestructiveRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        assert self.cancel_button is not None
-        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.cancel_button = self._add_cancel(self.buttons)
         self.buttons.accepted.connect(self._save_clicked)
-        self.buttons.rejected.connect(self.reject)
         self.delete_button.clicked.connect(self._delete_clicked)
         layout.addWidget(self.buttons)
         # Text fields keep the Delete key for themselves (they claim it as a shortcut override).
@@ -245,12 +194,12 @@ class EditLogDialog(QDialog):
 
     @Slot()
     def _save_clicked(self) -> None:
-        if self.editable and not self._tasks:
+        if self.editable and not self.is_busy:
             self._run(self.save())
 
     @Slot()
     def _delete_clicked(self) -> None:
-        if self.editable and not self._tasks:
+        if self.editable and not self.is_busy:
             self._run(self.delete())
 
     async def save(self) -> bool:
@@ -340,35 +289,7 @@ class EditLogDialog(QDialog):
             return None
         return result
 
-    # --- errors, tasks ------------------------------------------------------------------------
-
-    @Slot(str)
-    def _bridge_error(self, message: str) -> None:
-        if self.isVisible():
-            self.show_error(message)
-
-    def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
-
-    def _run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = self.bridge.run(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    @property
-    def is_busy(self) -> bool:
-        return bool(self._tasks)
-
-    def done(self, result: int) -> None:
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.bridge.error.disconnect(self._bridge_error)
-        super().done(result)
+    # --- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.confirm_box is not None:

@@ -2,13 +2,13 @@
 
 Keyboard-first: the search field has the focus on open; `#1234` or digits search by id, other
 text by query, debounced (one request per burst of typing; an answer to an older query is
-dropped). Up/Down move through the results from the search field, Enter starts (or switches,
-when something is running), Esc closes. While a track runs, the head shows it with its live elapsed
-time and today's total, and Stop sits beside Switch (its mnemonic, Alt+T in English, is named in its
-tooltip). With no search text, today's last few finished tracks are listed below the recent work
-items; Enter or a double click starts one again. "Today…" asks for the Today window
-(`todayRequested`). Every call is a task on the qasync loop through the bridge's error boundary;
-failures show inline, never as a traceback.
+dropped; the `WorkItemSearch` the "Book to…" dialog has too). Up/Down move through the results
+from the search field, Enter starts (or switches, when something is running), Esc closes. While
+a track runs, the head shows it with its live elapsed time and today's total, and Stop sits
+beside Switch (its mnemonic, Alt+T in English, is named in its tooltip). With no search text,
+today's last few finished tracks are listed below the recent work items; Enter or a double click
+starts one again. "Today…" asks for the Today window (`todayRequested`). Every call is a task on
+the qasync loop through the bridge's error boundary; failures show inline, never as a traceback.
 
 Today's work logs are read once per opening (and again when tracking starts, stops or
 switches while the popup is open); the elapsed time and total then grow by a once-a-second
@@ -18,7 +18,6 @@ timer that runs only while the popup is visible and a track runs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
@@ -26,10 +25,8 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QRect,
     Qt,
     QTimer,
@@ -52,7 +49,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -67,14 +63,14 @@ from app.tracking.display import NO_TITLE, quoted, work_item_label, work_item_ro
 from app.tracking.target import TrackTarget
 from app.tracking.today_summary import RECENT_TRACKS, TodaySummary, summarize_today, today_window
 from app.ui.bridge import TrackerBridge
+from app.ui.error_label import ErrorLabel
 from app.ui.i18n import translate
 from app.ui.locale_format import format_duration, format_time
-from app.ui.search_model import ResultsModel
+from app.ui.task_set import TaskSet
+from app.ui.work_item_search import DEBOUNCE_MS, WorkItemSearch
 
 log = logging.getLogger(__name__)
 
-DEBOUNCE_MS = 250
-RECENT_COUNT = 10
 TICK_MS = 1000  # the head's elapsed time and total, while visible and tracking
 WORK_LOG_PAGE = 500  # one read of today's work logs; a day holds far fewer
 DAY_LOG_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -144,29 +140,22 @@ class Popup(QWidget):
         )
         self.setMinimumWidth(480)
 
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._generation = 0  # bumped by every edit of the search text
-        self._search_task: asyncio.Task[None] | None = None
+        self._tasks = TaskSet(bridge, self._show_busy)
         self._chosen_id: int | None = None  # the work item the activity was reset for
         self._activity_types: list[ActivityType] = []
-
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(debounce_ms)
-        self.search_timer.timeout.connect(self._search_now)
 
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(TICK_MS)
         self.tick_timer.timeout.connect(self.tick)
 
-        self._build()
+        self._build(debounce_ms)
         bridge.stateChanged.connect(self._state_changed)
         bridge.error.connect(self._bridge_error)
         self._state_changed(bridge.state)
 
     # --- layout -------------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, debounce_ms: int) -> None:
         frame = QFrame(self)
         frame.setFrameShape(QFrame.Shape.StyledPanel)
         outer = QVBoxLayout(self)
@@ -203,39 +192,30 @@ class Popup(QWidget):
         head.addWidget(self.today_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
 
-        self.search = QLineEdit(frame)
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Search work items: #1234, 1234 or words"))
-        self.search.setAccessibleName(self.tr("Search work items"))
+        # its search tasks are the popup's own: they show the busy indicator
+        self.finder = WorkItemSearch(self.bridge, frame, debounce_ms=debounce_ms, run=self._run)
+        finder_layout = self.finder.layout()
+        if finder_layout is not None:
+            finder_layout.setSpacing(layout.spacing())
+        self.search = self.finder.field
         self.search.setAccessibleDescription(
             self.tr("A work item number or words; Down and Up choose a result, Enter starts it")
         )
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._text_changed)
-        self.search.installEventFilter(self)
-        layout.addWidget(self.search)
-
-        self.model = ResultsModel()
-        self.results = QListView(frame)
-        self.results.setObjectName("results")
-        self.results.setAccessibleName(self.tr("Work items"))
+        self.search.textChanged.connect(self._search_edited)
+        self.search_timer = self.finder.timer
+        self.model = self.finder.model
+        self.results = self.finder.results
         self.results.setAccessibleDescription(self.tr("Search results or recent work items"))
-        self.results.setModel(self.model)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setMinimumHeight(180)
-        # long titles elide instead of scrolling sideways
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.results.doubleClicked.connect(self._double_clicked)
-        self.results.selectionModel().currentChanged.connect(self._current_changed)
-        layout.addWidget(self.results, 1)
-
-        self.empty = QLabel(frame)
-        self.empty.setObjectName("empty")
+        self.empty = self.finder.empty
         self.empty.setAccessibleName(self.tr("No results"))
-        self.empty.hide()
-        layout.addWidget(self.empty)
+        self.empty.setWordWrap(False)  # as the popup always had it: one line
+        self.finder.searchStarted.connect(self._search_started)
+        self.finder.recentRead.connect(self._recent_read)
+        self.finder.chosenChanged.connect(self._chosen_changed)
+        self.finder.searched.connect(self.searched)
+        layout.addWidget(self.finder, 1)
 
         self.day_heading = QLabel(self.tr("Earlier today"), frame)
         self.day_heading.setObjectName("dayHeading")
@@ -279,12 +259,7 @@ class Popup(QWidget):
         row.addWidget(self.billable)
         layout.addLayout(row)
 
-        self.error_label = QLabel(frame)
-        self.error_label.setObjectName("error")
-        self.error_label.setAccessibleName(self.tr("Error"))
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b;")
-        self.error_label.hide()
+        self.error_label = ErrorLabel(frame)
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
@@ -360,7 +335,7 @@ class Popup(QWidget):
         if not self._activity_types:
             self._run(self._load_activity_types())
         if not self.search.text().strip():
-            self._run(self._load_recent())
+            self._run(self.finder.load_recent())
         self.reload_day()
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -375,17 +350,6 @@ class Popup(QWidget):
         super().closeEvent(event)
 
     # --- keyboard -----------------------------------------------------------------------------
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() == Qt.Key.Key_Down:
-                self.move_selection(1)
-                return True
-            if event.key() == Qt.Key.Key_Up:
-                self.move_selection(-1)
-                return True
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -405,95 +369,34 @@ class Popup(QWidget):
 
     def move_selection(self, step: int) -> None:
         """Moves the current result by `step` work items (group headers skipped)."""
-        rows = self.model.work_item_rows()
-        if not rows:
-            return
-        current = self.results.currentIndex()
-        if not current.isValid() or current.row() not in rows:
-            target = rows[0] if step > 0 else rows[-1]
-        else:
-            position = rows.index(current.row()) + step
-            target = rows[max(0, min(position, len(rows) - 1))]
-        self._set_current(target)
-
-    def _set_current(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.results.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
-        self.results.scrollTo(index)
+        self.finder.move_selection(step)
 
     # --- search -------------------------------------------------------------------------------
 
-    @Slot(str)
-    def _text_changed(self, text: str) -> None:
-        self._generation += 1  # any answer still on its way is now stale
-        self._cancel_search()
-        self._show_day_tracks()
-        if text.strip():
-            self.search_timer.start()  # restarts: one search per burst of keystrokes
-        else:
-            self.search_timer.stop()
-            self._run(self._load_recent())
-
-    @Slot()
-    def _search_now(self) -> None:
-        self._cancel_search()
-        self._search_task = self._run(self._search(self.search.text(), self._generation))
-
-    def _cancel_search(self) -> None:
-        if self._search_task is not None and not self._search_task.done():
-            self._search_task.cancel()
-        self._search_task = None
-
     async def flush_search(self) -> None:
         """Runs a search still waiting for its debounce now and waits for its answer."""
-        if self.search_timer.isActive():
-            self.search_timer.stop()
-            self._search_now()
-        task = self._search_task
-        if task is not None and not task.done():
-            await asyncio.gather(task, return_exceptions=True)
+        await self.finder.flush_search()
 
-    async def _search(self, text: str, generation: int) -> None:
-        self._clear_error()
-        result = await self.bridge.search(text)
-        if result is None or generation != self._generation:
-            return  # failed (shown inline) or overtaken by newer typing
-        self.model.show_search(text, result)
-        rows = self.model.work_item_rows()
-        if rows:
-            self._set_current(rows[0])  # Enter starts the best hit
-        self._show_empty(
-            self.tr("No work items match “{text}”.").format(text=text.strip()) if not rows else ""
-        )
-        self.searched.emit(text)
+    @Slot(str)
+    def _search_edited(self, text: str) -> None:
+        self._show_day_tracks()  # today's tracks show only while no search text is typed
 
-    async def _load_recent(self) -> None:
-        generation = self._generation
-        latest = await self.bridge.latest(RECENT_COUNT)
-        if latest is None or generation != self._generation or self.search.text().strip():
-            return
+    @Slot(str)
+    def _search_started(self, text: str) -> None:
+        self._clear_error()  # a new answer is coming: an older failure is past
+
+    @Slot(object)
+    def _recent_read(self, latest: LatestResult) -> None:
         if self._remember_titles(latest):
             self._show_day_tracks()  # today's tracks read first: now with their titles
-        self.model.show_recent(latest)
-        self._show_empty(
-            "" if self.model.rowCount() else self.tr("Nothing tracked yet: search for a work item.")
-        )
-        self.searched.emit("")
-
-    def _show_empty(self, text: str) -> None:
-        self.empty.setText(text)
-        self.empty.setVisible(bool(text))
 
     # --- choosing -----------------------------------------------------------------------------
 
     def chosen_work_item(self) -> WorkItem | None:
-        return self.model.work_item_at(self.results.currentIndex())
+        return self.finder.chosen_work_item()
 
-    @Slot(QModelIndex, QModelIndex)
-    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        item = self.model.work_item_at(current)
+    @Slot(object)
+    def _chosen_changed(self, item: WorkItem | None) -> None:
         if item is not None and item.id != self._chosen_id:
             self._chosen_id = item.id
             self.reset_activity()  # as 7pace's web app does when the work item changes
@@ -774,28 +677,18 @@ class Popup(QWidget):
             self.show_error(message)
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+        self.error_label.show_error(message)
 
     def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
+        self.error_label.clear_error()
 
     def _run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """A task on the loop (through the bridge, which keeps it alive); the busy indicator
-        shows while any of the popup's own tasks runs."""
-        task = self.bridge.run(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        self.busy.show()
-        return task
+        """A task on the loop; the busy indicator shows while any of the popup's own runs."""
+        return self._tasks.run(coro)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not self._tasks:
-            with contextlib.suppress(RuntimeError):  # the widget may be gone at shutdown
-                self.busy.hide()
+    def _show_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
 
     @property
     def is_busy(self) -> bool:
-        return bool(self._tasks)
+        return self._tasks.busy

@@ -2,12 +2,15 @@
 "Book to…" dialog): a search field (`#1234` or digits by id, other text by query, debounced:
 one request per burst of typing, an older answer dropped), the results grouped as in the popup
 (`ResultsModel`), the recent work items while the field is empty, and Up/Down from the field
-through the results. Every call goes through the bridge's error boundary.
+through the results. Every call goes through the bridge's error boundary (or the owner's
+`run`, which the popup passes to count these calls as its own work).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -32,10 +35,14 @@ RECENT_COUNT = 10
 
 class WorkItemSearch(QWidget):
     """`chosen_work_item()` is the current result; `searched(text)` follows each shown answer
-    ("" for the recent list); `chosenChanged(WorkItem | None)` follows the current row."""
+    ("" for the recent list); `chosenChanged(WorkItem | None)` follows the current row;
+    `searchStarted(text)` precedes each search request; `recentRead(LatestResult)` precedes
+    showing the recent list."""
 
     searched = Signal(str)
     chosenChanged = Signal(object)
+    searchStarted = Signal(str)
+    recentRead = Signal(object)
 
     def __init__(
         self,
@@ -43,9 +50,11 @@ class WorkItemSearch(QWidget):
         parent: QWidget | None = None,
         *,
         debounce_ms: int = DEBOUNCE_MS,
+        run: Callable[[Coroutine[Any, Any, None]], asyncio.Task[None]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self._run = run if run is not None else bridge.run
         self._generation = 0  # bumped by every edit of the search text
         self._search_task: asyncio.Task[None] | None = None
 
@@ -134,12 +143,12 @@ class WorkItemSearch(QWidget):
             self.timer.start()  # restarts: one search per burst of keystrokes
         else:
             self.timer.stop()
-            self.bridge.run(self.load_recent())
+            self._run(self.load_recent())
 
     @Slot()
     def _search_now(self) -> None:
         self._cancel_search()
-        self._search_task = self.bridge.run(self._search(self.field.text(), self._generation))
+        self._search_task = self._run(self._search(self.field.text(), self._generation))
 
     def _cancel_search(self) -> None:
         if self._search_task is not None and not self._search_task.done():
@@ -161,6 +170,7 @@ class WorkItemSearch(QWidget):
             await asyncio.gather(task, return_exceptions=True)
 
     async def _search(self, text: str, generation: int) -> None:
+        self.searchStarted.emit(text)
         result = await self.bridge.search(text)
         if result is None or generation != self._generation:
             return  # failed (the bridge reports it) or overtaken by newer typing
@@ -179,6 +189,7 @@ class WorkItemSearch(QWidget):
         latest = await self.bridge.latest(RECENT_COUNT)
         if latest is None or generation != self._generation or self.field.text().strip():
             return
+        self.recentRead.emit(latest)
         self.model.show_recent(latest)
         self._show_empty(
             "" if self.model.rowCount() else self.tr("Nothing tracked yet: search for a work item.")

@@ -148,18 +148,6 @@
         <translation>Am Rechner, nichts erfasst: {span}</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Beginn</translation>
-    </message>
-    <message>
-        <source>End</source>
-        <translation>Ende</translation>
-    </message>
-    <message>
-        <source>&amp;Time</source>
-        <translation>&amp;Zeit</translation>
-    </message>
-    <message>
         <source>&amp;Work item</source>
         <translation>Arbeits&amp;element</translation>
     </message>
@@ -168,40 +156,12 @@
         <translation>Bemerkung (mit Arbeitselement optional)</translation>
     </message>
     <message>
-        <source>Remark</source>
-        <translation>Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Remark</source>
-        <translation>&amp;Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>B&amp;illable</source>
-        <translation>Abrec&amp;henbar</translation>
-    </message>
-    <message>
-        <source>Billable</source>
-        <translation>Abrechenbar</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>&amp;Book</source>
         <translation>B&amp;uchen</translation>
     </message>
     <message>
         <source>Book the time</source>
         <translation>Die Zeit buchen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -379,42 +339,6 @@ Zeiterfassung vor dem Beenden stoppen?</translation>
         <translation>Zeiteintrag bearbeiten</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Beginn</translation>
-    </message>
-    <message>
-        <source>End</source>
-        <translation>Ende</translation>
-    </message>
-    <message>
-        <source>&amp;Time</source>
-        <translation>&amp;Zeit</translation>
-    </message>
-    <message>
-        <source>Remark</source>
-        <translation>Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Remark</source>
-        <translation>&amp;Bemerkung</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>B&amp;illable</source>
-        <translation>Abrec&amp;henbar</translation>
-    </message>
-    <message>
-        <source>Billable</source>
-        <translation>Abrechenbar</translation>
-    </message>
-    <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
@@ -431,10 +355,6 @@ Zeiterfassung vor dem Beenden stoppen?</translation>
         <translation>Den Zeiteintrag löschen</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
@@ -445,6 +365,13 @@ Zeiterfassung vor dem Beenden stoppen?</translation>
     <message>
         <source>Delete this work log ({span})? This cannot be undone.</source>
         <translation>Diesen Zeiteintrag ({span}) löschen? Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorLabel</name>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>
@@ -675,6 +602,45 @@ Zeiterfassung vor dem Beenden stoppen?</translation>
     </message>
 </context>
 <context>
+    <name>LogFormDialog</name>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>&amp;Time</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Remark</source>
+        <translation>&amp;Bemerkung</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>B&amp;illable</source>
+        <translation>Abrec&amp;henbar</translation>
+    </message>
+    <message>
+        <source>Billable</source>
+        <translation>Abrechenbar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
     <name>Notifier</name>
     <message>
         <source>{message}
@@ -706,20 +672,8 @@ Klicken: {action}.</translation>
         <translation>Zeiterfassung stoppen</translation>
     </message>
     <message>
-        <source>Search work items: #1234, 1234 or words</source>
-        <translation>Arbeitselemente suchen: #1234, 1234 oder Stichwörter</translation>
-    </message>
-    <message>
-        <source>Search work items</source>
-        <translation>Arbeitselemente suchen</translation>
-    </message>
-    <message>
         <source>A work item number or words; Down and Up choose a result, Enter starts it</source>
         <translation>Nummer eines Arbeitselements oder Stichwörter; Pfeil nach unten und oben wählen ein Ergebnis, die Eingabetaste startet es</translation>
-    </message>
-    <message>
-        <source>Work items</source>
-        <translation>Arbeitselemente</translation>
     </message>
     <message>
         <source>Search results or recent work items</source>
@@ -762,10 +716,6 @@ Klicken: {action}.</translation>
         <translation>Die Zeit als für den Kunden abrechenbar buchen</translation>
     </message>
     <message>
-        <source>Error</source>
-        <translation>Fehler</translation>
-    </message>
-    <message>
         <source>Working</source>
         <translation>In Arbeit</translation>
     </message>
@@ -784,14 +734,6 @@ Klicken: {action}.</translation>
     <message>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
-    </message>
-    <message>
-        <source>No work items match “{text}”.</source>
-        <translation>Keine Arbeitselemente passen zu „{text}“.</translation>
-    </message>
-    <message>
-        <source>Nothing tracked yet: search for a work item.</source>
-        <translation>Noch keine Zeit erfasst: Suchen Sie ein Arbeitselement.</translation>
     </message>
     <message>
         <source>(no work item)</source>
