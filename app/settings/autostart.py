@@ -24,7 +24,7 @@ from app.settings.autostart_item import LoginItem
 from app.settings.autostart_macos import LaunchAgent
 from app.settings.autostart_windows import RunKeyStore, WindowsRunKey
 from app.settings.autostart_xdg import DESKTOP_FILE, XdgAutostart, default_entry_path
-from app.settings.errors import AutostartError
+from app.settings.errors import QT_TRANSLATE_NOOP, AutostartError
 from app.settings.model import Settings
 
 __all__ = [
@@ -80,9 +80,12 @@ def desktop_entry(command: Sequence[str]) -> str:
     lines = shipped_desktop_entry().splitlines()
     exec_at = [i for i, line in enumerate(lines) if line.startswith("Exec=")]
     if len(exec_at) != 1:
-        raise AutostartError(
-            f"the shipped {resources.DESKTOP_FILE} has {len(exec_at)} Exec lines, not one; "
-            "reinstall Pacetray"
+        raise AutostartError.marked(
+            QT_TRANSLATE_NOOP(
+                "messages", "the shipped {file} has {count} Exec lines, not one; reinstall Pacetray"
+            ),
+            file=resources.DESKTOP_FILE,
+            count=len(exec_at),
         )
     lines[exec_at[0]] = f"Exec={exec_line(command)}"
     lines.append("X-GNOME-Autostart-enabled=true")
@@ -93,16 +96,24 @@ def shipped_desktop_entry() -> str:
     try:
         return resources.desktop_file().read_text(encoding="utf-8")
     except (resources.ResourceError, OSError) as exc:
-        raise AutostartError(
-            f"cannot read the shipped {resources.DESKTOP_FILE} ({exc}); reinstall Pacetray"
+        raise AutostartError.marked(
+            QT_TRANSLATE_NOOP(
+                "messages", "cannot read the shipped {file} ({error}); reinstall Pacetray"
+            ),
+            file=resources.DESKTOP_FILE,
+            error=exc,
         ) from exc
 
 
 def _unsupported(platform: str) -> AutostartError:
     name = _PLATFORM_NAMES.get(platform, platform)
-    return AutostartError(
-        f"start at login is not supported yet on {name}; add Pacetray to your login items "
-        "by hand, or set start_at_login = false"
+    return AutostartError.marked(
+        QT_TRANSLATE_NOOP(
+            "messages",
+            "start at login is not supported yet on {system}; add Pacetray to your login items "
+            "by hand, or set start_at_login = false",
+        ),
+        system=name,
     )
 
 

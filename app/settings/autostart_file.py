@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.settings.atomic import write_atomic
-from app.settings.errors import AutostartError
+from app.settings.errors import QT_TRANSLATE_NOOP, AutostartError
 
 
 def tilde(path: Path) -> str:
@@ -35,9 +35,12 @@ class LoginFile:
             # launchd ignores agents that others may write
             write_atomic(self.path, data, mode=0o644, dir_mode=dir_mode)
         except OSError as exc:
-            raise AutostartError(
-                f"cannot write the {self.kind} {self.path}: {exc.strerror}; check that the "
-                "folder is writable"
+            raise AutostartError.marked(
+                QT_TRANSLATE_NOOP(
+                    "messages", "cannot write {path}: {reason}; check that the folder is writable"
+                ),
+                path=self.path,
+                reason=exc.strerror,
             ) from exc
 
     def disable(self) -> bool:
@@ -46,7 +49,9 @@ class LoginFile:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise AutostartError(
-                f"cannot remove the {self.kind} {self.path}: {exc.strerror}"
+            raise AutostartError.marked(
+                QT_TRANSLATE_NOOP("messages", "cannot remove {path}: {reason}"),
+                path=self.path,
+                reason=exc.strerror,
             ) from exc
         return True

@@ -54,6 +54,8 @@ class SaveOutcome:
     message: str | None = None  # "Not saved: …" or "Saved, but: …"; None when all was done
     problems: tuple[str, ...] = ()  # saved, but these could not be applied
     error: SettingsError | None = None  # why not saved (the UI translates it)
+    # the problems as errors, for the UI to translate (hotkey problems carry no template)
+    problem_errors: tuple[SettingsError, ...] = ()
 
 
 class SettingsServices:
@@ -142,14 +144,21 @@ class SettingsServices:
         except SettingsError as exc:
             return SaveOutcome(False, SETTINGS_FILE, f"Not saved: {exc.message}", error=exc)
         previous, self.settings = self.settings, settings
-        problems = [*self._apply_autostart(settings, previous), *self._apply_hotkeys(settings)]
-        if problems:
+        errors = [
+            *self._apply_autostart(settings, previous),
+            *(SettingsError(problem) for problem in self._apply_hotkeys(settings)),
+        ]
+        if errors:
+            problems = tuple(error.message for error in errors)
             return SaveOutcome(
-                True, message="Saved, but: " + "; ".join(problems), problems=tuple(problems)
+                True,
+                message="Saved, but: " + "; ".join(problems),
+                problems=problems,
+                problem_errors=tuple(errors),
             )
         return SaveOutcome(True)
 
-    def _apply_autostart(self, settings: Settings, previous: Settings) -> list[str]:
+    def _apply_autostart(self, settings: Settings, previous: Settings) -> list[SettingsError]:
         # Also when unchanged but the entry went missing (removed by hand or another tool).
         if settings.start_at_login == previous.start_at_login and not (
             settings.start_at_login
@@ -159,7 +168,7 @@ class SettingsServices:
         try:
             autostart.apply(settings, path=self._autostart_path, platform=self._platform)
         except SettingsError as exc:
-            return [exc.message]
+            return [exc]
         return []
 
     def _apply_hotkeys(self, settings: Settings) -> list[str]:

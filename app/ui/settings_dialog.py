@@ -659,7 +659,9 @@ class SettingsDialog(QDialog):
             self._show_auth()
             _say(
                 self.save_error,
-                self.tr("Saved, but: {problems}").format(problems="; ".join(outcome.problems)),
+                self.tr("Saved, but: {problems}").format(
+                    problems="; ".join(message_text(e) for e in outcome.problem_errors)
+                ),
             )
             return True
         self.accept()

@@ -1691,5 +1691,25 @@ Klicken: {action}.</translation>
         <source>Choose a work item or type a remark to start.</source>
         <translation>Wählen Sie ein Arbeitselement oder geben Sie eine Bemerkung ein, um zu starten.</translation>
     </message>
+    <message>
+        <source>the shipped {file} has {count} Exec lines, not one; reinstall Pacetray</source>
+        <translation>die mitgelieferte Datei {file} hat {count} Exec-Zeilen statt einer; installieren Sie Pacetray neu</translation>
+    </message>
+    <message>
+        <source>cannot read the shipped {file} ({error}); reinstall Pacetray</source>
+        <translation>die mitgelieferte Datei {file} kann nicht gelesen werden ({error}); installieren Sie Pacetray neu</translation>
+    </message>
+    <message>
+        <source>start at login is not supported yet on {system}; add Pacetray to your login items by hand, or set start_at_login = false</source>
+        <translation>Start bei der Anmeldung wird auf {system} noch nicht unterstützt; fügen Sie Pacetray von Hand zu den Anmeldeobjekten hinzu oder setzen Sie start_at_login = false</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}; check that the folder is writable</source>
+        <translation>{path} kann nicht geschrieben werden: {reason}; prüfen Sie, ob der Ordner beschreibbar ist</translation>
+    </message>
+    <message>
+        <source>cannot remove {path}: {reason}</source>
+        <translation>{path} kann nicht entfernt werden: {reason}</translation>
+    </message>
 </context>
 </TS>

@@ -107,3 +107,23 @@ def test_the_tray_menu_in_german() -> None:
     texts = {action.text() for action in menu.actions()}
     assert {"Zeiterfassung starten", "Einstellungen…", "Beenden"} <= texts, texts
     menu.deleteLater()
+
+
+def test_a_start_at_login_problem_after_saving_is_german(tmp_path, qapp) -> None:
+    """Saved, but start at login could not be written: the English message for the log, the
+    German one in the dialog (through the outcome's errors)."""
+    from app.settings.account import SignInDraft
+    from app.settings.model import Settings
+    from app.settings.settings_service import SettingsServices
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    services = SettingsServices(
+        Settings(), path=tmp_path / "settings.toml", platform="linux",
+        autostart_path=blocker / "autostart" / "pacetray.desktop",
+    )  # fmt: skip
+    outcome = services.save(Settings(start_at_login=True), SignInDraft())
+    assert outcome.saved and outcome.problems[0].startswith("cannot write ")
+    with speaking("de"):
+        german = message_text(outcome.problem_errors[0])
+    assert "kann nicht geschrieben werden" in german and "Ordner" in german
