@@ -5,6 +5,7 @@ or event then carries the marked `template` and the `params` that fill its {name
 English `.message` (the CLI and the log show `.message` as is; the UI translates the template
 and fills it in: app/ui/i18n.py `message_text`). `marked(template, **params)` makes the three
 at once.
+A parameter may itself be a `Marked` clause (translated on its own, then filled in).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Marked:
     @property
     def message(self) -> str:
         return self.template.format(**self.params)
+
+    def __str__(self) -> str:  # a Marked parameter (a whole clause) fills in as its English
+        return self.message
 
 
 def marked(template: str, **params: object) -> Marked:

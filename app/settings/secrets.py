@@ -21,20 +21,22 @@ import keyring.core
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
-from app.settings.errors import KeyringFailed, KeyringUnavailable
+from app.settings.errors import QT_TRANSLATE_NOOP, KeyringFailed, KeyringUnavailable
 from app.settings.paths import secrets_path, settings_path
 from app.settings.secrets_file import SecretsFile
+from app.texts import Marked, marked
 
 SERVICE = "pacetray"
 API_TOKEN = "api-token"
 OAUTH_TOKENS = "oauth-tokens"
 FALLBACK_SETTING = "secrets_file_fallback"
 
-_NO_BACKEND = (
+_NO_BACKEND = QT_TRANSLATE_NOOP(
+    "messages",
     "no usable OS keyring to keep the token in ({why}); install or unlock one (GNOME Keyring, "
     "KWallet, macOS Keychain, Windows Credential Manager), or pass --token / PACETRAY_TOKEN "
     "each time instead, or accept a less safe file readable only by you by setting "
-    "`{setting} = true` in {settings}"
+    "`{setting} = true` in {settings}",
 )
 
 
@@ -48,31 +50,38 @@ def usable_backend() -> keyring.backend.KeyringBackend:
     try:
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken keyringrc or backend import raises anything
-        raise _unavailable(f"keyring set-up failed: {exc}") from exc
+        raise _unavailable(
+            marked(QT_TRANSLATE_NOOP("messages", "keyring set-up failed: {error}"), error=str(exc))
+        ) from exc
     why = _unusable_reason(backend)
     if why is not None:
         raise _unavailable(why)
     return backend
 
 
-def _unavailable(why: str) -> KeyringUnavailable:
-    return KeyringUnavailable(
-        _NO_BACKEND.format(why=why, setting=FALLBACK_SETTING, settings=settings_path())
+def _unavailable(why: Marked) -> KeyringUnavailable:
+    # {why}: a whole clause, translated on its own
+    return KeyringUnavailable.marked(
+        _NO_BACKEND, why=why, setting=FALLBACK_SETTING, settings=str(settings_path())
     )
 
 
-def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str | None:
+def _unusable_reason(backend: keyring.backend.KeyringBackend) -> Marked | None:
+    none_found = marked(QT_TRANSLATE_NOOP("messages", "none was found"))
     if isinstance(backend, fail.Keyring):
-        return "none was found"
+        return none_found
     if isinstance(backend, null.Keyring):
-        return "the null keyring is configured"
+        return marked(QT_TRANSLATE_NOOP("messages", "the null keyring is configured"))
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return "none was found"
+        return none_found
     module = type(backend).__module__
     # keyrings.alt (plaintext/obfuscated files) is acceptable only when chosen on purpose,
     # e.g. by tests; picked automatically it would silently store tokens in a plain file.
     if module.startswith("keyrings.alt") and not _chosen_explicitly():
-        return f"only the file-based {type(backend).__name__} was found"
+        return marked(
+            QT_TRANSLATE_NOOP("messages", "only the file-based {backend} was found"),
+            backend=type(backend).__name__,
+        )
     return None
 
 
@@ -125,7 +134,11 @@ def get_secret(server_url: str, kind: str, *, file_fallback: bool | None = None)
         try:
             value = backend.get_password(SERVICE, name)
         except keyring.errors.KeyringError as exc:
-            raise KeyringFailed(f"the keyring refused to read the {kind}: {exc}") from exc
+            raise KeyringFailed.marked(
+                QT_TRANSLATE_NOOP("messages", "the keyring refused to read the {kind}: {error}"),
+                kind=kind,
+                error=str(exc),
+            ) from exc
     if value is None and file is not None:
         value = file.get(name)
     return value
@@ -143,7 +156,11 @@ def set_secret(
     try:
         backend.set_password(SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
-        raise KeyringFailed(f"the keyring refused to store the {kind}: {exc}") from exc
+        raise KeyringFailed.marked(
+            QT_TRANSLATE_NOOP("messages", "the keyring refused to store the {kind}: {error}"),
+            kind=kind,
+            error=str(exc),
+        ) from exc
     if file is not None:
         file.delete(name)  # the keyring now holds it: no stale copy in the weaker file
 
@@ -160,7 +177,11 @@ def delete_secret(server_url: str, kind: str, *, file_fallback: bool | None = No
         except keyring.errors.PasswordDeleteError:
             pass
         except keyring.errors.KeyringError as exc:
-            raise KeyringFailed(f"the keyring refused to delete the {kind}: {exc}") from exc
+            raise KeyringFailed.marked(
+                QT_TRANSLATE_NOOP("messages", "the keyring refused to delete the {kind}: {error}"),
+                kind=kind,
+                error=str(exc),
+            ) from exc
     if file is not None:
         removed = file.delete(name) or removed
     return removed

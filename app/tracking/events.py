@@ -77,10 +77,18 @@ class ConnectivityChanged:
 
 @dataclass(frozen=True)
 class JournalConflict:
-    """A journaled command no longer fits what the server shows; set aside for the user."""
+    """A journaled command no longer fits what the server shows; set aside for the user.
+    `reason` is English (the journal, the CLI, the log); `template`/`params` its translatable
+    form."""
 
     command: Command
     reason: str
+    template: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.reason
 
 
 @dataclass(frozen=True)

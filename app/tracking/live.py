@@ -27,6 +27,7 @@ from typing import Any
 from app.api.client import TrackingClient
 from app.api.hub import HubClient, HubNotConnected
 from app.api.models import SnoozeOption, TrackingState
+from app.texts import QT_TRANSLATE_NOOP, Marked, marked
 from app.tracking.schedule import SLOW_IDLE, SLOW_TRACKING
 from app.tracking.tracker import Tracker
 
@@ -68,12 +69,35 @@ class LiveStatus:
         return f"not connected — checking every {_every(polling_every(tracking))}"
 
 
-def describe_live(status: LiveStatus | None, tracking: bool = False) -> str:
-    """`Live updates: ...` for the user; None: turned off in the settings."""
+def live_line(status: LiveStatus | None, tracking: bool = False) -> Marked:
+    """`Live updates: ...` for the user, one whole marked sentence per case (the UI shows it
+    translated); None: turned off in the settings."""
+    every = _every(polling_every(tracking))
     if status is None:
-        every = _every(polling_every(tracking))
-        return f"Live updates: turned off in the settings — checking every {every}"
-    return f"Live updates: {status.describe(tracking)}"
+        return marked(
+            QT_TRANSLATE_NOOP(
+                "messages", "Live updates: turned off in the settings — checking every {every}"
+            ),
+            every=every,
+        )
+    if status.connected:
+        return marked(
+            QT_TRANSLATE_NOOP("messages", "Live updates: connected ({protocol})"),
+            protocol=status.protocol_name,
+        )
+    if status.unavailable is not None:
+        return marked(
+            QT_TRANSLATE_NOOP("messages", "Live updates: not available on this server — polling")
+        )
+    return marked(
+        QT_TRANSLATE_NOOP("messages", "Live updates: not connected — checking every {every}"),
+        every=every,
+    )
+
+
+def describe_live(status: LiveStatus | None, tracking: bool = False) -> str:
+    """`Live updates: ...` in English (the CLI, the log)."""
+    return live_line(status, tracking).message
 
 
 class LiveUpdates:

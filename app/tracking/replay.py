@@ -46,10 +46,10 @@ Decisions:
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from app.api.client import TrackingClient
 from app.api.errors import (
@@ -71,6 +71,7 @@ from app.api.models import (
     TrackingState,
     TrackingStateKind,
 )
+from app.texts import QT_TRANSLATE_NOOP, Marked, marked
 from app.tracking import user_commands as cmd
 from app.tracking.journal_store import (
     APPLIED,
@@ -120,7 +121,33 @@ T = TypeVar("T")
 UNKNOWN = "?"
 KEEP = "="  # as an `expected` argument: leave the expected work log as it is
 
-ConflictCallback = Callable[[Command, str], None]
+
+class Reason(str):
+    """Why an entry was set aside: the English text (the journal stores it; `pacetray status`
+    and the log show it) that also carries its marked `template` and `params`, so the UI can
+    show it translated (app/ui/i18n.py `message_text`). A str, so the journal's users and its
+    stored form stay plain text."""
+
+    template: str | None
+    params: Mapping[str, object]
+
+    def __new__(cls, text: Marked | str) -> Self:
+        reason = super().__new__(cls, str(text))
+        reason.template = text.template if isinstance(text, Marked) else None
+        reason.params = text.params if isinstance(text, Marked) else {}
+        return reason
+
+    @property
+    def message(self) -> str:
+        return str.__str__(self)
+
+
+def _error_text(exc: ApiError | CommandError) -> Marked | str:
+    """An error's message, marked when it has a template (the server's own words are not)."""
+    return Marked(exc.template, exc.params) if exc.template else exc.message
+
+
+ConflictCallback = Callable[[Command, str], None]  # the reason: a `Reason`
 Hook = Callable[[Command], None]
 
 
@@ -168,16 +195,56 @@ def _running_id(state: TrackingState) -> str | None:
     return (state.track.work_log_id or "").lower() or None
 
 
-def _describe(state: TrackingState) -> str:
+# Conflict reasons: whole sentences with the server's state ({state}: a clause of `_describe`)
+# and why ({why}: a clause) filled in.
+_STOP_NOT_APPLIED = QT_TRANSLATE_NOOP("messages", "Your stop was not applied: {state}.")
+_STOP_NOT_APPLIED_OTHER = QT_TRANSLATE_NOOP(
+    "messages", "Your stop was not applied: {state} (another track)."
+)
+_STOP_NOT_APPLIED_BECAUSE = QT_TRANSLATE_NOOP(
+    "messages", "Your stop was not applied: {why} ({state})."
+)
+_START_NOT_APPLIED = QT_TRANSLATE_NOOP("messages", "Your start was not applied: {state}.")
+_START_NOT_APPLIED_BECAUSE = QT_TRANSLATE_NOOP(
+    "messages", "Your start was not applied: {why} ({state})."
+)
+_ADJUST_NOT_APPLIED = QT_TRANSLATE_NOOP(
+    "messages", "The change of remark/activity was not applied: {state}."
+)
+_NOTHING_RUNNING = marked(QT_TRANSLATE_NOOP("messages", "no track is running on the server"))
+_TRACK_CHANGED = marked(QT_TRANSLATE_NOOP("messages", "the track changed meanwhile"))
+_STARTED_ELSEWHERE = marked(
+    QT_TRANSLATE_NOOP("messages", "a track was started elsewhere meanwhile")
+)
+_ANOTHER_RUNNING = marked(QT_TRANSLATE_NOOP("messages", "another track is running now"))
+_SWITCHED_FROM_GONE = marked(
+    QT_TRANSLATE_NOOP("messages", "the track you were switching from is no longer running")
+)
+
+
+def _describe(state: TrackingState) -> Marked:
+    """What the server shows, as a whole clause (a reason's {state})."""
     track = state.track
     if is_running(state):
-        what = f"work item {track.tfs_id}" if track.tfs_id else f"“{track.remark or ''}”"
-        return f"the server is tracking {what}"
+        if track.tfs_id:
+            return marked(
+                QT_TRANSLATE_NOOP("messages", "the server is tracking work item {id}"),
+                id=track.tfs_id,
+            )
+        return marked(
+            QT_TRANSLATE_NOOP("messages", "the server is tracking “{remark}”"),
+            remark=track.remark or "",
+        )
     if track.tracking_state is TrackingStateKind.CLIENT_INPUT_REQUIRED:
         if track.stopped_track_type is StoppedTrackType.STOPPED_BY_ACTIVITY_CHECK:
-            return "the server had stopped the track itself (its activity check got no answer)"
-        return "the server had stopped the track itself"
-    return "the track had already been stopped elsewhere"
+            return marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "the server had stopped the track itself (its activity check got no answer)",
+                )
+            )
+        return marked(QT_TRANSLATE_NOOP("messages", "the server had stopped the track itself"))
+    return marked(QT_TRANSLATE_NOOP("messages", "the track had already been stopped elsewhere"))
 
 
 async def replay(
@@ -275,8 +342,9 @@ class _Replay:
                 tx.set_status(parent_id, APPLIED)
                 self.report.applied.append(parent.command)
 
-    def _set_aside(self, entry: Entry, reason: str, expected: str | None = KEEP) -> None:
+    def _set_aside(self, entry: Entry, text: Marked | str, expected: str | None = KEEP) -> None:
         """Marks a user entry (or a step and its parent) as conflicting and reports it."""
+        reason = Reason(text)
         with self.store.transaction() as tx:
             self._set_aside_in(tx, entry, reason)
             if expected != KEEP:
@@ -317,8 +385,13 @@ class _Replay:
             if command.kind in (*ENDS_TRACK, CommandKind.ADJUST):
                 self._set_aside(
                     entry,
-                    "Not applied: it followed a start that could not be applied, so what it "
-                    "refers to is unknown.",
+                    marked(
+                        QT_TRANSLATE_NOOP(
+                            "messages",
+                            "Not applied: it followed a start that could not be applied, so "
+                            "what it refers to is unknown.",
+                        )
+                    ),
                     None if command.kind is CommandKind.STOP else UNKNOWN,
                 )
                 return
@@ -330,8 +403,8 @@ class _Replay:
             await self.expand_start(entry, command.args, state, running, known, expected)
         elif kind is CommandKind.ADJUST:
             if running is None or (known and expected != running):
-                why = _describe(state) if running else "no track is running on the server"
-                self._set_aside(entry, f"The change of remark/activity was not applied: {why}.")
+                why = _describe(state) if running else _NOTHING_RUNNING
+                self._set_aside(entry, marked(_ADJUST_NOT_APPLIED, state=why))
                 return
             self.commit_steps(entry, [cmd_expect(command, running)])
         elif kind in (CommandKind.ACTIVITY_CHECK, CommandKind.IDLE_CHECK):
@@ -383,16 +456,14 @@ class _Replay:
                 with self.store.transaction() as tx:
                     self.set_expected(tx, None)
                 return
-            self._set_aside(entry, f"Your stop was not applied: {_describe(state)}.", expected=None)
+            self._set_aside(entry, marked(_STOP_NOT_APPLIED, state=_describe(state)), expected=None)
             return
         if known and expected != running:
-            why = (
-                "a track was started elsewhere meanwhile"
-                if expected is None
-                else "another track is running now"
-            )
+            why = _STARTED_ELSEWHERE if expected is None else _ANOTHER_RUNNING
             self._set_aside(
-                entry, f"Your stop was not applied: {why} ({_describe(state)}).", expected=None
+                entry,
+                marked(_STOP_NOT_APPLIED_BECAUSE, why=why, state=_describe(state)),
+                expected=None,
             )
             return
         steps = [cmd.stop(command.at, args.reason, expect_work_log_id=running)]
@@ -421,13 +492,9 @@ class _Replay:
     ) -> None:
         command = entry.command
         if known and expected != running:
-            why = (
-                "a track was started elsewhere meanwhile"
-                if expected is None
-                else "the track you were switching from is no longer running"
-            )
+            why = _STARTED_ELSEWHERE if expected is None else _SWITCHED_FROM_GONE
             self._set_aside(
-                entry, f"Your start was not applied: {why} ({_describe(state)}).", UNKNOWN
+                entry, marked(_START_NOT_APPLIED_BECAUSE, why=why, state=_describe(state)), UNKNOWN
             )
             return
         target = args.target
@@ -501,7 +568,7 @@ class _Replay:
             try:
                 needed = await self._read(lambda: check_trim(self.client, trim, state))
             except CommandError as exc:  # the log is running or gone, or the trim is malformed
-                self._set_aside(entry, exc.message)
+                self._set_aside(entry, _error_text(exc))
                 return
             if not needed:
                 self.done(entry, state)  # already that short
@@ -523,7 +590,7 @@ class _Replay:
         try:
             answer = await apply(self.client, command, state=state, trim_checked=True)
         except (CommandConflict, CommandError) as exc:
-            self._set_aside(entry, exc.message, self._expected_after_failure(command))
+            self._set_aside(entry, _error_text(exc), self._expected_after_failure(command))
             return
         except (RateLimitedError, UnauthorizedError, ForbiddenError) as exc:
             self._back_to_pending(entry)  # refused before anything was done
@@ -541,7 +608,10 @@ class _Replay:
         except (HttpStatusError, SoftError) as exc:
             self._set_aside(
                 entry,
-                f"The server refused it: {exc.message}",
+                marked(
+                    QT_TRANSLATE_NOOP("messages", "The server refused it: {reason}"),
+                    reason=_error_text(exc),
+                ),
                 self._expected_after_failure(command),
             )
             return
@@ -575,7 +645,7 @@ class _Replay:
             else:
                 self.report.applied.append(command)
 
-    def guard(self, command: Command, state: TrackingState) -> str | None:
+    def guard(self, command: Command, state: TrackingState) -> Marked | str | None:
         """None: send it. APPLIED/OBSOLETE: nothing to send. Else the conflict's reason."""
         running = _running_id(state)
         expect = command.expected_work_log_id
@@ -584,11 +654,11 @@ class _Replay:
             if running is None:
                 return APPLIED  # stopped meanwhile: the trim that follows still applies
             if running != expect:
-                return f"Your stop was not applied: {_describe(state)} (another track)."
+                return marked(_STOP_NOT_APPLIED_OTHER, state=_describe(state))
         elif kind is CommandKind.START and command.has_expectation and running != expect:
-            return f"Your start was not applied: {_describe(state)}."
+            return marked(_START_NOT_APPLIED, state=_describe(state))
         elif kind is CommandKind.ADJUST and command.has_expectation and running != expect:
-            return "The change of remark/activity was not applied: the track changed meanwhile."
+            return marked(_ADJUST_NOT_APPLIED, state=_TRACK_CHANGED)
         elif (
             kind in (CommandKind.ACTIVITY_CHECK, CommandKind.IDLE_CHECK)
             and state.track.tracking_state is not TrackingStateKind.ACTIVITY_CHECK
@@ -596,7 +666,7 @@ class _Replay:
             return OBSOLETE
         return None
 
-    async def verify(self, entry: Entry, state: TrackingState) -> str:
+    async def verify(self, entry: Entry, state: TrackingState) -> Marked | str:
         """After a crash or a lost answer: APPLIED, "resend", or a conflict's reason."""
         command = entry.command
         attempt = entry.attempt or {}
@@ -612,14 +682,23 @@ class _Replay:
                 return "resend"
             if await self._start_logged(command, attempt):
                 return APPLIED
-            return (
-                "Your start may not have reached the server and the state changed meanwhile "
-                f"({_describe(state)}); it was not sent again."
+            return marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "Your start may not have reached the server and the state changed "
+                    "meanwhile ({state}); it was not sent again.",
+                ),
+                state=_describe(state),
             )
         if kind is CommandKind.ADJUST:
             if running is not None and running == before_log:
                 return APPLIED if _matches(command, state) else "resend"
-            return "The change of remark/activity was not confirmed and the track changed."
+            return marked(
+                QT_TRANSLATE_NOOP(
+                    "messages",
+                    "The change of remark/activity was not confirmed and the track changed.",
+                )
+            )
         if kind in (CommandKind.ACTIVITY_CHECK, CommandKind.IDLE_CHECK):
             return (
                 "resend"

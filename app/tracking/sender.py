@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -43,6 +43,7 @@ from app.tracking.events import (
     TrackerEvent,
 )
 from app.tracking.journal import Journal
+from app.tracking.replay import Reason
 from app.tracking.state import check_running, check_seconds_left, work_log_of
 from app.tracking.user_commands import (
     ActivityCheckArgs,
@@ -307,7 +308,7 @@ class CommandSender:
                 # Not a conflict: our own request whose answer was lost did arrive.
                 log.info("journaled %s had reached the server after all", command.kind)
                 continue
-            self._emit(JournalConflict(command, reason))
+            self._emit(JournalConflict(command, reason, *_translatable(reason)))
         if self._journal.count() == 0:
             self._maybe_sent.clear()
             self._maybe_sent_commands.clear()
@@ -325,6 +326,13 @@ class CommandSender:
         else:
             self._emit(ConnectivityChanged(self.online, self._journal.count()))
         return all(self._journal.finished(c.id) for c in plan)
+
+
+def _translatable(reason: str) -> tuple[str | None, Mapping[str, object]]:
+    """A conflict reason's marked template and params (a `Reason` from the replay has them)."""
+    if isinstance(reason, Reason):
+        return reason.template, reason.params
+    return None, {}
 
 
 def took_effect(command: Command, before: TrackingState | None, after: TrackingState) -> bool:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import ActivityType, Track
-from app.tracking.display import work_item_text
+from app.ui.tray import item_text
 
 
 class AdjustDialog(QDialog):
@@ -44,7 +44,8 @@ class AdjustDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        self.item_label = QLabel(work_item_text(track.work_item, track.remark))
+        # item_text: "(no work item)" in the UI language
+        self.item_label = QLabel(item_text(track.work_item, track.remark))
         self.item_label.setWordWrap(True)
         form.addRow(self.item_label)
         form.addRow(self.tr("Remark"), self.remark)

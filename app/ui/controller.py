@@ -31,7 +31,9 @@ from app.tracking.events import (
 from app.tracking.options import TrackingSettings
 from app.tracking.state import is_running
 from app.tracking.target import TrackTarget
+from app.tracking.user_commands import CommandKind
 from app.ui.bridge import TrackerBridge, parse_work_item_id
+from app.ui.i18n import message_text
 from app.ui.locale_format import format_time
 from app.ui.notifications import Kind, Notifier
 from app.ui.tray import TrayIcon, TrayMenu, item_text
@@ -256,9 +258,9 @@ class Controller(QObject):
 
     def live_text(self) -> str:
         """`Live updates: connected (ASP.NET Core SignalR)`, `... not connected — ...`."""
-        from app.tracking.live import describe_live
+        from app.tracking.live import live_line
 
-        return describe_live(self.bridge.live_status, is_running(self.bridge.state))
+        return message_text(live_line(self.bridge.live_status, is_running(self.bridge.state)))
 
     def set_live_updates(self, on: bool) -> None:
         """Turns live updates (the hub, over the tracker's client) on or off now."""
@@ -333,14 +335,28 @@ class Controller(QObject):
 
     @Slot(object)
     def _on_conflict(self, event: JournalConflict) -> None:
-        # the reason comes from the journal's replay, in English (the CLI shows it too)
+        # the reason is English in the journal (the CLI shows it): its template translated here
         self.notifier.notify(
             self.tr("An offline change was set aside"),
             self.tr("{command}: {reason}. See `pacetray status`.").format(
-                command=event.command.kind, reason=event.reason
+                command=self._command_name(event.command.kind),
+                reason=message_text(event).rstrip("."),  # the template ends the sentence
             ),
             Kind.WARNING,
         )
+
+    def _command_name(self, kind: CommandKind) -> str:
+        names = {
+            CommandKind.START: self.tr("Start"),
+            CommandKind.STOP: self.tr("Stop"),
+            CommandKind.SELECT: self.tr("Select work item"),
+            CommandKind.ADJUST: self.tr("Change of remark/activity"),
+            CommandKind.ACTIVITY_CHECK: self.tr("Answer to the activity check"),
+            CommandKind.IDLE_CHECK: self.tr("Idle time resolution"),
+            CommandKind.TRIM_IDLE: self.tr("Idle time trimmed"),
+            CommandKind.ADD_WORK_LOG: self.tr("Work log added"),
+        }
+        return names.get(kind, str(kind))
 
     @Slot(object)
     def _on_rate_limited(self, event: RateLimited) -> None:

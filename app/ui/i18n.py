@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -110,12 +110,21 @@ class Translatable(Protocol):
     def params(self) -> Mapping[str, object]: ...
 
 
+def _is_marked(value: object) -> bool:
+    return isinstance(getattr(value, "template", None), str) and hasattr(value, "params")
+
+
 def message_text(item: Translatable) -> str:
     """The message in the UI language; the English text when it carries no template."""
     if not item.template:
         return item.message
+    # a parameter that is itself a marked clause is translated on its own
+    params = {
+        name: message_text(cast(Translatable, value)) if _is_marked(value) else value
+        for name, value in item.params.items()
+    }
     try:
-        return translate(item.template).format(**item.params)
+        return translate(item.template).format(**params)
     except (KeyError, IndexError, ValueError):  # a broken translation: English beats nothing
         log.warning("translation of %r does not fit its arguments", item.template)
         return item.message

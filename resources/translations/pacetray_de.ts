@@ -280,6 +280,38 @@ Zeiterfassung vor dem Beenden stoppen?</translation>
         <source>The Today window could not be opened (details in the log file).</source>
         <translation>Das Fenster „Heute“ konnte nicht geöffnet werden (Details in der Protokolldatei).</translation>
     </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Select work item</source>
+        <translation>Arbeitselement wählen</translation>
+    </message>
+    <message>
+        <source>Change of remark/activity</source>
+        <translation>Änderung von Bemerkung/Aktivität</translation>
+    </message>
+    <message>
+        <source>Answer to the activity check</source>
+        <translation>Antwort auf die Aktivitätsabfrage</translation>
+    </message>
+    <message>
+        <source>Idle time resolution</source>
+        <translation>Umgang mit der Leerlaufzeit</translation>
+    </message>
+    <message>
+        <source>Idle time trimmed</source>
+        <translation>Leerlaufzeit gekürzt</translation>
+    </message>
+    <message>
+        <source>Work log added</source>
+        <translation>Zeitbuchung hinzugefügt</translation>
+    </message>
 </context>
 <context>
     <name>DayTable</name>
@@ -1710,6 +1742,134 @@ Klicken: {action}.</translation>
     <message>
         <source>cannot remove {path}: {reason}</source>
         <translation>{path} kann nicht entfernt werden: {reason}</translation>
+    </message>
+    <message>
+        <source>no usable OS keyring to keep the token in ({why}); install or unlock one (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager), or pass --token / PACETRAY_TOKEN each time instead, or accept a less safe file readable only by you by setting `{setting} = true` in {settings}</source>
+        <translation>Kein nutzbarer Schlüsselbund des Systems für das Token ({why}); installieren oder entsperren Sie einen (GNOME Keyring, KWallet, macOS-Schlüsselbund, Windows-Anmeldeinformationsverwaltung), geben Sie stattdessen jedes Mal --token / PACETRAY_TOKEN an, oder nehmen Sie eine weniger sichere, nur für Sie lesbare Datei in Kauf, indem Sie `{setting} = true` in {settings} setzen</translation>
+    </message>
+    <message>
+        <source>keyring set-up failed: {error}</source>
+        <translation>die Einrichtung des Schlüsselbunds ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+        <source>none was found</source>
+        <translation>es wurde keiner gefunden</translation>
+    </message>
+    <message>
+        <source>the null keyring is configured</source>
+        <translation>der leere Schlüsselbund (null) ist eingestellt</translation>
+    </message>
+    <message>
+        <source>only the file-based {backend} was found</source>
+        <translation>es wurde nur der dateibasierte {backend} gefunden</translation>
+    </message>
+    <message>
+        <source>the keyring refused to read the {kind}: {error}</source>
+        <translation>der Schlüsselbund hat das Lesen von {kind} verweigert: {error}</translation>
+    </message>
+    <message>
+        <source>the keyring refused to store the {kind}: {error}</source>
+        <translation>der Schlüsselbund hat das Speichern von {kind} verweigert: {error}</translation>
+    </message>
+    <message>
+        <source>the keyring refused to delete the {kind}: {error}</source>
+        <translation>der Schlüsselbund hat das Löschen von {kind} verweigert: {error}</translation>
+    </message>
+    <message>
+        <source>Your stop was not applied: {state}.</source>
+        <translation>Ihr Stopp wurde nicht übernommen: {state}.</translation>
+    </message>
+    <message>
+        <source>Your stop was not applied: {state} (another track).</source>
+        <translation>Ihr Stopp wurde nicht übernommen: {state} (eine andere Zeiterfassung).</translation>
+    </message>
+    <message>
+        <source>Your stop was not applied: {why} ({state}).</source>
+        <translation>Ihr Stopp wurde nicht übernommen: {why} ({state}).</translation>
+    </message>
+    <message>
+        <source>Your start was not applied: {state}.</source>
+        <translation>Ihr Start wurde nicht übernommen: {state}.</translation>
+    </message>
+    <message>
+        <source>Your start was not applied: {why} ({state}).</source>
+        <translation>Ihr Start wurde nicht übernommen: {why} ({state}).</translation>
+    </message>
+    <message>
+        <source>The change of remark/activity was not applied: {state}.</source>
+        <translation>Die Änderung von Bemerkung/Aktivität wurde nicht übernommen: {state}.</translation>
+    </message>
+    <message>
+        <source>no track is running on the server</source>
+        <translation>auf dem Server läuft keine Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>the track changed meanwhile</source>
+        <translation>die Zeiterfassung hat sich inzwischen geändert</translation>
+    </message>
+    <message>
+        <source>a track was started elsewhere meanwhile</source>
+        <translation>inzwischen wurde anderswo eine Zeiterfassung gestartet</translation>
+    </message>
+    <message>
+        <source>another track is running now</source>
+        <translation>jetzt läuft eine andere Zeiterfassung</translation>
+    </message>
+    <message>
+        <source>the track you were switching from is no longer running</source>
+        <translation>die Zeiterfassung, von der Sie wechseln wollten, läuft nicht mehr</translation>
+    </message>
+    <message>
+        <source>the server is tracking work item {id}</source>
+        <translation>der Server erfasst Zeit für Arbeitselement {id}</translation>
+    </message>
+    <message>
+        <source>the server is tracking “{remark}”</source>
+        <translation>der Server erfasst Zeit für „{remark}“</translation>
+    </message>
+    <message>
+        <source>the server had stopped the track itself (its activity check got no answer)</source>
+        <translation>der Server hatte die Zeiterfassung selbst gestoppt (seine Aktivitätsabfrage blieb unbeantwortet)</translation>
+    </message>
+    <message>
+        <source>the server had stopped the track itself</source>
+        <translation>der Server hatte die Zeiterfassung selbst gestoppt</translation>
+    </message>
+    <message>
+        <source>the track had already been stopped elsewhere</source>
+        <translation>die Zeiterfassung war bereits anderswo gestoppt worden</translation>
+    </message>
+    <message>
+        <source>Not applied: it followed a start that could not be applied, so what it refers to is unknown.</source>
+        <translation>Nicht übernommen: Es folgte auf einen Start, der nicht übernommen werden konnte; worauf es sich bezieht, ist daher unbekannt.</translation>
+    </message>
+    <message>
+        <source>The server refused it: {reason}</source>
+        <translation>Der Server hat es abgelehnt: {reason}</translation>
+    </message>
+    <message>
+        <source>Your start may not have reached the server and the state changed meanwhile ({state}); it was not sent again.</source>
+        <translation>Ihr Start hat den Server vielleicht nicht erreicht, und der Zustand hat sich inzwischen geändert ({state}); er wurde nicht erneut gesendet.</translation>
+    </message>
+    <message>
+        <source>The change of remark/activity was not confirmed and the track changed.</source>
+        <translation>Die Änderung von Bemerkung/Aktivität wurde nicht bestätigt, und die Zeiterfassung hat sich geändert.</translation>
+    </message>
+    <message>
+        <source>Live updates: turned off in the settings — checking every {every}</source>
+        <translation>Live-Aktualisierung: in den Einstellungen ausgeschaltet — Abfrage alle {every}</translation>
+    </message>
+    <message>
+        <source>Live updates: connected ({protocol})</source>
+        <translation>Live-Aktualisierung: verbunden ({protocol})</translation>
+    </message>
+    <message>
+        <source>Live updates: not available on this server — polling</source>
+        <translation>Live-Aktualisierung: auf diesem Server nicht verfügbar — regelmäßige Abfrage</translation>
+    </message>
+    <message>
+        <source>Live updates: not connected — checking every {every}</source>
+        <translation>Live-Aktualisierung: nicht verbunden — Abfrage alle {every}</translation>
     </message>
 </context>
 </TS>

@@ -1,20 +1,35 @@
 """Messages built below the UI reach a German tray in German: the tracker's refusals and the
 API errors a tray user meets (refused connection, timeout, 401, 5xx, 429) go through the
 bridge's error boundary translated, while `.message` stays English for the CLI and the log.
-The tray's tooltip (the icon's text for screen readers) and its menu speak German too."""
+The tray's tooltip (the icon's text for screen readers) and its menu speak German too, and so
+do a journal conflict's reason, the "Live updates" line, a keyring error and the adjust
+dialog's empty work item."""
 
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
+import keyring
 import pytest
+from keyring.backends import null
 
 from app.api.client import TrackingClient
 from app.api.errors import ApiError
-from app.api.models import SnoozeOption
+from app.api.models import SnoozeOption, Track
 from app.api.retry import RetryPolicy
+from app.settings import secrets
+from app.settings.errors import KeyringUnavailable
+from app.tracking import user_commands as c
+from app.tracking.events import JournalConflict
+from app.tracking.journal import Journal
+from app.tracking.live import LiveStatus, describe_live, live_line
+from app.tracking.replay import Reason
 from app.tracking.target import TrackTarget
+from app.tracking.user_commands import Command
+from app.ui.adjust_dialog import AdjustDialog
 from app.ui.bridge import TrackerBridge
 from app.ui.i18n import message_text
 from app.ui.icons import TrayState
@@ -127,3 +142,60 @@ def test_a_start_at_login_problem_after_saving_is_german(tmp_path, qapp) -> None
     with speaking("de"):
         german = message_text(outcome.problem_errors[0])
     assert "kann nicht geschrieben werden" in german and "Ordner" in german
+
+
+async def test_a_journal_conflict_in_german(client: TrackingClient, tmp_path: Path) -> None:
+    """A journaled stop whose track is no longer running is set aside: the reason is stored
+    and reported in English, and the German tray shows the whole sentence in German."""
+    journal = Journal(tmp_path / "journal.db")
+    try:
+        journal.append(c.stop(datetime.now(UTC)))
+        seen: list[tuple[Command, str]] = []
+        await journal.replay(
+            client, on_conflict=lambda command, reason: seen.append((command, reason))
+        )
+    finally:
+        journal.close()
+    ((command, reason),) = seen
+    assert reason == "Your stop was not applied: the track had already been stopped elsewhere."
+    assert isinstance(reason, Reason)
+    event = JournalConflict(command, reason, reason.template, reason.params)
+    with speaking("de"):
+        text = message_text(event)
+    german = "Ihr Stopp wurde nicht übernommen: die Zeiterfassung war bereits anderswo gestoppt"
+    assert text == f"{german} worden."
+
+
+def test_a_live_updates_line_in_german() -> None:
+    status = LiveStatus(connected=True, protocol="json")
+    assert describe_live(status) == f"Live updates: connected ({status.protocol_name})"
+    with speaking("de"):
+        connected = message_text(live_line(status))
+        off = message_text(live_line(None))
+    assert connected == f"Live-Aktualisierung: verbunden ({status.protocol_name})"
+    assert off.startswith("Live-Aktualisierung: in den Einstellungen ausgeschaltet"), off
+
+
+def test_a_keyring_error_in_german() -> None:
+    before = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    try:
+        with pytest.raises(KeyringUnavailable) as caught:
+            secrets.usable_backend()
+    finally:
+        keyring.set_keyring(before)
+    error = caught.value
+    assert error.message.startswith("no usable OS keyring to keep the token in (the null keyring")
+    with speaking("de"):
+        text = message_text(error)
+    assert text.startswith("Kein nutzbarer Schlüsselbund des Systems für das Token (der leere"), (
+        text
+    )
+    assert "secrets_file_fallback = true" in text
+
+
+def test_the_adjust_dialog_without_a_work_item_in_german() -> None:
+    with speaking("de"):
+        dialog = AdjustDialog(Track(remark=None, work_item=None), [])
+    assert dialog.item_label.text() == "(kein Arbeitselement)"
+    dialog.deleteLater()
